@@ -1,0 +1,205 @@
+package dev.netkit.padding;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A counter split into a fixed number of cells, each alone in its own 128-byte region, so that threads
+ * counting at the same time never write the same cache line.
+ *
+ * <p>Two ways to count, which may be mixed on one instance:
+ * <ul>
+ *   <li><b>Owned stripes.</b> {@link #increment(int)} and {@link #add(int, long)} update stripe
+ *       {@code s} with a plain read and an opaque store: no CAS, no lock prefix. That is correct only
+ *       while stripe {@code s} has a single writer, typically the event loop numbered {@code s}. Two
+ *       threads writing one stripe at the same time lose counts.</li>
+ *   <li><b>Shared cells.</b> {@link #increment()} and {@link #add(long)} may be called from any thread.
+ *       They pick a shared cell from a hash of the calling thread's id and add to it atomically
+ *       ({@code getAndAdd}), so nothing is lost even when two threads land on one cell. The shared cells
+ *       are separate from the owned stripes and are allocated on first use, one per available processor
+ *       rounded up to a power of two (at most 64).</li>
+ * </ul>
+ *
+ * <p><b>Reading.</b> {@link #sum()} and {@link #get(int)} may be called from any thread. {@code sum()}
+ * reads the cells one after another; it is not an atomic snapshot. While writers run, it returns a value
+ * that counts every update that happened-before the call to {@code sum()}, does not count updates that
+ * started after it returned, and counts any subset of the updates concurrent with it. With only
+ * non-negative deltas, it therefore lies between the total at its start and the total at its end. At rest
+ * (every writer's last update happens-before the call, e.g. after {@code Thread.join}) it is exact.
+ * Reads are opaque: a sum is a statistic, not a synchronization point, and publishes nothing.
+ *
+ * <p><b>Cost.</b> 128 bytes per owned stripe plus 256 bytes; the shared cells, once used, as much again
+ * per shared cell. The owned fast path allocates nothing; the shared path allocates once, on first use.
+ */
+public final class StripedCounter {
+    /*
+     * Implementation notes.
+     *
+     * Layout. `cells` is a long[] of (stripes + 2) * STRIDE elements; stripe s lives at index
+     * (s + 1) * STRIDE. STRIDE longs are 128 bytes, so each live element has at least 128 bytes of
+     * never-written array elements on each side of it (the first live element also has the array header
+     * before those). The array is allocated once and never resized. `shared` has the same layout.
+     *
+     * Writers. Owned stripe s: only its owner writes it, reading its own last value plainly and storing
+     * with setOpaque, so a concurrent reader never sees a torn long. Shared cells: any thread, with
+     * getAndAdd. `shared` itself goes from null to an array once, by compareAndSet, and never changes
+     * again; a thread that loses the race uses the winner's array.
+     *
+     * Publication. The owner's opaque store and a reader's opaque load give atomicity and eventual
+     * visibility but order nothing else; no release/acquire pair is promised by counting. The `shared`
+     * reference is published by the CAS (volatile) and read with getAcquire, so a reader that sees the
+     * array sees it zeroed, never half-initialized.
+     */
+
+    /** The largest stripe count accepted: 65,536 stripes are 8 MiB of cells. */
+    public static final int MAX_STRIPES = 1 << 16;
+
+    /** Longs between two live cells: 16 x 8 = 128 bytes. */
+    static final int STRIDE = 16;
+
+    private static final int MAX_SHARED_CELLS = 64;
+
+    private static final VarHandle CELL = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle SHARED;
+    static {
+        try {
+            SHARED = MethodHandles.lookup().findVarHandle(StripedCounter.class, "shared", long[].class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final long[] cells;
+    private final int stripes;
+    /** Shared cells for {@link #increment()}; null until first used. Accessed through {@link #SHARED}. */
+    @SuppressWarnings("unused")
+    private long[] shared;
+
+    /**
+     * Creates a counter with {@code stripes} owned stripes, all zero.
+     *
+     * @param stripes the number of owned stripes, typically one per event loop; 1 to {@link #MAX_STRIPES}
+     * @throws IllegalArgumentException if {@code stripes} is not in [1, MAX_STRIPES]
+     */
+    public StripedCounter(int stripes) {
+        if (stripes < 1 || stripes > MAX_STRIPES) {
+            throw new IllegalArgumentException(
+                    "stripes must be in [1, " + MAX_STRIPES + "], was " + stripes);
+        }
+        this.stripes = stripes;
+        this.cells = new long[(stripes + 2) * STRIDE];
+    }
+
+    /** @return the number of owned stripes */
+    public int stripes() {
+        return stripes;
+    }
+
+    /**
+     * Adds one to stripe {@code stripe}. Single writer per stripe: only the thread that owns the stripe
+     * may call this. No CAS.
+     *
+     * @param stripe the stripe, in [0, stripes())
+     * @throws IllegalArgumentException if {@code stripe} is out of range
+     */
+    public void increment(int stripe) {
+        add(stripe, 1L);
+    }
+
+    /**
+     * Adds {@code delta} to stripe {@code stripe}. Single writer per stripe: only the thread that owns the
+     * stripe may call this. No CAS: a plain read of the stripe and an opaque store.
+     *
+     * @param stripe the stripe, in [0, stripes())
+     * @param delta the amount to add; may be negative
+     * @throws IllegalArgumentException if {@code stripe} is out of range
+     */
+    public void add(int stripe, long delta) {
+        int i = index(stripe);
+        long[] c = cells;
+        CELL.setOpaque(c, i, c[i] + delta);
+    }
+
+    /** Adds one from any thread, atomically, to a shared cell chosen by the calling thread's id. */
+    public void increment() {
+        add(1L);
+    }
+
+    /**
+     * Adds {@code delta} from any thread, atomically, to a shared cell chosen by the calling thread's id.
+     *
+     * @param delta the amount to add; may be negative
+     */
+    public void add(long delta) {
+        long[] s = (long[]) SHARED.getAcquire(this);
+        if (s == null) {
+            s = initShared();
+        }
+        int cellsInUse = s.length / STRIDE - 2;
+        CELL.getAndAdd(s, (probe() & (cellsInUse - 1)) * STRIDE + STRIDE, delta);
+    }
+
+    /**
+     * Reads one owned stripe, in opaque mode; any thread.
+     *
+     * @param stripe the stripe, in [0, stripes())
+     * @return the stripe's count
+     * @throws IllegalArgumentException if {@code stripe} is out of range
+     */
+    public long get(int stripe) {
+        return (long) CELL.getOpaque(cells, index(stripe));
+    }
+
+    /**
+     * Sums every owned stripe and every shared cell; any thread. Not an atomic snapshot: see the class
+     * documentation for what it may observe while writers run. Exact at rest.
+     *
+     * @return the total
+     */
+    public long sum() {
+        long total = sumCells(cells);
+        long[] s = (long[]) SHARED.getAcquire(this);
+        return s == null ? total : total + sumCells(s);
+    }
+
+    /** @return {@link #sum()} in decimal */
+    @Override
+    public String toString() {
+        return Long.toString(sum());
+    }
+
+    /** @return the array index of stripe {@code stripe}'s cell; package-private for the layout test */
+    int index(int stripe) {
+        if (stripe < 0 || stripe >= stripes) {
+            throw new IllegalArgumentException("stripe must be in [0, " + stripes + "), was " + stripe);
+        }
+        return (stripe + 1) * STRIDE;
+    }
+
+    /** @return the owned cells array; package-private for the layout test */
+    long[] cellsForTest() {
+        return cells;
+    }
+
+    private static long sumCells(long[] c) {
+        long total = 0;
+        for (int i = STRIDE, end = c.length - STRIDE; i < end; i += STRIDE) {
+            total += (long) CELL.getOpaque(c, i);
+        }
+        return total;
+    }
+
+    private long[] initShared() {
+        int n = Math.min(MAX_SHARED_CELLS, Integer.highestOneBit(
+                Math.max(1, Runtime.getRuntime().availableProcessors() * 2 - 1)));
+        long[] fresh = new long[(n + 2) * STRIDE];
+        long[] witness = (long[]) SHARED.compareAndExchange(this, (long[]) null, fresh);
+        return witness == null ? fresh : witness;
+    }
+
+    /** A well-mixed hash of the current thread's id (virtual threads included). */
+    private static int probe() {
+        long h = Thread.currentThread().threadId() * 0x9E3779B97F4A7C15L;
+        return (int) (h ^ (h >>> 32));
+    }
+}
