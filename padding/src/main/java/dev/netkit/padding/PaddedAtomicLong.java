@@ -12,7 +12,8 @@ package dev.netkit.padding;
  * {@link java.util.concurrent.atomic.AtomicLong}. Used only through its volatile and read-modify-write
  * methods, the object is linearizable (checked by a Lincheck model test).
  *
- * <p><b>Memory.</b> About 280 bytes per instance (header, 128 bytes of pad on each side, the value).
+ * <p><b>Memory.</b> 280 bytes per instance with compressed class pointers (header, 128 bytes of pad on each
+ * side, the value), 272 with JDK 25's compact object headers.
  */
 public final class PaddedAtomicLong extends PaddedLongRhsPad {
     /*

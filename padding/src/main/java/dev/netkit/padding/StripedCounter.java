@@ -28,7 +28,7 @@ import java.lang.invoke.VarHandle;
  * (every writer's last update happens-before the call, e.g. after {@code Thread.join}) it is exact.
  * Reads are opaque: a sum is a statistic, not a synchronization point, and publishes nothing.
  *
- * <p><b>Cost.</b> 128 bytes per owned stripe plus 256 bytes; the shared cells, once used, as much again
+ * <p><b>Cost.</b> 136 bytes per owned stripe plus 272 bytes; the shared cells, once used, as much again
  * per shared cell. The owned fast path allocates nothing; the shared path allocates once, on first use.
  */
 public final class StripedCounter {
@@ -36,9 +36,10 @@ public final class StripedCounter {
      * Implementation notes.
      *
      * Layout. `cells` is a long[] of (stripes + 2) * STRIDE elements; stripe s lives at index
-     * (s + 1) * STRIDE. STRIDE longs are 128 bytes, so each live element has at least 128 bytes of
-     * never-written array elements on each side of it (the first live element also has the array header
-     * before those). The array is allocated once and never resized. `shared` has the same layout.
+     * (s + 1) * STRIDE. STRIDE is 17 longs, so between two live elements lie 16 never-written longs
+     * (128 bytes), the first live element has 136 bytes of them (plus the array header) before it and the
+     * last has 264 after it. No two cells can share a cache line or an adjacent-line prefetch pair. The
+     * array is allocated once and never resized. `shared` has the same layout.
      *
      * Writers. Owned stripe s: only its owner writes it, reading its own last value plainly and storing
      * with setOpaque, so a concurrent reader never sees a torn long. Shared cells: any thread, with
@@ -54,8 +55,8 @@ public final class StripedCounter {
     /** The largest stripe count accepted: 65,536 stripes are 8 MiB of cells. */
     public static final int MAX_STRIPES = 1 << 16;
 
-    /** Longs between two live cells: 16 x 8 = 128 bytes. */
-    static final int STRIDE = 16;
+    /** Index distance between two live cells: one cell plus 16 pad longs (128 bytes). */
+    static final int STRIDE = 17;
 
     private static final int MAX_SHARED_CELLS = 64;
 
