@@ -1,0 +1,548 @@
+package dev.netkit.connmatrix;
+
+import dev.netkit.padding.PaddedAtomicLong;
+import dev.netkit.padding.StripedCounter;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Maps a {@code long} id to a connection object: O(1) wait-free lookup from any thread, ids that carry a
+ * generation so that a removed or reused id never finds the wrong connection, and one shard per event
+ * loop so that each loop adds to its own memory.
+ *
+ * <h2>Ids</h2>
+ * An id packs {@code generation:32 | shard:8 | slot:24} (high bits first). An id is never 0; a
+ * generation of 2<sup>31</sup> or more sets the sign bit, so treat ids as opaque 64-bit values. A slot is live while its generation is odd; {@link #remove(long)}
+ * makes it even, the next {@link #add(int, Object)} into that slot makes it odd again. So a slot serves
+ * 2<sup>31</sup> connections before a generation repeats: an old id can find a new connection only if it
+ * is held while its slot is reused 2<sup>31</sup> times. Limits: {@link #MAX_SHARDS} shards,
+ * {@link #MAX_SLOTS_PER_SHARD} slots per shard. Free slots are reused newest first (LIFO), which keeps
+ * the working set small.
+ *
+ * <h2>Thread safety</h2>
+ * <ul>
+ *   <li>{@link #get(long)}: any thread, wait-free (a bounded number of loads, no loop, no CAS), allocates
+ *       nothing. Returns the connection, or null for an id that was removed, is stale, was never issued,
+ *       or is malformed (shard or slot out of range): ids often come from the network, so a bad id is
+ *       an answer, not an exception.</li>
+ *   <li>{@link #add(int, Object)}: only the shard's owner thread (its event loop), one thread per shard at
+ *       a time. No CAS on the fast path. Another thread that needs to add must hand the work to the
+ *       owner. Ownership may move to another thread through a happens-before edge.</li>
+ *   <li>{@link #remove(long)} and {@link #remove(long, Object)}: any thread, lock-free, exactly one winner
+ *       per id: of all the threads removing one id, one returns true and the rest return false.
+ *       {@link #removeByOwner(long)} is the owner's cheaper form (one CAS instead of three atomic
+ *       operations), with the same single-winner guarantee against concurrent removes.</li>
+ *   <li>{@link #size()}, {@link #size(int)}: any thread, weakly consistent (exact at rest).
+ *       {@link #forEach(EntryConsumer)} and {@link #iterator()}: any thread, weakly consistent: they never
+ *       yield an entry twice, never one removed before the iteration began, and may or may not yield
+ *       entries added or removed during it.</li>
+ * </ul>
+ * A non-null {@code get} publishes the connection safely: every write made before its {@code add} is
+ * visible to the thread that got it.
+ *
+ * <h2>Memory</h2>
+ * Slots are allocated in pages of 4,096 on demand; growth adds a page and never copies, so a reader
+ * racing growth never misses an entry. Each slot costs 12 bytes with compressed references (a
+ * reference, a generation, a free-list link; 16 bytes without), plus three array headers per page. The
+ * three page tables of a shard cost 4 bytes per 4,096 slots of capacity each, whatever the occupancy:
+ * 48 KiB per shard at the default 16,777,216 slots per shard, 3 KiB at 1,048,576. Pages are not
+ * released when they empty.
+ *
+ * @param <C> the connection type
+ */
+public final class ConnMatrix<C> {
+    /*
+     * Implementation notes.
+     *
+     * Storage. For shard s and page p: connPages[s][p] is an Object[] of connections and genPages[s][p]
+     * an int[] of generations, nextPages[s][p] an int[] of free-list links. Slot i of shard s lives at
+     * page i >>> pageShift, offset i & pageMask. Page tables (the second level) are allocated in the
+     * constructor at full length and never replaced; pages are created by the owner and published once
+     * (genPages then nextPages then connPages, each with setRelease). A reader acquires connPages[s][p];
+     * non-null implies the gens page is visible too.
+     *
+     * Generations. gens[i] odd: slot live with that generation; even: free (0 = never used). add makes
+     * even e -> e+1; remove makes odd g -> g+1 by CAS, which is the linearization point of remove and
+     * what makes it single-winner. With genBits < 32 (tests only) the value wraps within genMask.
+     *
+     * Writers, per field:
+     *   conns[i]: the owner (add, setRelease of the connection) and the winning remover (setRelease of
+     *     null after its CAS).
+     *   gens[i]: the owner (add, setRelease after the conns store); removers by CAS.
+     *   nexts[i]: the owner (local free list, plain: add pops, removeByOwner pushes); the winning remote
+     *     remover of slot i before it pushes i on the remote free stack (plain, published by the push CAS).
+     *     A slot is on at most one list: only the winner of its generation CAS pushes it.
+     *   ownerState (freeHead, highWater per shard, 128 bytes of pad between shards): the owner only, plain.
+     *   remoteFree[s]: removers push by CAS; the owner takes the whole stack by getAndSet(NIL). Since
+     *     nothing pops single nodes, the push has no ABA problem: a pusher's CAS can only succeed with
+     *     nexts[i] pointing at the current head.
+     *   addCount (StripedCounter, stripe = shard): the owner, no CAS: +1 in add before the generation's
+     *     release store, -1 in removeByOwner. removeCount[s]: remote removers, getAndAdd after their CAS.
+     *     size(s) acquires removeCount first, so every remote remove it counts has its add visible too.
+     *
+     * Publication. add: connection fields -> setRelease(conns[i], c) -> setRelease(gens[i], g). get:
+     * getAcquire(gens[i]) == g, then getAcquire(conns[i]), then getAcquire(gens[i]) == g again. The second
+     * generation read rejects a connection stored by a later add into the same slot: that add's conns
+     * store (release) happens after the remover's CAS (via the remote stack's CAS/getAndSet chain or the
+     * owner's program order), so a reader that acquired the newer connection sees a generation != g.
+     * The remover's null store is a release for the same reason. get is linearized at its second
+     * generation read.
+     *
+     * Free slots. add pops the owner's local list; if empty, it takes the remote stack whole; if that
+     * is empty, it takes the next never-used slot (highWater), adding a page when it crosses into one.
+     * remove pushes to the remote stack whoever calls it (no owner identity check anywhere);
+     * removeByOwner, which the caller promises to call only on the owner thread, pushes to the local list.
+     */
+
+    /** The most shards: the shard field of an id is 8 bits. */
+    public static final int MAX_SHARDS = 256;
+    /** The most slots per shard: the slot field of an id is 24 bits. */
+    public static final int MAX_SLOTS_PER_SHARD = 1 << 24;
+
+    static final int SLOT_BITS = 24;
+    static final int SLOT_MASK = (1 << SLOT_BITS) - 1;
+    static final int DEFAULT_PAGE_SHIFT = 12;
+
+    private static final int NIL = -1;
+    /** Ints per shard in ownerState: two fields and 128 bytes of pad, so no two shards share a line. */
+    private static final int OWNER_STRIDE = 34;
+    private static final int FREE_HEAD = 0;
+    private static final int HIGH_WATER = 1;
+
+    private static final VarHandle OBJ = MethodHandles.arrayElementVarHandle(Object[].class);
+    private static final VarHandle INT = MethodHandles.arrayElementVarHandle(int[].class);
+    private static final VarHandle CONN_PAGE = MethodHandles.arrayElementVarHandle(Object[][].class);
+    private static final VarHandle INT_PAGE = MethodHandles.arrayElementVarHandle(int[][].class);
+
+    private final int shardCount;
+    private final int maxSlotsPerShard;
+    private final int pageShift;
+    private final int pageMask;
+    private final int genMask;
+
+    private final Object[][][] connPages;
+    private final int[][][] genPages;
+    private final int[][][] nextPages;
+    private final int[] ownerState;
+    private final PaddedAtomicLong[] remoteFree;
+    private final StripedCounter addCount;
+    private final PaddedAtomicLong[] removeCount;
+
+    /**
+     * Creates a matrix with {@code shards} shards of up to {@link #MAX_SLOTS_PER_SHARD} slots each.
+     *
+     * @param shards the number of shards, one per event loop, in [1, {@link #MAX_SHARDS}]
+     * @throws IllegalArgumentException if {@code shards} is out of range
+     */
+    public ConnMatrix(int shards) {
+        this(shards, MAX_SLOTS_PER_SHARD);
+    }
+
+    /**
+     * Creates a matrix with {@code shards} shards of up to {@code maxSlotsPerShard} slots each. A smaller
+     * bound caps the connections a loop may hold and shrinks the fixed page tables.
+     *
+     * @param shards the number of shards, in [1, {@link #MAX_SHARDS}]
+     * @param maxSlotsPerShard the capacity of each shard, in [1, {@link #MAX_SLOTS_PER_SHARD}]
+     * @throws IllegalArgumentException if either argument is out of range
+     */
+    public ConnMatrix(int shards, int maxSlotsPerShard) {
+        this(shards, maxSlotsPerShard, DEFAULT_PAGE_SHIFT, 32);
+    }
+
+    /** Test configuration: small pages force growth, a narrow generation forces wrap. */
+    ConnMatrix(int shards, int maxSlotsPerShard, int pageShift, int genBits) {
+        if (shards < 1 || shards > MAX_SHARDS) {
+            throw new IllegalArgumentException("shards must be in [1, " + MAX_SHARDS + "], was " + shards);
+        }
+        if (maxSlotsPerShard < 1 || maxSlotsPerShard > MAX_SLOTS_PER_SHARD) {
+            throw new IllegalArgumentException(
+                    "maxSlotsPerShard must be in [1, " + MAX_SLOTS_PER_SHARD + "], was " + maxSlotsPerShard);
+        }
+        if (pageShift < 0 || pageShift > SLOT_BITS) {
+            throw new IllegalArgumentException("pageShift must be in [0, " + SLOT_BITS + "], was " + pageShift);
+        }
+        if (genBits < 2 || genBits > 32) {
+            throw new IllegalArgumentException("genBits must be in [2, 32], was " + genBits);
+        }
+        this.shardCount = shards;
+        this.maxSlotsPerShard = maxSlotsPerShard;
+        this.pageShift = pageShift;
+        this.pageMask = (1 << pageShift) - 1;
+        this.genMask = genBits == 32 ? -1 : (1 << genBits) - 1;
+        int pages = (int) (((long) maxSlotsPerShard + pageMask) >>> pageShift);
+        this.connPages = new Object[shards][pages][];
+        this.genPages = new int[shards][pages][];
+        this.nextPages = new int[shards][pages][];
+        this.ownerState = new int[(shards + 2) * OWNER_STRIDE];
+        this.remoteFree = new PaddedAtomicLong[shards];
+        this.removeCount = new PaddedAtomicLong[shards];
+        for (int s = 0; s < shards; s++) {
+            ownerState[(s + 1) * OWNER_STRIDE + FREE_HEAD] = NIL;
+            remoteFree[s] = new PaddedAtomicLong(NIL);
+            removeCount[s] = new PaddedAtomicLong();
+        }
+        this.addCount = new StripedCounter(shards);
+    }
+
+    /** @return the number of shards */
+    public int shards() {
+        return shardCount;
+    }
+
+    /** @return the capacity of each shard */
+    public int maxSlotsPerShard() {
+        return maxSlotsPerShard;
+    }
+
+    /**
+     * Adds a connection to shard {@code shard} and returns its id. Owner thread of the shard only. O(1);
+     * allocates nothing except a new page (4,096 slots) when the shard grows past its pages.
+     *
+     * @param shard the caller's shard, in [0, shards())
+     * @param conn the connection, not null
+     * @return the new id, never 0
+     * @throws IllegalArgumentException if {@code shard} is out of range
+     * @throws NullPointerException if {@code conn} is null
+     * @throws IllegalStateException if the shard already holds {@code maxSlotsPerShard()} connections
+     */
+    public long add(int shard, C conn) {
+        Objects.requireNonNull(conn, "conn");
+        if (shard < 0 || shard >= shardCount) {
+            throw new IllegalArgumentException("shard must be in [0, " + shardCount + "), was " + shard);
+        }
+        int[] own = ownerState;
+        int base = (shard + 1) * OWNER_STRIDE;
+        int slot = own[base + FREE_HEAD];
+        if (slot == NIL) {
+            slot = takeRemoteFree(shard);
+        }
+        int page;
+        int offset;
+        if (slot != NIL) {
+            page = slot >>> pageShift;
+            offset = slot & pageMask;
+            own[base + FREE_HEAD] = nextPages[shard][page][offset];
+        } else {
+            slot = own[base + HIGH_WATER];
+            if (slot >= maxSlotsPerShard) {
+                throw new IllegalStateException("shard " + shard + " is full: " + maxSlotsPerShard
+                        + " connections (maxSlotsPerShard)");
+            }
+            page = slot >>> pageShift;
+            offset = slot & pageMask;
+            if (offset == 0) {
+                addPage(shard, page);
+            }
+            own[base + HIGH_WATER] = slot + 1;
+        }
+        int[] gens = genPages[shard][page];
+        int gen = (gens[offset] + 1) & genMask;          // even -> odd: live
+        addCount.increment(shard);                       // before the entry can be seen, so removes never outrun it
+        OBJ.setRelease(connPages[shard][page], offset, conn);
+        INT.setRelease(gens, offset, gen);
+        return idOf(gen, shard, slot);
+    }
+
+    /**
+     * Returns the connection with this id, or null if the id is not live in this matrix: removed, stale,
+     * never issued, or malformed. Any thread; wait-free; allocates nothing.
+     *
+     * @param id an id returned by {@link #add(int, Object)}, or any other value
+     * @return the connection, or null
+     */
+    @SuppressWarnings("unchecked")
+    public C get(long id) {
+        int gen = (int) (id >>> 32);
+        int shard = (int) (id >>> SLOT_BITS) & 0xFF;
+        int slot = (int) id & SLOT_MASK;
+        if ((gen & 1) == 0 || shard >= shardCount || slot >= maxSlotsPerShard) {
+            return null;
+        }
+        int page = slot >>> pageShift;
+        Object[] conns = (Object[]) CONN_PAGE.getAcquire(connPages[shard], page);
+        if (conns == null) {
+            return null;
+        }
+        int[] gens = genPages[shard][page];
+        int offset = slot & pageMask;
+        if ((int) INT.getAcquire(gens, offset) != gen) {
+            return null;
+        }
+        Object c = OBJ.getAcquire(conns, offset);
+        return (int) INT.getAcquire(gens, offset) == gen ? (C) c : null;
+    }
+
+    /**
+     * Removes the connection with this id. Any thread; lock-free. Of all the threads that remove one id,
+     * exactly one gets true.
+     *
+     * @param id the id
+     * @return true if this call removed a live entry; false if the id was not live (already removed,
+     *         stale, never issued or malformed)
+     */
+    public boolean remove(long id) {
+        return remove(id, null, false);
+    }
+
+    /**
+     * Removes the connection with this id only if it is {@code expected} (compared by identity). Any
+     * thread; lock-free; exactly one winner per id, as {@link #remove(long)}.
+     *
+     * @param id the id
+     * @param expected the connection the caller believes the id names
+     * @return true if this call removed the entry; false if the id was not live or named another object
+     */
+    public boolean remove(long id, C expected) {
+        return remove(id, expected, true);
+    }
+
+    /**
+     * Removes the connection with this id, called by the owner thread of the id's shard (the thread that
+     * adds to it). The slot goes straight back to the owner's free list and the count to the owner's
+     * stripe, so the only atomic operation is the generation CAS that decides the winner against
+     * concurrent {@link #remove(long)} calls from other threads. Lock-free; wait-free in fact, as the CAS
+     * is not retried.
+     *
+     * @param id the id
+     * @return true if this call removed a live entry; false if the id was not live
+     */
+    public boolean removeByOwner(long id) {
+        int gen = (int) (id >>> 32);
+        int shard = (int) (id >>> SLOT_BITS) & 0xFF;
+        int slot = (int) id & SLOT_MASK;
+        if ((gen & 1) == 0 || shard >= shardCount || slot >= maxSlotsPerShard) {
+            return false;
+        }
+        int page = slot >>> pageShift;
+        Object[] conns = (Object[]) CONN_PAGE.getAcquire(connPages[shard], page);
+        if (conns == null) {
+            return false;
+        }
+        int offset = slot & pageMask;
+        if (!INT.compareAndSet(genPages[shard][page], offset, gen, (gen + 1) & genMask)) {
+            return false;
+        }
+        OBJ.setRelease(conns, offset, null);
+        addCount.add(shard, -1L);
+        int head = (shard + 1) * OWNER_STRIDE + FREE_HEAD;
+        nextPages[shard][page][offset] = ownerState[head];
+        ownerState[head] = slot;
+        return true;
+    }
+
+    private boolean remove(long id, Object expected, boolean checkExpected) {
+        int gen = (int) (id >>> 32);
+        int shard = (int) (id >>> SLOT_BITS) & 0xFF;
+        int slot = (int) id & SLOT_MASK;
+        if ((gen & 1) == 0 || shard >= shardCount || slot >= maxSlotsPerShard) {
+            return false;
+        }
+        int page = slot >>> pageShift;
+        Object[] conns = (Object[]) CONN_PAGE.getAcquire(connPages[shard], page);
+        if (conns == null) {
+            return false;
+        }
+        int[] gens = genPages[shard][page];
+        int offset = slot & pageMask;
+        // A live generation names one connection for its whole life, so checking it before the CAS is
+        // enough: if the CAS below succeeds, the entry it removes is the one checked here.
+        if (checkExpected && (int) INT.getAcquire(gens, offset) == gen
+                && OBJ.getAcquire(conns, offset) != expected) {
+            return false;
+        }
+        if (!INT.compareAndSet(gens, offset, gen, (gen + 1) & genMask)) {
+            return false;
+        }
+        OBJ.setRelease(conns, offset, null);
+        removeCount[shard].getAndIncrement();
+        int[] nexts = nextPages[shard][page];
+        PaddedAtomicLong head = remoteFree[shard];
+        long h;
+        do {
+            h = head.getOpaque();
+            nexts[offset] = (int) h;
+        } while (!head.compareAndSet(h, slot));
+        return true;
+    }
+
+    /**
+     * Number of live entries in all shards. Any thread. Weakly consistent: while adds and removes run it
+     * may miss some of them; at rest it is exact.
+     *
+     * @return the number of live entries, never negative
+     */
+    public long size() {
+        long total = 0;
+        for (int s = 0; s < shardCount; s++) {
+            total += size(s);
+        }
+        return total;
+    }
+
+    /**
+     * Number of live entries in one shard, from its padded counters. Any thread; weakly consistent.
+     *
+     * @param shard the shard, in [0, shards())
+     * @return the number of live entries in the shard, never negative
+     * @throws IllegalArgumentException if {@code shard} is out of range
+     */
+    public long size(int shard) {
+        if (shard < 0 || shard >= shardCount) {
+            throw new IllegalArgumentException("shard must be in [0, " + shardCount + "), was " + shard);
+        }
+        long removed = removeCount[shard].getAcquire();
+        long added = addCount.get(shard);
+        return Math.max(0L, added - removed);
+    }
+
+    /** Receives an entry during {@link #forEach(EntryConsumer)}. */
+    @FunctionalInterface
+    public interface EntryConsumer<C> {
+        /**
+         * @param id the entry's id
+         * @param conn the entry's connection, never null
+         */
+        void accept(long id, C conn);
+    }
+
+    /**
+     * Calls {@code action} for each live entry, shard by shard, slot by slot. Any thread; weakly
+     * consistent: never yields an entry twice, never one removed before the call began; entries added or
+     * removed during the call may or may not be yielded. Allocates nothing.
+     *
+     * @param action receives each entry's id and connection
+     */
+    public void forEach(EntryConsumer<? super C> action) {
+        Objects.requireNonNull(action, "action");
+        for (int s = 0; s < shardCount; s++) {
+            Object[][] table = connPages[s];
+            for (int p = 0; p < table.length; p++) {
+                Object[] conns = (Object[]) CONN_PAGE.getAcquire(table, p);
+                if (conns == null) {
+                    break;                 // pages are added in order: none after a missing one
+                }
+                int[] gens = genPages[s][p];
+                for (int o = 0; o < conns.length; o++) {
+                    int gen = (int) INT.getAcquire(gens, o);
+                    if ((gen & 1) == 0) {
+                        continue;
+                    }
+                    Object c = OBJ.getAcquire(conns, o);
+                    if (c != null && (int) INT.getAcquire(gens, o) == gen) {
+                        @SuppressWarnings("unchecked")
+                        C conn = (C) c;
+                        action.accept(idOf(gen, s, (p << pageShift) | o), conn);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Calls {@code action} for each live connection; see {@link #forEach(EntryConsumer)}.
+     *
+     * @param action receives each connection
+     */
+    public void forEachConnection(Consumer<? super C> action) {
+        Objects.requireNonNull(action, "action");
+        forEach((id, c) -> action.accept(c));
+    }
+
+    /**
+     * A weakly consistent iterator over the live connections, with the guarantees of
+     * {@link #forEach(EntryConsumer)}. Any thread. {@code remove()} is not supported: remove by id.
+     *
+     * @return a new iterator
+     */
+    public Iterator<C> iterator() {
+        return new Itr();
+    }
+
+    private final class Itr implements Iterator<C> {
+        private int shard;
+        private int slot;             // next slot to look at in `shard`
+        private C next;
+
+        Itr() {
+            advance();
+        }
+
+        @SuppressWarnings("unchecked")
+        private void advance() {
+            next = null;
+            while (shard < shardCount) {
+                Object[][] table = connPages[shard];
+                while (slot < maxSlotsPerShard) {
+                    int p = slot >>> pageShift;
+                    Object[] conns = (Object[]) CONN_PAGE.getAcquire(table, p);
+                    if (conns == null) {
+                        break;
+                    }
+                    int o = slot++ & pageMask;
+                    int[] gens = genPages[shard][p];
+                    int gen = (int) INT.getAcquire(gens, o);
+                    if ((gen & 1) != 0) {
+                        Object c = OBJ.getAcquire(conns, o);
+                        if (c != null && (int) INT.getAcquire(gens, o) == gen) {
+                            next = (C) c;
+                            return;
+                        }
+                    }
+                }
+                shard++;
+                slot = 0;
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            return next != null;
+        }
+
+        @Override
+        public C next() {
+            C c = next;
+            if (c == null) {
+                throw new NoSuchElementException();
+            }
+            advance();
+            return c;
+        }
+    }
+
+    /**
+     * The shard an id belongs to, for routing work to the owning event loop. Does not check that the id
+     * is live.
+     *
+     * @param id an id
+     * @return its shard field, in [0, 256)
+     */
+    public static int shardOf(long id) {
+        return (int) (id >>> SLOT_BITS) & 0xFF;
+    }
+
+    private static long idOf(int gen, int shard, int slot) {
+        return ((long) gen << 32) | ((long) shard << SLOT_BITS) | slot;
+    }
+
+    private int takeRemoteFree(int shard) {
+        PaddedAtomicLong head = remoteFree[shard];
+        if (head.getOpaque() == NIL) {
+            return NIL;
+        }
+        return (int) head.getAndSet(NIL);
+    }
+
+    private void addPage(int shard, int page) {
+        int size = Math.min(1 << pageShift, maxSlotsPerShard - (page << pageShift));
+        INT_PAGE.setRelease(genPages[shard], page, new int[size]);
+        INT_PAGE.setRelease(nextPages[shard], page, new int[size]);
+        CONN_PAGE.setRelease(connPages[shard], page, new Object[size]);
+    }
+}
