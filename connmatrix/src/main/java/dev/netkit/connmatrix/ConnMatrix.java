@@ -21,8 +21,11 @@ import java.util.function.Consumer;
  * makes it even, the next {@link #add(int, Object)} into that slot makes it odd again. So a slot serves
  * 2<sup>31</sup> connections before a generation repeats: an old id can find a new connection only if it
  * is held while its slot is reused 2<sup>31</sup> times. Limits: {@link #MAX_SHARDS} shards,
- * {@link #MAX_SLOTS_PER_SHARD} slots per shard. Free slots are reused newest first (LIFO), which keeps
- * the working set small.
+ * {@link #MAX_SLOTS_PER_SHARD} slots per shard. Free slots are reused newest first, which keeps the
+ * working set small: the owner's own removes ({@link #removeByOwner(long)}) exactly so; other threads'
+ * removes come back to the owner in batches, newest first within each batch. An id carries no mark of
+ * its matrix: an id from another matrix is not detected, and answers like any id of this one (usually
+ * null).
  *
  * <h2>Thread safety</h2>
  * <ul>
@@ -209,7 +212,9 @@ public final class ConnMatrix<C> {
      * @return the new id, never 0
      * @throws IllegalArgumentException if {@code shard} is out of range
      * @throws NullPointerException if {@code conn} is null
-     * @throws IllegalStateException if the shard already holds {@code maxSlotsPerShard()} connections
+     * @throws IllegalStateException if the shard holds {@code maxSlotsPerShard()} connections. Weakly
+     *         consistent: it may also throw while another thread's {@link #remove(long)} of an entry of
+     *         this shard is still in progress (its slot comes back to the owner when that call returns)
      */
     public long add(int shard, C conn) {
         Objects.requireNonNull(conn, "conn");
