@@ -355,10 +355,12 @@ public final class ConnMatrix<C> {
         }
         int[] gens = genPages[shard][page];
         int offset = slot & pageMask;
-        // A live generation names one connection for its whole life, so checking it before the CAS is
-        // enough: if the CAS below succeeds, the entry it removes is the one checked here.
-        if (checkExpected && (int) INT.getAcquire(gens, offset) == gen
-                && OBJ.getAcquire(conns, offset) != expected) {
+        // A live generation names one connection for its whole life. So once the slot is seen live at
+        // `gen` holding `expected`, a successful CAS below removes exactly that entry. If the slot is not
+        // (yet) live at `gen`, answer false here: going on to the CAS could remove an entry whose add
+        // publishes `gen` in between, without its connection ever having been compared.
+        if (checkExpected && ((int) INT.getAcquire(gens, offset) != gen
+                || OBJ.getAcquire(conns, offset) != expected)) {
             return false;
         }
         if (!INT.compareAndSet(gens, offset, gen, (gen + 1) & genMask)) {
