@@ -14,10 +14,12 @@ import java.lang.invoke.VarHandle;
  *       while stripe {@code s} has a single writer, typically the event loop numbered {@code s}. Two
  *       threads writing one stripe at the same time lose counts.</li>
  *   <li><b>Shared cells.</b> {@link #increment()} and {@link #add(long)} may be called from any thread.
- *       They pick a shared cell from a hash of the calling thread's id and add to it atomically
- *       ({@code getAndAdd}), so nothing is lost even when two threads land on one cell. The shared cells
- *       are separate from the owned stripes and are allocated on first use, one per available processor
- *       rounded up to a power of two (at most 64).</li>
+ *       A platform thread adds to a shared cell by CAS and, when the CAS meets another thread, moves to
+ *       another cell and remembers it (a per-thread probe, as {@link java.util.concurrent.atomic.LongAdder}
+ *       does), so threads spread out over the cells. A virtual thread keeps no per-thread state: it adds
+ *       with {@code getAndAdd} to a cell chosen by a hash of its id. Nothing is lost either way. The shared
+ *       cells are separate from the owned stripes and are allocated on first use, one per available
+ *       processor rounded up to a power of two (at most 64).</li>
  * </ul>
  *
  * <p><b>Reading.</b> {@link #sum()} and {@link #get(int)} may be called from any thread. {@code sum()}
@@ -42,8 +44,9 @@ public final class StripedCounter {
      * array is allocated once and never resized. `shared` has the same layout.
      *
      * Writers. Owned stripe s: only its owner writes it, reading its own last value plainly and storing
-     * with setOpaque, so a concurrent reader never sees a torn long. Shared cells: any thread, with
-     * getAndAdd. `shared` itself goes from null to an array once, by compareAndSet, and never changes
+     * with setOpaque, so a concurrent reader never sees a torn long. Shared cells: any thread, by
+     * compareAndSet (platform threads, retried on another cell after a failure) or getAndAdd (virtual
+     * threads). PROBE's int[] is read and written only by its own thread. `shared` itself goes from null to an array once, by compareAndSet, and never changes
      * again; a thread that loses the race uses the winner's array.
      *
      * Publication. The owner's opaque store and a reader's opaque load give atomicity and eventual
@@ -59,6 +62,14 @@ public final class StripedCounter {
     static final int STRIDE = 17;
 
     private static final int MAX_SHARED_CELLS = 64;
+
+    /**
+     * Each platform thread's probe for the shared cells, shared by all counters (as LongAdder's probe is):
+     * a non-zero hash that moves on when a CAS meets contention. One {@code int[1]} per platform thread
+     * that uses a shared cell, allocated once.
+     */
+    private static final ThreadLocal<int[]> PROBE =
+            ThreadLocal.withInitial(() -> new int[] {mix(Thread.currentThread().threadId())});
 
     private static final VarHandle CELL = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle SHARED;
@@ -121,13 +132,14 @@ public final class StripedCounter {
         CELL.setOpaque(c, i, c[i] + delta);
     }
 
-    /** Adds one from any thread, atomically, to a shared cell chosen by the calling thread's id. */
+    /** Adds one from any thread, atomically, to a shared cell (see the class documentation). */
     public void increment() {
         add(1L);
     }
 
     /**
-     * Adds {@code delta} from any thread, atomically, to a shared cell chosen by the calling thread's id.
+     * Adds {@code delta} from any thread, atomically, to a shared cell: lock-free, spreading contending
+     * platform threads over the cells.
      *
      * @param delta the amount to add; may be negative
      */
@@ -136,8 +148,29 @@ public final class StripedCounter {
         if (s == null) {
             s = initShared();
         }
-        int cellsInUse = s.length / STRIDE - 2;
-        CELL.getAndAdd(s, (probe() & (cellsInUse - 1)) * STRIDE + STRIDE, delta);
+        int mask = s.length / STRIDE - 3;              // cells in use - 1; a power of two minus one
+        Thread t = Thread.currentThread();
+        if (t.isVirtual()) {
+            // No per-thread state for virtual threads (a million of them would mean a million probes):
+            // a fixed hash of the id, and an atomic add that cannot fail.
+            CELL.getAndAdd(s, (mix(t.threadId()) & mask) * STRIDE + STRIDE, delta);
+            return;
+        }
+        int[] probe = PROBE.get();
+        int h = probe[0];
+        for (;;) {
+            int i = (h & mask) * STRIDE + STRIDE;
+            long v = (long) CELL.getOpaque(s, i);
+            if (CELL.compareAndSet(s, i, v, v + delta)) {
+                if (h != probe[0]) {
+                    probe[0] = h;                      // keep the cell where this thread met no one
+                }
+                return;
+            }
+            h ^= h << 13;                              // contended: move to another cell (xorshift)
+            h ^= h >>> 17;
+            h ^= h << 5;
+        }
     }
 
     /**
@@ -198,9 +231,10 @@ public final class StripedCounter {
         return witness == null ? fresh : witness;
     }
 
-    /** A well-mixed hash of the current thread's id (virtual threads included). */
-    private static int probe() {
-        long h = Thread.currentThread().threadId() * 0x9E3779B97F4A7C15L;
-        return (int) (h ^ (h >>> 32));
+    /** A well-mixed, non-zero hash of a thread id. */
+    private static int mix(long threadId) {
+        long h = threadId * 0x9E3779B97F4A7C15L;
+        int x = (int) (h ^ (h >>> 32));
+        return x == 0 ? 1 : x;
     }
 }
