@@ -266,14 +266,11 @@ public final class ConnMatrix<C> {
         int gen = (int) (id >>> 32);
         int shard = (int) (id >>> SLOT_BITS) & 0xFF;
         int slot = (int) id & SLOT_MASK;
-        if ((gen & 1) == 0 || shard >= shardCount || slot >= maxSlotsPerShard) {
-            return null;
-        }
-        int page = slot >>> pageShift;
-        Object[] conns = (Object[]) CONN_PAGE.getAcquire(connPages[shard], page);
+        Object[] conns = pageOf(gen, shard, slot);
         if (conns == null) {
             return null;
         }
+        int page = slot >>> pageShift;
         int[] gens = genPages[shard][page];
         int offset = slot & pageMask;
         if ((int) INT.getAcquire(gens, offset) != gen) {
@@ -321,14 +318,11 @@ public final class ConnMatrix<C> {
         int gen = (int) (id >>> 32);
         int shard = (int) (id >>> SLOT_BITS) & 0xFF;
         int slot = (int) id & SLOT_MASK;
-        if ((gen & 1) == 0 || shard >= shardCount || slot >= maxSlotsPerShard) {
-            return false;
-        }
-        int page = slot >>> pageShift;
-        Object[] conns = (Object[]) CONN_PAGE.getAcquire(connPages[shard], page);
+        Object[] conns = pageOf(gen, shard, slot);
         if (conns == null) {
             return false;
         }
+        int page = slot >>> pageShift;
         int offset = slot & pageMask;
         if (!INT.compareAndSet(genPages[shard][page], offset, gen, (gen + 1) & genMask)) {
             return false;
@@ -345,14 +339,11 @@ public final class ConnMatrix<C> {
         int gen = (int) (id >>> 32);
         int shard = (int) (id >>> SLOT_BITS) & 0xFF;
         int slot = (int) id & SLOT_MASK;
-        if ((gen & 1) == 0 || shard >= shardCount || slot >= maxSlotsPerShard) {
-            return false;
-        }
-        int page = slot >>> pageShift;
-        Object[] conns = (Object[]) CONN_PAGE.getAcquire(connPages[shard], page);
+        Object[] conns = pageOf(gen, shard, slot);
         if (conns == null) {
             return false;
         }
+        int page = slot >>> pageShift;
         int[] gens = genPages[shard][page];
         int offset = slot & pageMask;
         // A live generation names one connection for its whole life. So once the slot is seen live at
@@ -536,6 +527,18 @@ public final class ConnMatrix<C> {
 
     private static long idOf(int gen, int shard, int slot) {
         return ((long) gen << 32) | ((long) shard << SLOT_BITS) | slot;
+    }
+
+    /**
+     * The connections page of a well-formed id's slot (odd generation, shard and slot in range), acquired;
+     * null if the id is malformed or its page does not exist yet. A non-null page implies its gens and
+     * nexts pages are visible too (they are published before it).
+     */
+    private Object[] pageOf(int gen, int shard, int slot) {
+        if ((gen & 1) == 0 || shard >= shardCount || slot >= maxSlotsPerShard) {
+            return null;
+        }
+        return (Object[]) CONN_PAGE.getAcquire(connPages[shard], slot >>> pageShift);
     }
 
     private int takeRemoteFree(int shard) {
