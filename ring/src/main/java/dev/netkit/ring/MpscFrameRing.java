@@ -129,14 +129,15 @@ public final class MpscFrameRing extends MpscPad2 {
     private final long[] ends;
 
     /**
-     * Creates a ring with a batch of {@value #DEFAULT_MAX_BATCH} frames per peek and a one-second reclaim
-     * timeout on {@link System#nanoTime()}.
+     * Creates a ring with a batch of {@value #DEFAULT_MAX_BATCH} frames per peek (fewer if the capacity
+     * allows fewer: at most capacity / 8) and a one-second reclaim timeout on {@link System#nanoTime()}.
      *
      * @param capacity a power of two in [32, 2^30]
      * @throws IllegalArgumentException if capacity is not a power of two in that range
      */
     public MpscFrameRing(int capacity) {
-        this(capacity, DEFAULT_MAX_BATCH, DEFAULT_RECLAIM_TIMEOUT_NANOS, System::nanoTime);
+        this(capacity, Math.min(DEFAULT_MAX_BATCH, Math.max(1, capacity / HEADER_LENGTH)), DEFAULT_RECLAIM_TIMEOUT_NANOS,
+                System::nanoTime);
     }
 
     /**
@@ -395,6 +396,8 @@ public final class MpscFrameRing extends MpscPad2 {
         if (front != scan) {
             scan = front;                       // records skipped in front of the first frame
             release();
+        } else if (holes > 0) {
+            release();                          // a late producer may have freed a hole
         }
         return s;
     }
