@@ -106,6 +106,7 @@ public final class MpscFrameRing extends MpscPad2 {
     private static final VarHandle HEAD;
     private static final VarHandle HDR =
             MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    private static final VarHandle ARRAY_HDR = MethodHandles.arrayElementVarHandle(long[].class);
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(4096).asReadOnlyBuffer();
 
     static {
@@ -127,6 +128,8 @@ public final class MpscFrameRing extends MpscPad2 {
     private final LongSupplier nanoClock;
     private final Segments segments;
     private final long[] ends;
+    /** Null in production; for Lincheck only, the header words (index / 8), see the implementation notes. */
+    private final long[] arrayHeaders;
 
     /**
      * Creates a ring with a batch of {@value #DEFAULT_MAX_BATCH} frames per peek (fewer if the capacity
@@ -152,6 +155,11 @@ public final class MpscFrameRing extends MpscPad2 {
      * @throws IllegalArgumentException if a value is outside its range
      */
     public MpscFrameRing(int capacity, int maxBatch, long reclaimTimeoutNanos, LongSupplier nanoClock) {
+        this(capacity, maxBatch, reclaimTimeoutNanos, nanoClock, false);
+    }
+
+    /** With {@code arrayHeaders}, header words live in a {@code long[]}: for Lincheck, which cannot follow buffer VarHandles. */
+    MpscFrameRing(int capacity, int maxBatch, long reclaimTimeoutNanos, LongSupplier nanoClock, boolean arrayHeaders) {
         this.capacity = Rings.checkCapacity(capacity, MIN_CAPACITY);
         if (maxBatch < 1 || maxBatch > capacity / HEADER_LENGTH) {
             throw new IllegalArgumentException("maxBatch must be in [1, " + capacity / HEADER_LENGTH + "], was "
@@ -172,6 +180,27 @@ public final class MpscFrameRing extends MpscPad2 {
         }
         this.segments = new Segments(views);
         this.ends = new long[maxBatch];
+        this.arrayHeaders = arrayHeaders ? new long[capacity / HEADER_LENGTH] : null;
+    }
+
+    private long hdrGetAcquire(int index) {
+        long[] a = arrayHeaders;
+        return a == null ? (long) HDR.getAcquire(buffer, index) : (long) ARRAY_HDR.getAcquire(a, index >>> 3);
+    }
+
+    private void hdrSetRelease(int index, long word) {
+        long[] a = arrayHeaders;
+        if (a == null) {
+            HDR.setRelease(buffer, index, word);
+        } else {
+            ARRAY_HDR.setRelease(a, index >>> 3, word);
+        }
+    }
+
+    private boolean hdrCas(int index, long expected, long word) {
+        long[] a = arrayHeaders;
+        return a == null ? HDR.compareAndSet(buffer, index, expected, word)
+                : ARRAY_HDR.compareAndSet(a, index >>> 3, expected, word);
     }
 
     /** @return the capacity in bytes; any thread */
@@ -225,10 +254,10 @@ public final class MpscFrameRing extends MpscPad2 {
             }
             if (TAIL.compareAndSet(this, t, end)) {
                 if (pad > 0) {
-                    HDR.setRelease(buffer, index, pack(pad - HEADER_LENGTH, PADDING));
+                    hdrSetRelease(index, pack(pad - HEADER_LENGTH, PADDING));
                     index = 0;
                 }
-                HDR.setRelease(buffer, index, pack(length, CLAIMED));
+                hdrSetRelease(index, pack(length, CLAIMED));
                 return index;
             }
         }
@@ -325,18 +354,18 @@ public final class MpscFrameRing extends MpscPad2 {
     }
 
     private boolean commit(int index, int length) {
-        if (HDR.compareAndSet(buffer, index, pack(length, CLAIMED), pack(length, COMMITTED))) {
+        if (hdrCas(index, pack(length, CLAIMED), pack(length, COMMITTED))) {
             return true;
         }
-        HDR.setRelease(buffer, index, pack(length, FREED));     // reclaimed by the consumer: give the space back
+        hdrSetRelease(index, pack(length, FREED));     // reclaimed by the consumer: give the space back
         return false;
     }
 
     private boolean abort(int index, int length) {
-        if (HDR.compareAndSet(buffer, index, pack(length, CLAIMED), pack(length, ABORTED))) {
+        if (hdrCas(index, pack(length, CLAIMED), pack(length, ABORTED))) {
             return true;
         }
-        HDR.setRelease(buffer, index, pack(length, FREED));
+        hdrSetRelease(index, pack(length, FREED));
         return false;
     }
 
@@ -365,7 +394,7 @@ public final class MpscFrameRing extends MpscPad2 {
         int bytes = 0;
         while (count < maxFrames && pos - h < capacity) {
             int index = (int) (pos & mask);
-            long word = (long) HDR.getAcquire(buffer, index);
+            long word = hdrGetAcquire(index);
             int state = (int) word;
             int length = (int) (word >>> 32);
             if (state == COMMITTED) {
@@ -379,7 +408,7 @@ public final class MpscFrameRing extends MpscPad2 {
                     front = pos;
                 }
             } else if (state == CLAIMED && count == 0 && reclaimDue(pos)) {
-                if (HDR.compareAndSet(buffer, index, word, pack(length, RECLAIMED))) {
+                if (hdrCas(index, word, pack(length, RECLAIMED))) {
                     holes++;
                     reclaimed++;
                     pos += recordLength(length);
@@ -451,7 +480,7 @@ public final class MpscFrameRing extends MpscPad2 {
             long p = h;
             while (p < target) {
                 int index = (int) (p & mask);
-                long word = (long) HDR.getAcquire(buffer, index);
+                long word = hdrGetAcquire(index);
                 int state = (int) word;
                 if (state == RECLAIMED) {
                     break;
@@ -477,6 +506,9 @@ public final class MpscFrameRing extends MpscPad2 {
     }
 
     private void zero(int index, int n) {
+        if (arrayHeaders != null) {
+            java.util.Arrays.fill(arrayHeaders, index >>> 3, (index + n) >>> 3, 0L);
+        }
         while (n > 0) {
             int k = Math.min(n, ZEROS.capacity());
             buffer.put(index, ZEROS, 0, k);
