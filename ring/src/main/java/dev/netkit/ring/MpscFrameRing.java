@@ -315,7 +315,8 @@ public final class MpscFrameRing extends MpscPad2 {
      * full; any producer. Allocates nothing.
      *
      * @param src the payload, 1 to {@link #maxFrameLength()} bytes; its position advances on success
-     * @return true if the frame was committed
+     * @return true if the frame was committed; false if the ring was full, or (only after this thread
+     *         stalled for the reclaim timeout between claim and commit) if the consumer reclaimed the frame
      * @throws IllegalArgumentException if the length is out of range
      */
     public boolean offer(ByteBuffer src) {
@@ -338,7 +339,8 @@ public final class MpscFrameRing extends MpscPad2 {
      * @param src the array
      * @param off the first byte
      * @param len the payload length, in [1, {@link #maxFrameLength()}]
-     * @return true if the frame was committed
+     * @return true if the frame was committed; false if the ring was full or the frame was reclaimed (see
+     *         {@link #offer(ByteBuffer)})
      * @throws IllegalArgumentException if len is out of range
      * @throws IndexOutOfBoundsException if the range is outside the array
      */
