@@ -332,7 +332,9 @@ public final class SpscByteRing extends SpscPad2 {
         if (n < 0 || n > avail) {
             throw new IllegalArgumentException("discard " + n + " outside [0, readable = " + avail + "]");
         }
-        HEAD.setRelease(this, h + n);
+        if (n != 0) {
+            HEAD.setRelease(this, h + n);       // no store for nothing: the producer may be reading head's line
+        }
     }
 
     /**
