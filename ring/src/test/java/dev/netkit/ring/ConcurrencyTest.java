@@ -29,7 +29,7 @@ class ConcurrencyTest {
         long seed = Seeds.seeds().findFirst().getAsLong();
         for (int cap : new int[] {16, 256, 4096}) {
             SpscByteRing ring = cap == 256 ? SpscByteRing.heap(cap) : SpscByteRing.direct(cap);
-            long total = 2_000_000;
+            long total = 1_000_000;
             AtomicReference<Throwable> failure = new AtomicReference<>();
             Thread producer = new Thread(() -> {
                 SplittableRandom rnd = new SplittableRandom(seed);
@@ -99,7 +99,7 @@ class ConcurrencyTest {
     void mpsc(long reclaimTimeout) throws Exception {
         long seed = Seeds.seeds().findFirst().getAsLong();
         int producers = 3;
-        int perProducer = 100_000;
+        int perProducer = 50_000;
         MpscFrameRing ring = new MpscFrameRing(512, 16, reclaimTimeout, System::nanoTime);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong lateCommits = new AtomicLong();

@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Producers (2 by default: {@code @GroupThreads(2)}; {@code -tg 4,1} or {@code -tg 8,1} on a larger
  * machine) and one consumer moving 64-byte messages through {@link MpscFrameRing} ({@code offer(byte[])}:
- * claim, copy, commit), Agrona's {@link ManyToOneRingBuffer} ({@code write}) and, passing references, JCTools'
+ * claim, copy, commit; {@code mpscFrameRing} with the default 1 s reclaim timeout, so commit is a CAS,
+ * {@code mpscFrameRingNoReclaim} with reclaim off, so commit is a release store), Agrona's {@link ManyToOneRingBuffer} ({@code write}) and, passing references, JCTools'
  * {@link MpscArrayQueue}. The consumer takes everything available per call (MpscFrameRing: peeks of up to 64
  * frames and one discard each; Agrona: {@code read}; JCTools: {@code drain}) and reads each byte message's
  * first int. The comparable figure is the {@code received} counter (messages per second). Rings hold 64 KiB,
@@ -43,6 +44,7 @@ public class MpscRingBench {
     static final int SIZE = 64;
 
     MpscFrameRing ring;
+    MpscFrameRing noReclaim;
     ManyToOneRingBuffer agrona;
     MpscArrayQueue<Object> jctools;
     final byte[] message = ByteBuffer.allocate(SIZE).putInt(SIZE).array();
@@ -55,6 +57,7 @@ public class MpscRingBench {
     @Setup
     public void setup() {
         ring = new MpscFrameRing(BYTES, 64, MpscFrameRing.DEFAULT_RECLAIM_TIMEOUT_NANOS, System::nanoTime);
+        noReclaim = new MpscFrameRing(BYTES, 64, Long.MAX_VALUE, System::nanoTime);
         agrona = new ManyToOneRingBuffer(new UnsafeBuffer(
                 ByteBuffer.allocateDirect(BYTES + RingBufferDescriptor.TRAILER_LENGTH)));
         jctools = new MpscArrayQueue<>(BYTES / SIZE);
@@ -75,6 +78,26 @@ public class MpscRingBench {
     @Group("mpscFrameRing")
     @GroupThreads(1)
     public int mpscFrameRingConsumer(Counters c) {
+        return drain(ring, c);
+    }
+
+    @Benchmark
+    @Group("mpscFrameRingNoReclaim")
+    @GroupThreads(2)
+    public void mpscFrameRingNoReclaimProducer(Counters c) {
+        if (noReclaim.offer(message, 0, SIZE)) {
+            c.sent++;
+        }
+    }
+
+    @Benchmark
+    @Group("mpscFrameRingNoReclaim")
+    @GroupThreads(1)
+    public int mpscFrameRingNoReclaimConsumer(Counters c) {
+        return drain(noReclaim, c);
+    }
+
+    static int drain(MpscFrameRing ring, Counters c) {
         int total = 0;
         int sum = 0;
         while (true) {
