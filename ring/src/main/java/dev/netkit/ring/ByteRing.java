@@ -1,0 +1,430 @@
+package dev.netkit.ring;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.ScatteringByteChannel;
+import java.util.Objects;
+
+/**
+ * A byte ring for one thread: bytes go in by copy or straight from a channel ({@code readv} into both
+ * free segments), come out as views without copying ({@link #peek(int)}) or straight into a channel
+ * ({@code writev} of both readable segments), and are freed by {@link #discard(int)}.
+ *
+ * <p>The capacity is a power of two. The backing memory is a heap or a direct buffer owned by the ring
+ * ({@link #heap(int)}, {@link #direct(int)}), or, in <b>elastic</b> mode ({@link #elastic(int, BufferProvider)}),
+ * borrowed from a {@link BufferProvider} when the first bytes arrive (a {@code write} or {@code readFrom})
+ * and handed back as soon as the ring is empty again, so that an idle connection holds no buffer. Use
+ * direct memory for channel I/O: the JDK copies heap buffers through a temporary direct buffer.
+ *
+ * <p><b>Views.</b> {@link #peek(int)} and the channel calls use two {@link ByteBuffer} views over the
+ * backing memory, made once (per borrowed buffer in elastic mode, and not again when the provider hands
+ * back the same buffer, as a LIFO pool does) and reused: nothing is allocated per call. A view returned by
+ * {@link #peek(int)} is valid until the next mutating call on the ring ({@code write}, {@code read},
+ * {@code discard}, {@code readFrom}, {@code writeTo}, {@code peek}, {@code clear}).
+ *
+ * <p><b>Multi-byte reads.</b> {@link #getInt(int)} and {@link #getLong(int)} read big-endian (network
+ * order) values at an offset from the first readable byte, across the wrap point if needed: a length
+ * prefix can be inspected before the whole frame has arrived.
+ *
+ * <p><b>Thread safety.</b> None: one thread at a time (an event loop owning a connection). Hand a ring to
+ * another thread only through a happens-before edge.
+ */
+public final class ByteRing {
+    /*
+     * Implementation notes.
+     *
+     * readIndex and writeIndex are long byte counters that only grow; readable = write - read is in
+     * [0, capacity] and the byte at counter c lives at index c & mask. There is no full/empty flag and no
+     * reset when the ring drains (in elastic mode the counters restart at 0 with each borrowed buffer).
+     * Absolute bulk get/put (JDK 16+) copy into and out of `backing` without touching its position, so only
+     * the two views v0/v1 carry positions; io = {v0, v1} is the array passed to readv/writev and exposed by
+     * the Segments view.
+     */
+    private final int capacity;
+    private final int mask;
+    private final BufferProvider provider;      // null unless elastic
+    private final boolean directFixed;
+    private final ByteBuffer[] io = new ByteBuffer[2];
+    private final Segments segments = new Segments(io);
+
+    private ByteBuffer backing;                 // null while an elastic ring holds no buffer
+    private ByteBuffer viewsOf;                 // the buffer v0/v1 view, kept over a release for reuse
+    private long readIndex;
+    private long writeIndex;
+
+    private ByteRing(int capacity, boolean direct, BufferProvider provider) {
+        this.capacity = Rings.checkCapacity(capacity, 1);
+        this.mask = capacity - 1;
+        this.provider = provider;
+        this.directFixed = direct;
+        if (provider == null) {
+            ByteBuffer b = direct ? ByteBuffer.allocateDirect(capacity) : ByteBuffer.allocate(capacity);
+            attach(b);
+        }
+    }
+
+    /**
+     * Creates a ring over its own heap memory.
+     *
+     * @param capacity a power of two in [1, 2^30]
+     * @return the ring
+     * @throws IllegalArgumentException if capacity is not a power of two in that range
+     */
+    public static ByteRing heap(int capacity) {
+        return new ByteRing(capacity, false, null);
+    }
+
+    /**
+     * Creates a ring over its own direct memory (what {@code readFrom}/{@code writeTo} want).
+     *
+     * @param capacity a power of two in [1, 2^30]
+     * @return the ring
+     * @throws IllegalArgumentException if capacity is not a power of two in that range
+     */
+    public static ByteRing direct(int capacity) {
+        return new ByteRing(capacity, true, null);
+    }
+
+    /**
+     * Creates an elastic ring: it asks {@code provider} for {@code capacity} bytes when bytes first arrive
+     * and releases the buffer when it drains. It uses the first {@code capacity} bytes of a larger buffer.
+     *
+     * @param capacity a power of two in [1, 2^30]
+     * @param provider lends the memory; called by the ring's owner thread
+     * @return the ring, holding no buffer yet
+     * @throws IllegalArgumentException if capacity is not a power of two in that range
+     */
+    public static ByteRing elastic(int capacity, BufferProvider provider) {
+        return new ByteRing(capacity, false, Objects.requireNonNull(provider, "provider"));
+    }
+
+    private void attach(ByteBuffer b) {
+        b.order(ByteOrder.BIG_ENDIAN);
+        backing = b;
+        if (viewsOf != b) {
+            viewsOf = b;
+            io[0] = b.duplicate();
+            io[1] = b.duplicate();
+        }
+    }
+
+    private void ensureBuffer() {
+        if (backing == null) {
+            ByteBuffer b = provider.acquire(capacity);
+            if (b == null || b.capacity() < capacity) {
+                if (b != null) {
+                    provider.release(b);
+                }
+                throw new IllegalStateException("provider returned a buffer of capacity "
+                        + (b == null ? "null" : b.capacity()) + ", need at least " + capacity);
+            }
+            readIndex = 0;
+            writeIndex = 0;
+            attach(b);
+        }
+    }
+
+    /** Elastic: hands the buffer back when empty. */
+    private void releaseIfDrained() {
+        if (provider != null && readIndex == writeIndex && backing != null) {
+            ByteBuffer b = backing;
+            backing = null;
+            readIndex = 0;
+            writeIndex = 0;
+            if (provider instanceof PlainProvider) {
+                viewsOf = null;                 // nothing pools it: do not pin its memory
+                io[0] = null;
+                io[1] = null;
+            }
+            segments.count = 0;
+            segments.remaining = 0;
+            provider.release(b);
+        }
+    }
+
+    /** @return the capacity in bytes; owner thread */
+    public int capacity() {
+        return capacity;
+    }
+
+    /** @return the number of readable bytes; owner thread */
+    public int readable() {
+        return (int) (writeIndex - readIndex);
+    }
+
+    /** @return the number of bytes that can be written before the ring is full; owner thread */
+    public int writable() {
+        return capacity - (int) (writeIndex - readIndex);
+    }
+
+    /** @return true if no byte is readable; owner thread */
+    public boolean isEmpty() {
+        return writeIndex == readIndex;
+    }
+
+    /** @return whether the ring has its memory now (always true unless elastic); owner thread */
+    public boolean hasBuffer() {
+        return backing != null;
+    }
+
+    /** @return whether this ring borrows its memory from a {@link BufferProvider}; owner thread */
+    public boolean isElastic() {
+        return provider != null;
+    }
+
+    /** @return true if the ring's own memory is direct (elastic: if the current buffer is); owner thread */
+    public boolean isDirect() {
+        return backing == null ? directFixed : backing.isDirect();
+    }
+
+    /**
+     * Copies as many of {@code src}'s remaining bytes as fit and advances its position by that many;
+     * owner thread.
+     *
+     * @param src the bytes to copy
+     * @return how many bytes went in, 0 when the ring is full or {@code src} is empty
+     */
+    public int write(ByteBuffer src) {
+        int n = Math.min(src.remaining(), writable());
+        if (n == 0) {
+            return 0;
+        }
+        ensureBuffer();
+        int index = (int) (writeIndex & mask);
+        int first = Math.min(n, capacity - index);
+        int p = src.position();
+        backing.put(index, src, p, first);
+        if (n > first) {
+            backing.put(0, src, p + first, n - first);
+        }
+        src.position(p + n);
+        writeIndex += n;
+        return n;
+    }
+
+    /**
+     * Copies as many bytes of {@code src[off, off + len)} as fit; owner thread.
+     *
+     * @param src the array
+     * @param off the first byte
+     * @param len how many bytes to offer
+     * @return how many bytes went in
+     * @throws IllegalArgumentException if the length is negative
+     * @throws IndexOutOfBoundsException if the range is outside the array
+     */
+    public int write(byte[] src, int off, int len) {
+        Rings.checkRange(src, off, len);
+        int n = Math.min(len, writable());
+        if (n == 0) {
+            return 0;
+        }
+        ensureBuffer();
+        int index = (int) (writeIndex & mask);
+        int first = Math.min(n, capacity - index);
+        backing.put(index, src, off, first);
+        if (n > first) {
+            backing.put(0, src, off + first, n - first);
+        }
+        writeIndex += n;
+        return n;
+    }
+
+    /**
+     * Returns up to {@code n} readable bytes as one or two views, without copying or allocating; owner
+     * thread. The bytes stay in the ring until {@link #discard(int)}. The view is valid until the next
+     * mutating call.
+     *
+     * @param n the most bytes wanted; not negative
+     * @return the ring's reused view, holding {@code min(n, readable())} bytes in 0, 1 or 2 buffers
+     * @throws IllegalArgumentException if n is negative
+     */
+    public Segments peek(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("n must be >= 0, was " + n);
+        }
+        return fillReadable(Math.min(n, readable()));
+    }
+
+    private Segments fillReadable(int n) {
+        Segments s = segments;
+        s.remaining = n;
+        if (n == 0) {
+            s.count = 0;
+            return s;
+        }
+        int index = (int) (readIndex & mask);
+        int first = Math.min(n, capacity - index);
+        Rings.setView(io[0], index, first);
+        if (n > first) {
+            Rings.setView(io[1], 0, n - first);
+            s.count = 2;
+        } else {
+            s.count = 1;
+        }
+        return s;
+    }
+
+    /**
+     * Frees the first {@code n} readable bytes; owner thread. An elastic ring that becomes empty returns
+     * its buffer to the provider.
+     *
+     * @param n how many bytes; in [0, readable()]
+     * @throws IllegalArgumentException if n is negative or greater than {@link #readable()}
+     */
+    public void discard(int n) {
+        if (n < 0 || n > readable()) {
+            throw new IllegalArgumentException("discard " + n + " outside [0, readable() = " + readable() + "]");
+        }
+        readIndex += n;
+        releaseIfDrained();
+    }
+
+    /**
+     * Copies up to {@code len} readable bytes into {@code dst} and discards them; owner thread.
+     *
+     * @param dst the array
+     * @param off where the first byte goes
+     * @param len the most bytes wanted
+     * @return how many bytes were read, 0 if the ring is empty
+     * @throws IllegalArgumentException if the length is negative
+     * @throws IndexOutOfBoundsException if the range is outside the array
+     */
+    public int read(byte[] dst, int off, int len) {
+        Rings.checkRange(dst, off, len);
+        int n = Math.min(len, readable());
+        if (n == 0) {
+            return 0;
+        }
+        int index = (int) (readIndex & mask);
+        int first = Math.min(n, capacity - index);
+        backing.get(index, dst, off, first);
+        if (n > first) {
+            backing.get(0, dst, off + first, n - first);
+        }
+        discard(n);
+        return n;
+    }
+
+    /**
+     * Reads the readable byte at {@code offset}; owner thread.
+     *
+     * @param offset from the first readable byte, in [0, readable())
+     * @return the byte
+     * @throws IllegalArgumentException if fewer than {@code offset + 1} bytes are readable
+     */
+    public byte getByte(int offset) {
+        checkOffset(offset, 1);
+        return backing.get((int) ((readIndex + offset) & mask));
+    }
+
+    /**
+     * Reads a big-endian int starting {@code offset} bytes after the first readable byte, across the wrap
+     * point if needed (a length prefix); owner thread. Nothing is discarded.
+     *
+     * @param offset from the first readable byte; {@code offset + 4 <= readable()}
+     * @return the int
+     * @throws IllegalArgumentException if fewer than {@code offset + 4} bytes are readable
+     */
+    public int getInt(int offset) {
+        checkOffset(offset, 4);
+        int index = (int) ((readIndex + offset) & mask);
+        return index + 4 <= capacity ? backing.getInt(index) : Rings.getIntWrapped(backing, index, mask);
+    }
+
+    /**
+     * Reads a big-endian long starting {@code offset} bytes after the first readable byte, across the
+     * wrap point if needed; owner thread. Nothing is discarded.
+     *
+     * @param offset from the first readable byte; {@code offset + 8 <= readable()}
+     * @return the long
+     * @throws IllegalArgumentException if fewer than {@code offset + 8} bytes are readable
+     */
+    public long getLong(int offset) {
+        checkOffset(offset, 8);
+        int index = (int) ((readIndex + offset) & mask);
+        return index + 8 <= capacity ? backing.getLong(index) : Rings.getLongWrapped(backing, index, mask);
+    }
+
+    private void checkOffset(int offset, int size) {
+        if (offset < 0 || (long) offset + size > readable()) {
+            throw new IllegalArgumentException("offset " + offset + " + " + size + " bytes outside readable() = "
+                    + readable());
+        }
+    }
+
+    /**
+     * Reads from {@code channel} into both free segments with one scattering read ({@code readv}); owner
+     * thread. When the ring is full the channel is not called and 0 is returned. An elastic ring borrows
+     * its buffer first, and returns it at once if nothing arrived and the ring is empty.
+     *
+     * @param channel the source
+     * @return what the channel's read returned: the byte count, 0, or -1 at end of stream
+     * @throws IOException from the channel
+     */
+    public long readFrom(ScatteringByteChannel channel) throws IOException {
+        int free = writable();
+        if (free == 0) {
+            return 0;
+        }
+        ensureBuffer();
+        int index = (int) (writeIndex & mask);
+        int first = Math.min(free, capacity - index);
+        Rings.setView(io[0], index, first);
+        int count = 1;
+        if (free > first) {
+            Rings.setView(io[1], 0, free - first);
+            count = 2;
+        }
+        segments.count = 0;
+        long n;
+        try {
+            n = channel.read(io, 0, count);
+        } catch (IOException | RuntimeException e) {
+            releaseIfDrained();
+            throw e;
+        }
+        if (n > 0) {
+            writeIndex += n;
+        } else {
+            releaseIfDrained();     // nothing arrived on an empty elastic ring: hand the buffer straight back
+        }
+        return n;
+    }
+
+    /**
+     * Writes all readable bytes to {@code channel} with one gathering write ({@code writev}) and discards
+     * what went out; owner thread. When the ring is empty the channel is not called.
+     *
+     * @param channel the destination
+     * @return the number of bytes written (and discarded)
+     * @throws IOException from the channel
+     */
+    public long writeTo(GatheringByteChannel channel) throws IOException {
+        int n = readable();
+        if (n == 0) {
+            return 0;
+        }
+        Segments s = fillReadable(n);
+        long written = channel.write(io, 0, s.count);
+        s.count = 0;
+        if (written > 0) {
+            discard((int) written);
+        }
+        return written;
+    }
+
+    /** Discards every readable byte (an elastic ring returns its buffer); owner thread. */
+    public void clear() {
+        readIndex = writeIndex;
+        segments.count = 0;
+        releaseIfDrained();
+    }
+
+    @Override
+    public String toString() {
+        return "ByteRing[capacity=" + capacity + ", readable=" + readable() + (provider != null ? ", elastic" : "")
+                + "]";
+    }
+}

@@ -1,0 +1,54 @@
+package dev.netkit.ring;
+
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/** Argument checks and small helpers shared by the rings. */
+final class Rings {
+    /** The largest capacity: the largest power of two a {@code ByteBuffer} can hold. */
+    static final int MAX_CAPACITY = 1 << 30;
+
+    private Rings() {
+    }
+
+    static int checkCapacity(int capacity, int min) {
+        if (capacity < min || capacity > MAX_CAPACITY || Integer.bitCount(capacity) != 1) {
+            throw new IllegalArgumentException("capacity must be a power of two in [" + min + ", " + MAX_CAPACITY
+                    + "], was " + capacity);
+        }
+        return capacity;
+    }
+
+    static void checkRange(byte[] array, int off, int len) {
+        Objects.requireNonNull(array, "array");
+        if (len < 0) {
+            throw new IllegalArgumentException("length must be >= 0, was " + len);
+        }
+        Objects.checkFromIndexSize(off, len, array.length);
+    }
+
+    /** Points {@code view} at {@code [index, index + length)} of its buffer. */
+    static void setView(ByteBuffer view, int index, int length) {
+        view.clear();
+        view.position(index);
+        view.limit(index + length);
+    }
+
+    /** Big-endian int from 4 bytes starting at {@code index}, wrapping at {@code mask}. */
+    static int getIntWrapped(ByteBuffer b, int index, int mask) {
+        int v = 0;
+        for (int i = 0; i < 4; i++) {
+            v = (v << 8) | (b.get((index + i) & mask) & 0xFF);
+        }
+        return v;
+    }
+
+    /** Big-endian long from 8 bytes starting at {@code index}, wrapping at {@code mask}. */
+    static long getLongWrapped(ByteBuffer b, int index, int mask) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (b.get((index + i) & mask) & 0xFFL);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,76 @@
+package dev.netkit.ring;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A reusable view of ring bytes: up to {@link #maxCount()} {@link ByteBuffer}s over the ring's memory, as
+ * returned by {@code peek}. Each ring owns its {@code Segments} objects and refills them on each
+ * {@code peek}, so peeking neither copies nor allocates.
+ *
+ * <p>For {@link ByteRing} and {@link SpscByteRing} a view holds one segment, or two when the readable
+ * bytes wrap around the end of the ring. For {@link MpscFrameRing} it holds one buffer per frame (the
+ * frame's payload).
+ *
+ * <p>{@link #buffers()} with offset 0 and length {@link #count()} is ready for one gathering write:
+ * {@code channel.write(s.buffers(), 0, s.count())}. The buffers share the ring's memory: do not write into
+ * them, and do not keep them. <b>A view stays valid until the owning thread's next mutating call on the
+ * ring</b> (write, discard, read, readFrom, writeTo, peek itself, clear): reading a buffer after that may
+ * show other bytes. Reading a buffer (relative gets) moves only that buffer's position, which the ring
+ * ignores: {@code discard} decides what is consumed.
+ *
+ * <p><b>Thread safety.</b> Only the ring's consumer thread (the owner thread for {@link ByteRing}) may use
+ * a view.
+ */
+public final class Segments {
+    final ByteBuffer[] buffers;
+    int count;
+    int remaining;
+
+    Segments(ByteBuffer[] buffers) {
+        this.buffers = buffers;
+    }
+
+    /** @return how many buffers this view holds, 0 when nothing was readable; consumer thread */
+    public int count() {
+        return count;
+    }
+
+    /** @return the total number of bytes in the buffers, as set by the last peek; consumer thread */
+    public int remaining() {
+        return remaining;
+    }
+
+    /** @return the most buffers a view can hold; consumer thread */
+    public int maxCount() {
+        return buffers.length;
+    }
+
+    /**
+     * Returns one buffer of the view; consumer thread.
+     *
+     * @param i the index, in {@code [0, count())}
+     * @return the i-th buffer; its remaining bytes are the segment (or frame payload)
+     * @throws IndexOutOfBoundsException if {@code i} is outside {@code [0, count())}
+     */
+    public ByteBuffer get(int i) {
+        if (i < 0 || i >= count) {
+            throw new IndexOutOfBoundsException("index " + i + " outside [0, " + count + ")");
+        }
+        return buffers[i];
+    }
+
+    /**
+     * The backing array of buffers, for gathering writes: use offset 0 and length {@link #count()}; the
+     * entries from {@code count()} on are stale. Consumer thread.
+     *
+     * @return the ring's reused array (not a copy)
+     */
+    public ByteBuffer[] buffers() {
+        return buffers;
+    }
+
+    @Override
+    public String toString() {
+        return "Segments[count=" + count + ", remaining=" + remaining + "]";
+    }
+}

@@ -1,0 +1,432 @@
+package dev.netkit.ring;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.ScatteringByteChannel;
+
+/**
+ * A wait-free byte ring between one producer thread and one consumer thread, with the peek/discard
+ * contract of {@link ByteRing}: the producer copies bytes in ({@link #offer(ByteBuffer)} all or nothing,
+ * {@link #write(ByteBuffer)} as many as fit) or reads them straight from a channel
+ * ({@link #readFrom(ScatteringByteChannel)}, one {@code readv}); the consumer sees them as views
+ * ({@link #peek(int)}), frees them ({@link #discard(int)}), copies them out ({@link #read(byte[], int, int)})
+ * or writes them to a channel ({@link #writeTo(GatheringByteChannel)}, one {@code writev}). Every
+ * operation finishes in a bounded number of steps, whatever the other thread does; none waits.
+ *
+ * <p><b>Threads.</b> Methods are marked <em>producer</em> (one thread at a time), <em>consumer</em> (one
+ * thread at a time) or <em>any thread</em>. The producer and the consumer may be the same thread. A role
+ * may move to another thread only through a happens-before edge.
+ *
+ * <p><b>Publication.</b> Bytes the producer wrote before a call returned are visible to the consumer as
+ * soon as it sees them readable; the producer never overwrites bytes before the consumer has discarded
+ * them. {@link #getInt(int)}/{@link #getLong(int)} read big-endian values across the wrap point.
+ *
+ * <p>The ring's memory is a direct buffer ({@link #direct(int)}) or a heap buffer ({@link #heap(int)}).
+ * Views returned by {@link #peek(int)} are valid until the consumer's next mutating call.
+ */
+public final class SpscByteRing extends SpscPad2 {
+    /*
+     * Implementation notes.
+     *
+     * tail (producer) and head (consumer) are long byte counters that only grow; readable = tail - head is
+     * in [0, capacity]; byte counter c lives at index c & mask. Each sits with its owner's cache of the
+     * other index on its own padded region (see SpscPad0): the producer writes tail and
+     * headCache, the consumer writes head and tailCache; neither ever writes the other's line.
+     *
+     * Producer: copies bytes into [tail, tail + n) with plain bulk puts, then TAIL.setRelease(tail + n).
+     * Consumer: TAIL.getAcquire() -> reads the bytes: the release/acquire pair on tail publishes them.
+     * Consumer: reads (or a channel reads) bytes, then HEAD.setRelease(head + n). Producer: HEAD.getAcquire()
+     * -> overwrites those bytes: the pair on head orders the consumer's reads before the producer's
+     * overwrites (no overwrite before discard).
+     *
+     * Caches: the producer computes free space from headCache and re-reads head (getAcquire) only when the
+     * cache says there is less room than it wants; the consumer does the same with tailCache. A stale cache
+     * only underestimates (head and tail never move backwards), so it is safe. Each side's own index is read
+     * plainly: it is the only writer.
+     *
+     * Views: the producer (readFrom) and the consumer (peek, writeTo) each own two duplicates of the
+     * backing buffer and a ByteBuffer[2]; the absolute bulk get/put used for copies touch no position.
+     */
+    private static final VarHandle TAIL;
+    private static final VarHandle HEAD;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            TAIL = l.findVarHandle(SpscProducerFields.class, "tail", long.class);
+            HEAD = l.findVarHandle(SpscConsumerFields.class, "head", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final int capacity;
+    private final int mask;
+    private final ByteBuffer buffer;
+    private final ByteBuffer[] producerIo;
+    private final ByteBuffer[] consumerIo;
+    private final Segments segments;
+
+    private SpscByteRing(int capacity, boolean direct) {
+        this.capacity = Rings.checkCapacity(capacity, 1);
+        this.mask = capacity - 1;
+        this.buffer = (direct ? ByteBuffer.allocateDirect(capacity) : ByteBuffer.allocate(capacity))
+                .order(ByteOrder.BIG_ENDIAN);
+        this.producerIo = new ByteBuffer[] {buffer.duplicate(), buffer.duplicate()};
+        this.consumerIo = new ByteBuffer[] {buffer.duplicate(), buffer.duplicate()};
+        this.segments = new Segments(consumerIo);
+    }
+
+    /**
+     * Creates a ring over direct memory (what channel I/O wants).
+     *
+     * @param capacity a power of two in [1, 2^30]
+     * @return the ring; publish it safely to the two threads
+     * @throws IllegalArgumentException if capacity is not a power of two in that range
+     */
+    public static SpscByteRing direct(int capacity) {
+        return new SpscByteRing(capacity, true);
+    }
+
+    /**
+     * Creates a ring over heap memory.
+     *
+     * @param capacity a power of two in [1, 2^30]
+     * @return the ring; publish it safely to the two threads
+     * @throws IllegalArgumentException if capacity is not a power of two in that range
+     */
+    public static SpscByteRing heap(int capacity) {
+        return new SpscByteRing(capacity, false);
+    }
+
+    /** @return the capacity in bytes; any thread */
+    public int capacity() {
+        return capacity;
+    }
+
+    // ------------------------------------------------------------------ producer
+
+    /** Free bytes, from the cache, refreshing it only if fewer than {@code wanted} look free. */
+    private int free(long t, int wanted) {
+        int free = capacity - (int) (t - headCache);
+        if (free < wanted) {
+            headCache = (long) HEAD.getAcquire(this);
+            free = capacity - (int) (t - headCache);
+        }
+        return free;
+    }
+
+    private void put(long t, ByteBuffer src, int n) {
+        int index = (int) (t & mask);
+        int first = Math.min(n, capacity - index);
+        int p = src.position();
+        buffer.put(index, src, p, first);
+        if (n > first) {
+            buffer.put(0, src, p + first, n - first);
+        }
+        src.position(p + n);
+    }
+
+    private void put(long t, byte[] src, int off, int n) {
+        int index = (int) (t & mask);
+        int first = Math.min(n, capacity - index);
+        buffer.put(index, src, off, first);
+        if (n > first) {
+            buffer.put(0, src, off + first, n - first);
+        }
+    }
+
+    /**
+     * Copies all of {@code src}'s remaining bytes if they fit, else none; producer.
+     *
+     * @param src the bytes; its position advances past them on success
+     * @return true if they went in
+     */
+    public boolean offer(ByteBuffer src) {
+        int n = src.remaining();
+        long t = tail;
+        if (free(t, n) < n) {
+            return false;
+        }
+        put(t, src, n);
+        TAIL.setRelease(this, t + n);
+        return true;
+    }
+
+    /**
+     * Copies {@code src[off, off + len)} if it fits, else nothing; producer.
+     *
+     * @param src the array
+     * @param off the first byte
+     * @param len how many bytes
+     * @return true if they went in
+     * @throws IllegalArgumentException if the length is negative
+     * @throws IndexOutOfBoundsException if the range is outside the array
+     */
+    public boolean offer(byte[] src, int off, int len) {
+        Rings.checkRange(src, off, len);
+        long t = tail;
+        if (free(t, len) < len) {
+            return false;
+        }
+        put(t, src, off, len);
+        TAIL.setRelease(this, t + len);
+        return true;
+    }
+
+    /**
+     * Copies as many of {@code src}'s remaining bytes as fit; producer.
+     *
+     * @param src the bytes; its position advances by the count
+     * @return how many bytes went in
+     */
+    public int write(ByteBuffer src) {
+        long t = tail;
+        int n = Math.min(src.remaining(), free(t, src.remaining()));
+        if (n == 0) {
+            return 0;
+        }
+        put(t, src, n);
+        TAIL.setRelease(this, t + n);
+        return n;
+    }
+
+    /**
+     * Copies as many bytes of {@code src[off, off + len)} as fit; producer.
+     *
+     * @param src the array
+     * @param off the first byte
+     * @param len how many bytes to offer
+     * @return how many bytes went in
+     * @throws IllegalArgumentException if the length is negative
+     * @throws IndexOutOfBoundsException if the range is outside the array
+     */
+    public int write(byte[] src, int off, int len) {
+        Rings.checkRange(src, off, len);
+        long t = tail;
+        int n = Math.min(len, free(t, len));
+        if (n == 0) {
+            return 0;
+        }
+        put(t, src, off, n);
+        TAIL.setRelease(this, t + n);
+        return n;
+    }
+
+    /**
+     * Reads from {@code channel} into both free segments with one scattering read; producer. When the ring
+     * is full the channel is not called and 0 is returned.
+     *
+     * @param channel the source
+     * @return what the channel's read returned: the byte count, 0, or -1 at end of stream
+     * @throws IOException from the channel
+     */
+    public long readFrom(ScatteringByteChannel channel) throws IOException {
+        long t = tail;
+        int free = free(t, capacity);
+        if (free == 0) {
+            return 0;
+        }
+        int index = (int) (t & mask);
+        int first = Math.min(free, capacity - index);
+        Rings.setView(producerIo[0], index, first);
+        int count = 1;
+        if (free > first) {
+            Rings.setView(producerIo[1], 0, free - first);
+            count = 2;
+        }
+        long n = channel.read(producerIo, 0, count);
+        if (n > 0) {
+            TAIL.setRelease(this, t + n);
+        }
+        return n;
+    }
+
+    /**
+     * Free bytes: exact from the producer (it re-reads head); from another thread a snapshot in
+     * [0, capacity] that may be out of date by the time it returns. Any thread.
+     *
+     * @return the number of bytes the producer could write now
+     */
+    public int writable() {
+        long h = (long) HEAD.getAcquire(this);
+        long t = (long) TAIL.getAcquire(this);
+        return capacity - clamp(t - h);
+    }
+
+    // ------------------------------------------------------------------ consumer
+
+    /** Readable bytes, from the cache, refreshing it only if fewer than {@code wanted} look readable. */
+    private int available(long h, int wanted) {
+        int avail = (int) (tailCache - h);
+        if (avail < wanted) {
+            tailCache = (long) TAIL.getAcquire(this);
+            avail = (int) (tailCache - h);
+        }
+        return avail;
+    }
+
+    /**
+     * Readable bytes: exact from the consumer (it re-reads tail); from another thread a snapshot in
+     * [0, capacity] that may be out of date by the time it returns. Any thread.
+     *
+     * @return the number of bytes the consumer could read now
+     */
+    public int readable() {
+        long t = (long) TAIL.getAcquire(this);
+        long h = (long) HEAD.getAcquire(this);
+        return clamp(t - h);
+    }
+
+    private int clamp(long n) {
+        return (int) Math.max(0, Math.min(capacity, n));
+    }
+
+    /**
+     * Returns up to {@code n} readable bytes as one or two views, without copying or allocating; consumer.
+     * The view is valid until the consumer's next mutating call ({@code peek}, {@code discard},
+     * {@code read}, {@code writeTo}).
+     *
+     * @param n the most bytes wanted; not negative
+     * @return the consumer's reused view of {@code min(n, readable)} bytes
+     * @throws IllegalArgumentException if n is negative
+     */
+    public Segments peek(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("n must be >= 0, was " + n);
+        }
+        long h = head;
+        return fill(h, Math.min(n, available(h, n)));
+    }
+
+    private Segments fill(long h, int n) {
+        Segments s = segments;
+        s.remaining = n;
+        if (n == 0) {
+            s.count = 0;
+            return s;
+        }
+        int index = (int) (h & mask);
+        int first = Math.min(n, capacity - index);
+        Rings.setView(consumerIo[0], index, first);
+        if (n > first) {
+            Rings.setView(consumerIo[1], 0, n - first);
+            s.count = 2;
+        } else {
+            s.count = 1;
+        }
+        return s;
+    }
+
+    /**
+     * Frees the first {@code n} readable bytes for the producer; consumer.
+     *
+     * @param n how many; in [0, readable]
+     * @throws IllegalArgumentException if n is negative or more than is readable
+     */
+    public void discard(int n) {
+        long h = head;
+        int avail = available(h, n);
+        if (n < 0 || n > avail) {
+            throw new IllegalArgumentException("discard " + n + " outside [0, readable = " + avail + "]");
+        }
+        if (n != 0) {
+            HEAD.setRelease(this, h + n);       // no store for nothing: the producer may be reading head's line
+        }
+    }
+
+    /**
+     * Copies up to {@code len} readable bytes into {@code dst} and discards them; consumer.
+     *
+     * @param dst the array
+     * @param off where the first byte goes
+     * @param len the most bytes wanted
+     * @return how many bytes were read
+     * @throws IllegalArgumentException if the length is negative
+     * @throws IndexOutOfBoundsException if the range is outside the array
+     */
+    public int read(byte[] dst, int off, int len) {
+        Rings.checkRange(dst, off, len);
+        long h = head;
+        int n = Math.min(len, available(h, len));
+        if (n == 0) {
+            return 0;
+        }
+        int index = (int) (h & mask);
+        int first = Math.min(n, capacity - index);
+        buffer.get(index, dst, off, first);
+        if (n > first) {
+            buffer.get(0, dst, off + first, n - first);
+        }
+        HEAD.setRelease(this, h + n);
+        return n;
+    }
+
+    /**
+     * Reads a big-endian int {@code offset} bytes after the first readable byte, across the wrap point if
+     * needed; consumer. Nothing is discarded.
+     *
+     * @param offset from the first readable byte; {@code offset + 4} bytes must be readable
+     * @return the int
+     * @throws IllegalArgumentException if fewer bytes are readable
+     */
+    public int getInt(int offset) {
+        int index = checkOffset(offset, 4);
+        return index + 4 <= capacity ? buffer.getInt(index) : Rings.getIntWrapped(buffer, index, mask);
+    }
+
+    /**
+     * Reads a big-endian long {@code offset} bytes after the first readable byte, across the wrap point if
+     * needed; consumer. Nothing is discarded.
+     *
+     * @param offset from the first readable byte; {@code offset + 8} bytes must be readable
+     * @return the long
+     * @throws IllegalArgumentException if fewer bytes are readable
+     */
+    public long getLong(int offset) {
+        int index = checkOffset(offset, 8);
+        return index + 8 <= capacity ? buffer.getLong(index) : Rings.getLongWrapped(buffer, index, mask);
+    }
+
+    private int checkOffset(int offset, int size) {
+        long h = head;
+        int avail = offset < 0 ? 0 : available(h, offset + size);
+        if (offset < 0 || (long) offset + size > avail) {
+            throw new IllegalArgumentException("offset " + offset + " + " + size + " bytes outside readable = "
+                    + avail);
+        }
+        return (int) ((h + offset) & mask);
+    }
+
+    /**
+     * Writes all readable bytes to {@code channel} with one gathering write and discards what went out;
+     * consumer. When nothing is readable the channel is not called.
+     *
+     * @param channel the destination
+     * @return the number of bytes written
+     * @throws IOException from the channel
+     */
+    public long writeTo(GatheringByteChannel channel) throws IOException {
+        long h = head;
+        int n = available(h, capacity);
+        if (n == 0) {
+            return 0;
+        }
+        Segments s = fill(h, n);
+        long written = channel.write(consumerIo, 0, s.count);
+        s.count = 0;
+        if (written > 0) {
+            HEAD.setRelease(this, h + written);
+        }
+        return written;
+    }
+
+    @Override
+    public String toString() {
+        return "SpscByteRing[capacity=" + capacity + ", readable=" + readable() + "]";
+    }
+}
