@@ -120,6 +120,7 @@ public final class WheelTimer {
     @SuppressWarnings("unused") private volatile int state;
     @SuppressWarnings("unused") private volatile int sleeping;
     @SuppressWarnings("unused") private long wakeAtTick;
+    private long expired;                    // timeouts this worker expired (won the claim); worker only
     private Set<Timeout> unprocessed;        // written by the worker before it ends; read by stop() after join
 
     /**
@@ -272,7 +273,8 @@ public final class WheelTimer {
      * cancellations into the wheel, then expires and runs (inline) every task due at the clock's current
      * time. One driver thread at a time; not from a task, and not concurrently with {@link #stop()}.
      *
-     * @return the number of timeouts that expired
+     * @return the number of timeouts that expired in this call (not counting cancelled ones whose slots
+     *         the wheel freed)
      * @throws IllegalStateException if the timer has a worker thread
      */
     public int advance() {
@@ -284,13 +286,11 @@ public final class WheelTimer {
         }
         transfer();
         long now = clock.getAsLong();
-        int total = 0;
-        int n;
-        do {
-            n = wheel.poll(now, expire, EXPIRY_BATCH);
-            total += n;
-        } while (n == EXPIRY_BATCH);
-        return total;
+        long before = expired;
+        while (wheel.poll(now, expire, EXPIRY_BATCH) == EXPIRY_BATCH) {
+            // a slot's cancelled timeouts also count against the batch: loop until the poll ends short
+        }
+        return (int) (expired - before);
     }
 
     /**
@@ -400,6 +400,7 @@ public final class WheelTimer {
             return;                                               // cancelled; its queue entry is harmless now
         }
         pending.add(0, -1);
+        expired++;
         Runnable task = t.task();
         try {
             if (executor == null) {
