@@ -629,10 +629,15 @@ public final class TimingWheel<T> {
             l[s] = pack(s, s, 0);
             return;
         }
+        // detach the whole list, then walk it: each node is relinked below this level (never into slot s,
+        // since with cur at this event every node's digits from this level up equal cur's)
         int c = (int) cur;
-        for (int i = nextOf(links[s]); i != s; i = nextOf(links[s])) {
-            unlink(i);
+        int i = nextOf(l[s]);
+        l[s] = pack(s, s, 0);
+        while (i != s) {
+            int next = nextOf(links[i]);
             place(i, cur + (ticks[i] - c));
+            i = next;
         }
     }
 

@@ -366,6 +366,7 @@ public final class WheelTimer {
                 SLEEPING.setVolatile(this, AWAKE);
             }
         } finally {
+            STATE.setVolatile(this, STOPPED);        // if the loop died abnormally, producers are rejected from now
             unprocessed = shutdown();
         }
     }
@@ -388,7 +389,16 @@ public final class WheelTimer {
             if (st != Timeout.PENDING || (w & Timeout.IN_WHEEL) != 0) {
                 continue;
             }
-            long h = wheel.scheduleTick(w >>> Timeout.VALUE_SHIFT, t);
+            long h;
+            try {
+                h = wheel.scheduleTick(w >>> Timeout.VALUE_SHIFT, t);
+            } catch (IllegalStateException full) {       // 16.7 million pending: the wheel is full
+                if (t.claim(Timeout.CANCELLED)) {
+                    pending.add(-1);
+                }
+                report(full);
+                continue;
+            }
             if (!t.casWord(w, Timeout.IN_WHEEL | (h << Timeout.VALUE_SHIFT))) {
                 wheel.cancel(h);                                  // cancelled between our read and CAS
             }
