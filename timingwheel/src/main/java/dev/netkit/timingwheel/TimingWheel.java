@@ -48,7 +48,7 @@ import java.util.function.Consumer;
  * <p><b>Memory.</b> Per timer: one {@code long} of links and generation, one {@code int} deadline tick
  * and one payload reference, in three parallel arrays: 16 bytes with compressed references (20 without).
  * The arrays grow by half when full, never shrink, and allocate nothing else: schedule, cancel, touch and
- * poll allocate nothing once the arrays are large enough. Up to 2<sup>24</sup> - 2 - levels *
+ * poll allocate nothing once the arrays are large enough. Up to 2<sup>24</sup> - 3 - levels *
  * 2<sup>bitsPerLevel</sup> pending timers (about 16.7 million).
  *
  * @param <T> the payload type

@@ -43,7 +43,10 @@ import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
  *
  * <p><b>Memory.</b> Per pending timeout: the {@link Timeout} (32 bytes with compressed references) and a
  * wheel slot (16 bytes), 48 bytes, plus the user's task. {@code newTimeout} allocates the {@code Timeout}
- * and, amortized, the MPSC queue's 1,024-entry chunks.
+ * and, amortized, the MPSC queue's 1,024-entry chunks. The wheel holds at most about 16.7 million
+ * timeouts: beyond that the worker cancels a new timeout (it never runs; {@code isCancelled()} turns
+ * true) and reports an {@code IllegalStateException} to its uncaught-exception handler; set
+ * {@code maxPending} to have the caller rejected instead.
  */
 public final class WheelTimer {
     /*
