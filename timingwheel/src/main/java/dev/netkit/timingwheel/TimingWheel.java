@@ -123,6 +123,7 @@ public final class TimingWheel<T> {
 
     private final long origin;
     private final long tickNanos;
+    private final double invTick;
     private final int bits;
     private final int levels;
     private final int slotMask;
@@ -183,6 +184,7 @@ public final class TimingWheel<T> {
         this.curNanos = startNanos;
         this.lastNow = startNanos;
         this.tickNanos = tickNanos;
+        this.invTick = 1.0 / tickNanos;
         this.bits = bitsPerLevel;
         this.levels = levels;
         this.slotMask = (1 << bitsPerLevel) - 1;
@@ -478,7 +480,30 @@ public final class TimingWheel<T> {
         if (off > MAX_OFFSET_NANOS || off < 0) {         // < 0: the subtraction overflowed
             off = MAX_OFFSET_NANOS;
         }
-        return cur + (off + tickNanos - 1) / tickNanos;
+        return cur + ceilTicks(off);
+    }
+
+    /**
+     * ceil(off / tickNanos) for off > 0. A 64-bit division costs tens of cycles on many x86 cores, more
+     * than the rest of schedule; below 2^52 a double multiply estimates the quotient within one, and an
+     * exact integer remainder corrects it.
+     */
+    private long ceilTicks(long off) {
+        long t = tickNanos;
+        if (off >= (1L << 52)) {
+            return (off - 1) / t + 1;
+        }
+        long q = (long) (off * invTick);
+        long r = off - q * t;
+        while (r < 0) {
+            q--;
+            r += t;
+        }
+        while (r >= t) {
+            q++;
+            r -= t;
+        }
+        return r == 0 ? q : q + 1;
     }
 
     /** The node index of a live handle, or -1. */
