@@ -1,8 +1,11 @@
 package dev.netkit.timingwheel;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.jetbrains.lincheck.LincheckAssertionError;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
@@ -23,6 +26,10 @@ import org.junit.jupiter.api.Test;
  * between cancel and expiry, between two cancels, and that a timeout offered concurrently with an advance
  * is either taken by it or left for the next one, never lost. {@code @Validate} checks at rest, after one
  * more advance, that each timeout ran or was cancelled exactly once and {@code pendingTimeouts()} is 0.
+ *
+ * <p>The check can fail: on its first run it found {@code advance()} counting a cancelled timeout whose
+ * slot it freed as expired (fixed), and {@link #detectsACancelThatIsNotASingleWinner()} runs the same
+ * options on a harness whose cancel only tests the state, expecting a Lincheck failure.
  *
  * <p>{@code pendingTimeouts()} itself is not an operation: it is a striped sum, weakly consistent while
  * producers and cancellers run (documented), so only its value at rest is checked.
@@ -54,10 +61,15 @@ class WheelTimerLincheckTest {
             return issuedB < 4 ? schedule(issuedB++) : -1;
         }
 
+        /** How this harness cancels; the broken double below overrides it. */
+        protected boolean doCancel(Timeout t) {
+            return t.cancel();
+        }
+
         @Operation
         public boolean cancel(@Param(gen = IntGen.class, conf = "0:3") int k) {
             Timeout t = timeouts.get(k);
-            boolean ok = t != null && t.cancel();
+            boolean ok = t != null && doCancel(t);
             if (ok) {
                 cancelled.incrementAndGet(k);
             }
@@ -90,6 +102,33 @@ class WheelTimerLincheckTest {
                 throw new IllegalStateException("pendingTimeouts " + timer.pendingTimeouts() + " at rest");
             }
         }
+    }
+
+    /**
+     * The check can fail: a cancel that only tests the state (check, then nothing: no CAS) answers true for
+     * a timeout that then runs. Lincheck must report it.
+     */
+    public static class BrokenCancelHarness extends Harness {
+        @Override
+        protected boolean doCancel(Timeout t) {
+            return t.isPending();
+        }
+    }
+
+    @Test
+    void detectsACancelThatIsNotASingleWinner() {
+        assertThrows(LincheckAssertionError.class, () -> options().minimizeFailedScenario(false)
+                .check(BrokenCancelHarness.class));
+    }
+
+    static ModelCheckingOptions options() {
+        return new ModelCheckingOptions()
+                .iterations(10)
+                .invocationsPerIteration(300)
+                .threads(3)
+                .actorsPerThread(2)
+                .actorsBefore(1)
+                .actorsAfter(1);
     }
 
     @Test
