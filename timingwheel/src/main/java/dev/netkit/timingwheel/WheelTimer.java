@@ -358,6 +358,10 @@ public final class WheelTimer {
                     SLEEPING.setVolatile(this, AWAKE);
                     continue;
                 }
+                // A task run here may have left the interrupt status set (a restored InterruptedException);
+                // park cannot block while it is set, so clear it or the idle worker spins. Interrupting the
+                // worker means nothing to the timer: stop() wakes it with an unpark.
+                Thread.interrupted();
                 if (mode == FOREVER) {
                     LockSupport.park(this);
                 } else {
