@@ -100,7 +100,10 @@ public final class Timeout {
         return (word() & STATE_MASK) == CANCELLED;
     }
 
-    /** @return whether the timeout expired (its task was run or handed to the executor); any thread */
+    /**
+     * @return whether the timeout expired: its task was run or handed to the executor (or the executor
+     *         rejected it, see {@link WheelTimer}); any thread
+     */
     public boolean isExpired() {
         return (word() & STATE_MASK) == EXPIRED;
     }

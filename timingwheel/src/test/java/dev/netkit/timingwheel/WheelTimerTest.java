@@ -144,6 +144,42 @@ class WheelTimerTest {
     }
 
     @Test
+    void anExecutorThatRejectsDoesNotKillTheWorkerAndTheRejectionIsReported() throws Exception {
+        List<Throwable> seen = new CopyOnWriteArrayList<>();
+        ThreadFactory tf = r -> {
+            Thread th = new Thread(r, "rejecting-wheel");
+            th.setDaemon(true);
+            th.setUncaughtExceptionHandler((x, e) -> seen.add(e));
+            return th;
+        };
+        AtomicLong calls = new AtomicLong();
+        java.util.concurrent.Executor rejectFirst = task -> {
+            if (calls.getAndIncrement() == 0) {
+                throw new RejectedExecutionException("full");
+            }
+            task.run();
+        };
+        WheelTimer t = new WheelTimer(1, TimeUnit.MILLISECONDS, tf, rejectFirst, 0);
+        try {
+            CountDownLatch ran = new CountDownLatch(1);
+            Timeout lost = t.newTimeout(ran::countDown, 0, TimeUnit.MILLISECONDS);
+            CountDownLatch after = new CountDownLatch(1);
+            t.newTimeout(after::countDown, 2, TimeUnit.MILLISECONDS);
+            await(after);
+            // as documented: the rejected task never runs, its timeout reads expired (cancel is false), the
+            // rejection goes to the worker's handler, the count is not left behind, the worker goes on
+            assertEquals(1, ran.getCount());
+            assertTrue(lost.isExpired());
+            assertFalse(lost.cancel());
+            assertEquals(1, seen.size());
+            assertTrue(seen.get(0) instanceof RejectedExecutionException, String.valueOf(seen.get(0)));
+            assertEquals(0, t.pendingTimeouts());
+        } finally {
+            t.stop();
+        }
+    }
+
+    @Test
     void stopReturnsTheUnrunTimeoutsCancelledAndRejectsLaterOnes() throws Exception {
         WheelTimer t = new WheelTimer(1, TimeUnit.MILLISECONDS);
         List<Timeout> mine = new ArrayList<>();
