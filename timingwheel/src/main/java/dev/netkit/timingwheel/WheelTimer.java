@@ -35,7 +35,8 @@ import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
  *       ({@code isExpired()} true, {@code cancel()} false), since it was claimed before the hand-off. Give an
  *       executor that never rejects if every task must run.</li>
  *   <li>The worker parks while no timeout is pending (no ticking), and while timeouts are pending it sleeps
- *       until the next one is due, waking at least every 16 ms to free cancelled timeouts' slots. A
+ *       until the next one is due, waking at least every 16 ms (every tick if the tick is longer) to free
+ *       cancelled timeouts' slots. A
  *       {@code newTimeout} wakes it (an unpark) only if it is asleep and the new deadline is earlier than
  *       its planned wake-up.</li>
  * </ul>
