@@ -619,6 +619,11 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
         return n <= 1 ? 1 : Integer.highestOneBit(n - 1) << 1;
     }
 
+    /** Tests only: the calling thread's cache, or null. */
+    Object localCacheForTest() {
+        return local.get();
+    }
+
     /** Package-private: builds with a drop hook (BufferPool forgets dropped buffers). */
     static <T extends Pooled> ObjectPool<T> build(Builder<T> b, Consumer<Object> onDrop) {
         return new ObjectPool<>(b, onDrop);

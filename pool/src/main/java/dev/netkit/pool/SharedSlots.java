@@ -22,8 +22,9 @@ final class SharedSlots {
      * Layout: one Object[] holding `stripes` stripes. Stripe s occupies elements
      * [s * STRIDE + PAD, s * STRIDE + PAD + width); between two stripes lie PAD never-written elements,
      * at least 128 bytes even with compressed references (4 bytes each), so two stripes never share a
-     * cache line or an adjacent-line prefetch pair. A thread picks its stripe by a hash of its id and
-     * probes the next stripe when its own is full (offer) or empty (poll).
+     * cache line or an adjacent-line prefetch pair. A thread picks its stripe by a hash of its id and,
+     * only when its own is full (offer) or empty (poll), walks the other stripes in turn: contention stays
+     * within a stripe in the common case, and no object is stranded in a stripe nobody hashes to.
      *
      * Publication: offer's CAS (volatile write) releases the object's contents, including the state word
      * written before it; poll's CAS (volatile read of the old value) acquires them. So writes made before
@@ -57,10 +58,10 @@ final class SharedSlots {
         return (int) (h ^ (h >>> 32));
     }
 
-    /** Offers {@code o} to the stripe chosen by {@code hash} or the next one; false when both are full. */
+    /** Offers {@code o} to the stripe chosen by {@code hash}, then the others in turn; false when all look full. */
     boolean offer(Object o, int hash) {
         Object[] a = slots;
-        for (int probe = 0; probe <= Math.min(1, stripeMask); probe++) {
+        for (int probe = 0; probe <= stripeMask; probe++) {
             int base = ((hash + probe) & stripeMask) * stride + PAD;
             for (int i = base, end = base + width; i < end; i++) {
                 if (SLOT.getOpaque(a, i) == null && SLOT.compareAndSet(a, i, null, o)) {
@@ -71,10 +72,10 @@ final class SharedSlots {
         return false;
     }
 
-    /** Takes an object from the stripe chosen by {@code hash} or the next one; null when both look empty. */
+    /** Takes an object from the stripe chosen by {@code hash}, then the others in turn; null when all look empty. */
     Object poll(int hash) {
         Object[] a = slots;
-        for (int probe = 0; probe <= Math.min(1, stripeMask); probe++) {
+        for (int probe = 0; probe <= stripeMask; probe++) {
             int base = ((hash + probe) & stripeMask) * stride + PAD;
             for (int i = base + width - 1; i >= base; i--) {
                 Object o = SLOT.getOpaque(a, i);
