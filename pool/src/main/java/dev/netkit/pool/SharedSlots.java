@@ -102,6 +102,20 @@ final class SharedSlots {
         return n;
     }
 
+    /** Visits every occupied slot's object without removing it; a racy snapshot (any thread). */
+    void forEach(java.util.function.Consumer<Object> action) {
+        Object[] a = slots;
+        for (int s = 0; s <= stripeMask; s++) {
+            int base = s * stride + PAD;
+            for (int i = base; i < base + width; i++) {
+                Object o = SLOT.getAcquire(a, i);
+                if (o != null) {
+                    action.accept(o);
+                }
+            }
+        }
+    }
+
     /** Visitor for {@link #trim}: decides, from the object, whether to remove it. */
     interface Filter {
         boolean remove(Object o);
