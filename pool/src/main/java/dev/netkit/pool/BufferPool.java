@@ -89,6 +89,9 @@ public final class BufferPool implements AutoCloseable {
                     .reset(s -> s.buffer.clear().order(ByteOrder.BIG_ENDIAN))
                     .capacityPerThread(b.capacityPerThread)
                     .sharedSlots(b.stripes, b.slotsPerStripe);
+            if (b.sharedOnly) {
+                ob.sharedOnly();
+            }
             classes[i] = ObjectPool.build(ob, this::forget);
         }
         this.trimTask = b.trimPeriod == null ? null : new ScheduledThreadPoolExecutor(1, r -> {
@@ -292,6 +295,7 @@ public final class BufferPool implements AutoCloseable {
         private int stripes = ObjectPool.nextPow2(4 * Runtime.getRuntime().availableProcessors());
         private int slotsPerStripe = 4;
         private Duration trimPeriod;
+        private boolean sharedOnly;
 
         private Builder(boolean direct) {
             this.direct = direct;
@@ -376,6 +380,17 @@ public final class BufferPool implements AutoCloseable {
             }
             this.stripes = stripes;
             this.slotsPerStripe = slotsPerStripe;
+            return this;
+        }
+
+        /**
+         * Makes every thread use the shared slots, as virtual threads do (see
+         * {@link ObjectPool.Builder#sharedOnly()}).
+         *
+         * @return this builder
+         */
+        public Builder sharedOnly() {
+            this.sharedOnly = true;
             return this;
         }
 

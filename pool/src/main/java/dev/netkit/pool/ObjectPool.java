@@ -102,7 +102,10 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
     private final Consumer<Object> onDrop;
     private final int capacity;
     private final int inboxCapacity;
+    private final boolean sharedOnly;
     private final ThreadLocal<LocalCache> local = new ThreadLocal<>();
+    /** Identifies this pool's caches without referencing the pool (see LocalCache.poolToken). */
+    private final Object token = new Object();
     private final ConcurrentLinkedQueue<LocalCache> caches = new ConcurrentLinkedQueue<>();
     private final SharedSlots shared;
     private final StripedCounter created = new StripedCounter(1);
@@ -121,6 +124,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
         this.capacity = b.capacityPerThread;
         this.inboxCapacity = b.inboxCapacity < 0 ? b.capacityPerThread : b.inboxCapacity;
         this.shared = new SharedSlots(b.stripes, b.slotsPerStripe);
+        this.sharedOnly = b.sharedOnly;
         if (b.trimPeriod != null) {
             ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
                 Thread th = new Thread(r, "netkit-pool-trim");
@@ -163,7 +167,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public T acquire() {
         Thread t = Thread.currentThread();
-        if (!t.isVirtual()) {
+        if (!t.isVirtual() && !sharedOnly) {
             LocalCache c = local.get();
             if (c != null && c.epoch == (int) EPOCH.getOpaque(this)) {
                 int n = c.primarySize;
@@ -197,7 +201,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
             throw new IllegalArgumentException("object must not be null");
         }
         Thread t = Thread.currentThread();
-        if (!t.isVirtual()) {
+        if (!t.isVirtual() && !sharedOnly) {
             LocalCache c = local.get();
             if (c != null && object.poolHome == c) {
                 int s = object.poolState;
@@ -451,7 +455,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
     private void releaseSlow(Pooled o, Thread t, LocalCache c) {
         Object home = o.poolHome;
         if (home != null) {
-            if (!(home instanceof LocalCache h) || h.pool != this) {
+            if (!(home instanceof LocalCache h) || h.poolToken != token) {
                 throw new IllegalArgumentException("object " + o + " belongs to another pool");
             }
             if (h.owner.isAlive() && !h.isRetired()) {
@@ -460,7 +464,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
                 if (h.inbox.offer(o)) {
                     released.increment();
                     if (h.isRetired()) {
-                        h.drainRetired();
+                        h.drainRetired(this);
                     }
                 } else {
                     Pooled.STATE.setOpaque(o, Pooled.DROPPED);
@@ -470,7 +474,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
                 return;
             }
         }
-        if (!t.isVirtual()) {
+        if (!t.isVirtual() && !sharedOnly) {
             // a homeless object (from the shared slots or a dead thread's cache): adopt it
             casFromInUse(o, Pooled.IN_STACK);
             if (c == null) {
@@ -566,7 +570,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
     }
 
     private LocalCache register(Thread t) {
-        LocalCache c = new LocalCache(this, t, capacity, inboxCapacity, (int) EPOCH.getOpaque(this));
+        LocalCache c = new LocalCache(token, t, capacity, inboxCapacity, (int) EPOCH.getOpaque(this));
         local.set(c);
         caches.add(c);
         return c;
@@ -585,7 +589,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
         c.primarySize = 0;
         c.victimSize = 0;
         c.markRetired();
-        c.drainRetired();
+        c.drainRetired(this);
         created.add(c.read(LocalCache.CREATED));
         acquired.add(c.read(LocalCache.ACQUIRED));
         released.add(c.read(LocalCache.RELEASED));
@@ -656,6 +660,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
         private int stripes = nextPow2(4 * Runtime.getRuntime().availableProcessors());
         private int slotsPerStripe = 8;
         private Duration trimPeriod;
+        private boolean sharedOnly;
 
         private Builder(Supplier<? extends T> factory) {
             this.factory = factory;
@@ -717,6 +722,18 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
             }
             this.stripes = stripes;
             this.slotsPerStripe = check("slotsPerStripe", slotsPerStripe, 1, 1024);
+            return this;
+        }
+
+        /**
+         * Makes every thread, platform ones included, use the shared slots as virtual threads do: no
+         * per-thread caches at all, one CAS per acquire and two per release. For pools used by very many
+         * short-lived platform threads, and for tests of the shared path.
+         *
+         * @return this builder
+         */
+        public Builder<T> sharedOnly() {
+            this.sharedOnly = true;
             return this;
         }
 
