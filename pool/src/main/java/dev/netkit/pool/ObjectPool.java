@@ -200,30 +200,28 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
         if (object == null) {
             throw new IllegalArgumentException("object must not be null");
         }
-        Thread t = Thread.currentThread();
-        if (!t.isVirtual() && !sharedOnly) {
-            LocalCache c = local.get();
-            if (c != null && object.poolHome == c) {
-                int s = object.poolState;
-                if (s != Pooled.IN_USE) {
-                    throw doubleRelease(object, s);
-                }
-                runReset(object);
-                int n = c.primarySize;
-                if (c.epoch == (int) EPOCH.getOpaque(this) && n + c.victimSize < capacity) {
-                    object.poolState = Pooled.IN_STACK;
-                    c.primary[n] = object;
-                    c.primarySize = n + 1;
-                    c.count(LocalCache.RELEASED, 1);
-                    return;
-                }
-                ownerPushSlow(c, object);
+        // Owner fast path: the object's home cache is owned by the calling thread. No ThreadLocal lookup:
+        // the home reference and one comparison with currentThread() identify the owner (a virtual thread
+        // never owns a cache, so it never passes).
+        if (object.poolHome instanceof LocalCache c && c.owner == Thread.currentThread() && c.poolToken == token) {
+            int s = object.poolState;
+            if (s != Pooled.IN_USE) {
+                throw doubleRelease(object, s);
+            }
+            runReset(object);
+            int n = c.primarySize;
+            if (c.epoch == (int) EPOCH.getOpaque(this) && n + c.victimSize < capacity) {
+                object.poolState = Pooled.IN_STACK;
+                c.primary[n] = object;
+                c.primarySize = n + 1;
+                c.count(LocalCache.RELEASED, 1);
                 return;
             }
-            releaseSlow(object, t, c);
+            ownerPushSlow(c, object);
             return;
         }
-        releaseSlow(object, t, null);
+        Thread t = Thread.currentThread();
+        releaseSlow(object, t, t.isVirtual() || sharedOnly ? null : local.get());
     }
 
     /**
@@ -511,6 +509,9 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
 
     /** The reset hook on a thread that owns the object exclusively; on failure the object is dropped. */
     private void runReset(Pooled o) {
+        if (reset == null) {
+            return;
+        }
         try {
             @SuppressWarnings("unchecked") T t = (T) o;
             reset.accept(t);
@@ -654,7 +655,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
      */
     public static final class Builder<T extends Pooled> {
         private final Supplier<? extends T> factory;
-        private Consumer<? super T> reset = o -> { };
+        private Consumer<? super T> reset;
         private int capacityPerThread = 256;
         private int inboxCapacity = -1;
         private int stripes = nextPow2(4 * Runtime.getRuntime().availableProcessors());
