@@ -60,6 +60,8 @@ public final class BufferPool implements AutoCloseable {
     private final int maxShift;
     private final long budget;
     private final PaddedAtomicLong reserved = new PaddedAtomicLong();
+    /** Releases of buffers created past the budget (let go at once); counted as dropped in stats(). */
+    private final PaddedAtomicLong transientDrops = new PaddedAtomicLong();
     private final BufferRegistry registry;
     private final ObjectPool<Slot>[] classes;
     private final ScheduledThreadPoolExecutor trimTask;
@@ -174,6 +176,7 @@ public final class BufferPool implements AutoCloseable {
                 throw new IllegalStateException("buffer released twice: it is " + Pooled.stateName(st));
             }
             forget(slot);
+            transientDrops.getAndIncrement();
             return;
         }
         classes[Integer.numberOfTrailingZeros(cap) - minShift].release(slot);
@@ -225,12 +228,13 @@ public final class BufferPool implements AutoCloseable {
     }
 
     /**
-     * Counters summed over all size classes; any thread. See {@link ObjectPool#stats()}.
+     * Counters summed over all size classes; any thread. See {@link ObjectPool#stats()}. The release of a
+     * buffer created past the budget counts as dropped.
      *
      * @return the summed counters
      */
     public ObjectPool.Stats stats() {
-        long c = 0, a = 0, r = 0, d = 0, t = 0;
+        long c = 0, a = 0, r = 0, d = transientDrops.get(), t = 0;
         for (ObjectPool<Slot> p : classes) {
             ObjectPool.Stats s = p.stats();
             c += s.created();

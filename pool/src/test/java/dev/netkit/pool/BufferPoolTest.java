@@ -78,6 +78,7 @@ class BufferPoolTest {
         assertEquals(2, p.liveBuffers());
         p.release(b);
         assertEquals(1, p.liveBuffers());
+        assertEquals(1, p.stats().dropped());
         assertThrows(IllegalArgumentException.class, () -> p.release(b), "a dropped buffer is forgotten");
         p.release(a);
         assertEquals(1, p.idle());
