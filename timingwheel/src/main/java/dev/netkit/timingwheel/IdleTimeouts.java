@@ -1,0 +1,189 @@
+package dev.netkit.timingwheel;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+
+/**
+ * Idle timeouts for many connections with one fixed idle duration, by lazy re-arm: traffic only records the
+ * time of the last activity ({@link Entry#recordActivity}, one opaque store, no timer operation); when an
+ * entry's timer expires, the helper compares the last activity with the clock and either reports the entry
+ * idle or re-arms its timer for the remainder. So a connection that is busy costs one store per event and
+ * at most one timer expiry per idle period, instead of a cancel and a schedule per event (Netty's
+ * {@code IdleStateHandler} does the same on its event loop's scheduler).
+ *
+ * <p><b>Thread safety.</b> The helper and its wheel are owned by one thread (the event loop): {@link #add},
+ * {@link #remove}, {@link #poll} and {@link #nextDelayNanos} only from it. {@link Entry#recordActivity}
+ * may be called from any thread; the owner sees the new time eventually (opaque), and a time it has not
+ * seen yet only delays nothing: the entry is then reported idle up to that much early relative to the
+ * unseen activity, which is the usual tolerance of an idle timer. Call it from the owner for exactness.
+ *
+ * <p>An idle entry is reported once and is no longer tracked; {@link #add} it again to keep watching it.
+ *
+ * @param <E> the entry type: the caller's connection class extends {@link Entry}, or holds one
+ */
+public final class IdleTimeouts<E extends IdleTimeouts.Entry> {
+    /*
+     * Implementation notes. `Entry.lastActivity` is written with setOpaque by whoever records traffic and
+     * read with getOpaque by the owner; it publishes nothing else. `Entry.handle` is the entry's current
+     * wheel handle (or NO_HANDLE), read and written only by the owner. The wheel holds at most one timer per
+     * entry; its deadline is never later than lastActivity + idleNanos as the owner last saw it.
+     */
+
+    /**
+     * Per-connection state: 16 bytes of fields (the last activity time and the current timer handle).
+     * Extend it, or keep one per connection.
+     */
+    public abstract static class Entry {
+        private static final VarHandle LAST;
+
+        static {
+            try {
+                LAST = MethodHandles.lookup().findVarHandle(Entry.class, "lastActivity", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        @SuppressWarnings("unused") // accessed through LAST
+        private long lastActivity;
+        long handle = TimingWheel.NO_HANDLE;
+
+        /** For subclasses. */
+        protected Entry() {
+        }
+
+        /**
+         * Records activity at {@code nowNanos}: one opaque store, no timer operation. Any thread.
+         *
+         * @param nowNanos the time, on the helper's clock
+         */
+        public final void recordActivity(long nowNanos) {
+            LAST.setOpaque(this, nowNanos);
+        }
+
+        /** @return the last recorded activity time; any thread (opaque read) */
+        public final long lastActivity() {
+            return (long) LAST.getOpaque(this);
+        }
+
+        /** @return whether the entry is being watched (added, not yet reported idle or removed); owner only */
+        public final boolean isWatched() {
+            return handle != TimingWheel.NO_HANDLE;
+        }
+    }
+
+    /**
+     * Receives idle entries from {@link #poll}.
+     *
+     * @param <E> the entry type
+     */
+    @FunctionalInterface
+    public interface IdleHandler<E> {
+        /**
+         * Called on the owner thread for an entry idle for at least the idle duration. The entry is no
+         * longer watched; the handler may {@link #add} it again, or close the connection.
+         *
+         * @param entry     the idle entry
+         * @param idleNanos how long it has been idle, at least the idle duration
+         */
+        void onIdle(E entry, long idleNanos);
+    }
+
+    private final TimingWheel<E> wheel;
+    private final long idleNanos;
+    private final IdleHandler<? super E> handler;
+    private final TimingWheel.ExpiryHandler<E> onExpiry = this::expired;
+    private long now;
+    private long rearms;
+
+    /**
+     * A helper with its own wheel. Any thread may construct it; then only the owner uses it.
+     *
+     * @param startNanos the current time on the owner's clock
+     * @param tickNanos  the wheel's tick (the report may come up to one tick after the idle duration)
+     * @param idleNanos  the idle duration, at least 1 ns
+     * @param handler    receives idle entries
+     * @throws IllegalArgumentException if tickNanos or idleNanos is below 1
+     */
+    public IdleTimeouts(long startNanos, long tickNanos, long idleNanos, IdleHandler<? super E> handler) {
+        if (idleNanos < 1) {
+            throw new IllegalArgumentException("idleNanos must be >= 1, was " + idleNanos);
+        }
+        this.wheel = new TimingWheel<>(startNanos, tickNanos);
+        this.idleNanos = idleNanos;
+        this.handler = Objects.requireNonNull(handler, "handler");
+        this.now = startNanos;
+    }
+
+    /**
+     * Starts watching an entry, counting from {@code nowNanos} as its last activity. O(1). Owner only.
+     *
+     * @param entry    the entry, not watched already
+     * @param nowNanos the current time
+     * @throws IllegalStateException if the entry is already watched
+     */
+    public void add(E entry, long nowNanos) {
+        if (entry.handle != TimingWheel.NO_HANDLE) {
+            throw new IllegalStateException("entry is already watched (handle " + entry.handle + ")");
+        }
+        entry.recordActivity(nowNanos);
+        entry.handle = wheel.schedule(nowNanos + idleNanos, entry);
+    }
+
+    /**
+     * Stops watching an entry (its connection closed). O(1). Owner only.
+     *
+     * @param entry the entry
+     * @return true if it was watched
+     */
+    public boolean remove(E entry) {
+        long h = entry.handle;
+        entry.handle = TimingWheel.NO_HANDLE;
+        return wheel.cancel(h);
+    }
+
+    /**
+     * Expires due timers: each entry idle for the idle duration goes to the handler, each other entry is
+     * re-armed for {@code lastActivity + idleNanos}. Owner only.
+     *
+     * @param nowNanos the current time, not earlier than the previous call's
+     * @param limit    the most timer expiries to process (reports and re-arms together), at least 1
+     * @return the number of timer expiries processed
+     */
+    public int poll(long nowNanos, int limit) {
+        now = nowNanos;
+        return wheel.poll(nowNanos, onExpiry, limit);
+    }
+
+    private void expired(long handle, E entry) {
+        long idle = now - entry.lastActivity();
+        if (idle >= idleNanos) {
+            entry.handle = TimingWheel.NO_HANDLE;
+            handler.onIdle(entry, idle);
+        } else {
+            rearms++;
+            entry.handle = wheel.schedule(entry.lastActivity() + idleNanos, entry);
+        }
+    }
+
+    /**
+     * The delay until the next timer expiry, for a select timeout. Owner only.
+     *
+     * @param nowNanos the current time
+     * @return nanoseconds, 0 if due, {@code Long.MAX_VALUE} if nothing is watched
+     */
+    public long nextDelayNanos(long nowNanos) {
+        return wheel.nextDelayNanos(nowNanos);
+    }
+
+    /** @return the number of entries watched; owner only */
+    public int size() {
+        return wheel.size();
+    }
+
+    /** @return how many expiries found recent activity and re-armed instead of reporting; owner only */
+    public long rearms() {
+        return rearms;
+    }
+}

@@ -1,0 +1,684 @@
+package dev.netkit.timingwheel;
+
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * A hierarchical timing wheel (Varghese and Lauck, scheme 7) owned by one thread: O(1)
+ * {@link #schedule schedule}, {@link #cancel cancel} and {@link #touch touch}, a {@link #poll poll} that
+ * expires what is due and can stop after a limit and resume, and {@link #nextDeadline()} /
+ * {@link #nextDelayNanos(long)} to use as a {@code Selector.select} timeout.
+ *
+ * <p><b>Thread safety.</b> None: every method must be called by one owner thread at a time (typically an
+ * event loop), or under the caller's own mutual exclusion. {@link WheelTimer} is the thread-safe service
+ * built over this class.
+ *
+ * <p><b>Time.</b> Time always comes from the caller, in nanoseconds on the {@link System#nanoTime()}
+ * scale (any origin, any sign). The wheel counts ticks of {@code tickNanos} from the {@code startNanos}
+ * given to the constructor; a deadline's tick is the first tick boundary at or after it, and the timer
+ * expires at the first {@code poll(now)} with {@code now} at or past that boundary. So a timer never
+ * expires before its deadline, and expires at most one tick after it when polls come at least once a tick.
+ * All arithmetic is on differences, so deadlines survive the sign wrap of {@code nanoTime}; times passed in
+ * must be within 2<sup>62</sup> ns (146 years) of the wheel's time, and {@code now} must not go backwards
+ * (a smaller {@code now} advances nothing).
+ *
+ * <p><b>Deadlines.</b> A deadline not after the latest {@code now} given to {@code poll} (the past)
+ * expires at the next {@code poll}, whatever its {@code now}. A deadline more than 2<sup>62</sup> ns ahead of the wheel's
+ * time, {@code Long.MAX_VALUE} when the wheel's time is near zero for instance, is clamped to 2<sup>62</sup>
+ * ns ahead. Note that on the wrap-safe scale a deadline is only "after" the wheel's time if
+ * {@code deadline - time} is positive: {@code Long.MAX_VALUE} is in the past when the wheel's time is
+ * negative. To keep a timer forever, do not schedule it.
+ *
+ * <p><b>Handles.</b> {@code schedule} returns a {@code long} handle: a 24-bit slot index and a 16-bit
+ * generation. A handle stays valid until its timer expires or is cancelled; after that, {@code cancel},
+ * {@code touch} and {@code isPending} reject it (false) and never affect the timer that reuses its slot,
+ * until the slot has been reused 65,536 times (the generation wraps), which the free list makes unlikely
+ * but does not exclude for a handle kept that long.
+ *
+ * <p><b>Levels and horizon.</b> {@code levels} wheels of 2<sup>bitsPerLevel</sup> slots; level
+ * {@code l} has slots one 2<sup>l * bitsPerLevel</sup> ticks wide. The default, 5 levels of 64 slots,
+ * spans 2<sup>30</sup> ticks: 12.4 days at a 1 ms tick. Timers beyond the horizon wait in an overflow
+ * list with their full deadline, and enter the wheel when the clock reaches their part of the
+ * time line. Expiring a level-0 slot is O(1) (the slot's list moves whole to the due list); reaching a
+ * higher-level slot moves each of its timers one or more levels down (the cascade, O(timers in slot),
+ * each timer cascades at most {@code levels} times); empty slots cost nothing, because the wheel jumps
+ * from one non-empty slot to the next with a 64-bit occupancy bitmap per level.
+ *
+ * <p><b>Memory.</b> Per timer: one {@code long} of links and generation, one {@code int} deadline tick
+ * and one payload reference, in three parallel arrays: 16 bytes with compressed references (20 without).
+ * The arrays grow by half when full, never shrink, and allocate nothing else: schedule, cancel, touch and
+ * poll allocate nothing once the arrays are large enough. Up to 2<sup>24</sup> - 2 - levels *
+ * 2<sup>bitsPerLevel</sup> pending timers (about 16.7 million).
+ *
+ * @param <T> the payload type
+ */
+public final class TimingWheel<T> {
+    /*
+     * Implementation notes.
+     *
+     * Nodes. Node i has links[i] (next index: bits 0-23, prev index: bits 24-47, generation: bits 48-63),
+     * ticks[i] and payloads[i]. The first `sentinels` indices are list heads: 0 is the due list (timers
+     * that expire at the next poll), 1 + (level << bits) + slot is a wheel slot. Every list is circular and
+     * doubly linked through its sentinel, so unlinking needs no knowledge of which list a node is in.
+     * A free node has prev == FREE and its next is the free-list link; a node in the overflow list has
+     * prev == OVERFLOW and ticks[i] = its position in the overflow arrays.
+     *
+     * Ticks. `cur` is the last tick processed (a long, counted from `origin`). A timer's deadline tick d
+     * sits at the level of the highest bitsPerLevel-digit where d and cur differ, in the slot named by d's
+     * digit at that level; d <= cur means due. Invariant: at each level, occupied slots are strictly
+     * above cur's digit at that level, and every timer at a level shares cur's digits above it. So the
+     * next event is the lowest occupied slot above cur's digit at the lowest non-empty level; when cur
+     * reaches it (its digits below that level are zero), its timers move down (or to the due list). If no
+     * event lies at or before the poll's tick, cur jumps to that tick directly: no timer shares a prefix
+     * boundary in between, so the invariant holds. Since a wheel timer has cur <= d < cur + 2^totalBits
+     * (totalBits <= 30), ticks[i] keeps only the low 32 bits of d and d = cur + (ticks[i] - (int) cur).
+     *
+     * Overflow. Timers whose d differs from cur above the top level live in dense arrays (bagNodes,
+     * bagTicks: swap-remove on cancel). bagMinTick is a lower bound of their deadlines (exact after each
+     * scan, lowered by inserts, left as is by removals); the overflow event is the first tick of
+     * bagMinTick's top-level span. At that event every overflow timer now within the wheel's span moves in.
+     *
+     * Single-threaded: no field is volatile and nothing is published; the owner's program order is all.
+     */
+
+    /**
+     * Receives expired timers from {@link #poll}. The timer is already removed when the handler runs: its
+     * handle is stale, and the handler may schedule, cancel or touch any timer, including scheduling the
+     * same payload again.
+     *
+     * @param <T> the payload type
+     */
+    @FunctionalInterface
+    public interface ExpiryHandler<T> {
+        /**
+         * Called by {@link #poll} on the owner thread for each expired timer.
+         *
+         * @param handle  the handle the timer had (already stale)
+         * @param payload the payload given to {@link #schedule}
+         */
+        void onExpiry(long handle, T payload);
+    }
+
+    /** The largest {@code bitsPerLevel}: 64 slots per level, one occupancy bit each in a {@code long}. */
+    public static final int MAX_BITS_PER_LEVEL = 6;
+    /** The largest {@code levels * bitsPerLevel}: the wheel spans at most 2^30 ticks. */
+    public static final int MAX_TOTAL_BITS = 30;
+    /** Deadlines further than this many nanoseconds ahead of the wheel's time are clamped to it. */
+    public static final long MAX_OFFSET_NANOS = 1L << 62;
+    /** A value no handle ever has: {@code schedule} never returns it, {@code cancel(NO_HANDLE)} is false. */
+    public static final long NO_HANDLE = 0L;
+
+    static final int INDEX_BITS = 24;
+    static final int INDEX_MASK = (1 << INDEX_BITS) - 1;
+    private static final int FREE = INDEX_MASK;
+    private static final int OVERFLOW = INDEX_MASK - 1;
+    private static final int NIL = -1;
+    /** Node indices are below this. */
+    static final int INDEX_LIMIT = OVERFLOW;
+    private static final int DUE = 0;
+    private static final long NEXT_MASK = INDEX_MASK;
+    private static final long PREV_MASK = (long) INDEX_MASK << INDEX_BITS;
+    private static final int GEN_SHIFT = 2 * INDEX_BITS;
+
+    private final long origin;
+    private final long tickNanos;
+    private final int bits;
+    private final int levels;
+    private final int slotMask;
+    private final int totalBits;
+    private final int sentinels;
+    private final byte[] levelOfBit = new byte[64];
+    private final long[] occupied;
+
+    private long[] links;
+    private int[] ticks;
+    private Object[] payloads;
+    private int used;
+    private int freeHead = NIL;
+    private int size;
+    private long cur;
+    private long curNanos;
+    private long lastNow;
+    private int eventLevel;
+
+    private int[] bagNodes = new int[0];
+    private long[] bagTicks = new long[0];
+    private int bagSize;
+    private long bagMinTick = Long.MAX_VALUE;
+
+    /**
+     * A wheel of 5 levels of 64 slots (2^30 ticks: 12.4 days at a 1 ms tick), starting small.
+     *
+     * @param startNanos the time of tick 0, on the caller's clock (e.g. {@code System.nanoTime()})
+     * @param tickNanos  the tick, at least 1 ns
+     * @throws IllegalArgumentException if {@code tickNanos < 1}
+     */
+    public TimingWheel(long startNanos, long tickNanos) {
+        this(startNanos, tickNanos, 6, 5, 1024);
+    }
+
+    /**
+     * A wheel with the given geometry. Any thread may construct it; afterwards only its owner uses it.
+     *
+     * @param startNanos      the time of tick 0, on the caller's clock
+     * @param tickNanos       the tick, at least 1 ns
+     * @param bitsPerLevel    log2 of the slots per level, in [1, 6]
+     * @param levels          the number of levels, at least 1, with {@code levels * bitsPerLevel <= 30}
+     * @param initialCapacity timers the arrays hold before they first grow, in [0, 16,777,214 - sentinels]
+     * @throws IllegalArgumentException if a value is out of its range
+     */
+    public TimingWheel(long startNanos, long tickNanos, int bitsPerLevel, int levels, int initialCapacity) {
+        if (tickNanos < 1) {
+            throw new IllegalArgumentException("tickNanos must be >= 1, was " + tickNanos);
+        }
+        if (bitsPerLevel < 1 || bitsPerLevel > MAX_BITS_PER_LEVEL) {
+            throw new IllegalArgumentException("bitsPerLevel must be in [1, " + MAX_BITS_PER_LEVEL + "], was " + bitsPerLevel);
+        }
+        if (levels < 1 || (long) levels * bitsPerLevel > MAX_TOTAL_BITS) {
+            throw new IllegalArgumentException("levels must be >= 1 with levels * bitsPerLevel <= " + MAX_TOTAL_BITS
+                    + ", was " + levels + " * " + bitsPerLevel);
+        }
+        this.origin = startNanos;
+        this.curNanos = startNanos;
+        this.lastNow = startNanos;
+        this.tickNanos = tickNanos;
+        this.bits = bitsPerLevel;
+        this.levels = levels;
+        this.slotMask = (1 << bitsPerLevel) - 1;
+        this.totalBits = levels * bitsPerLevel;
+        this.sentinels = 1 + (levels << bitsPerLevel);
+        int maxCapacity = INDEX_LIMIT - sentinels;
+        if (initialCapacity < 0 || initialCapacity > maxCapacity) {
+            throw new IllegalArgumentException("initialCapacity must be in [0, " + maxCapacity + "], was " + initialCapacity);
+        }
+        for (int b = 0; b < 64; b++) {
+            levelOfBit[b] = (byte) Math.min(b / bitsPerLevel, levels);
+        }
+        this.occupied = new long[levels];
+        int n = sentinels + initialCapacity;
+        links = new long[n];
+        ticks = new int[n];
+        payloads = new Object[n];
+        for (int s = 0; s < sentinels; s++) {
+            links[s] = pack(s, s, 0);
+        }
+        used = sentinels;
+    }
+
+    // ------------------------------------------------------------------ link word helpers
+
+    private static long pack(int next, int prev, int gen) {
+        return next | ((long) prev << INDEX_BITS) | ((long) gen << GEN_SHIFT);
+    }
+
+    private static int nextOf(long l) {
+        return (int) (l & NEXT_MASK);
+    }
+
+    private static int prevOf(long l) {
+        return (int) ((l & PREV_MASK) >>> INDEX_BITS);
+    }
+
+    private static int genOf(long l) {
+        return (int) (l >>> GEN_SHIFT);
+    }
+
+    private static long withNext(long l, int next) {
+        return (l & ~NEXT_MASK) | next;
+    }
+
+    private static long withPrev(long l, int prev) {
+        return (l & ~PREV_MASK) | ((long) prev << INDEX_BITS);
+    }
+
+    private static long handleOf(int index, int gen) {
+        return ((long) gen << INDEX_BITS) | index;
+    }
+
+    // ------------------------------------------------------------------ public API
+
+    /**
+     * Schedules a timer. O(1); allocates nothing unless the arrays must grow. Owner thread only; may be
+     * called from an {@link ExpiryHandler} during {@link #poll}.
+     *
+     * @param deadlineNanos the deadline, on the caller's clock (see the class documentation for the past,
+     *                      the far future and the clamp)
+     * @param payload       what {@link #poll} hands to the handler, not null
+     * @return the timer's handle, never {@link #NO_HANDLE}
+     * @throws NullPointerException  if payload is null
+     * @throws IllegalStateException if the wheel already holds its maximum number of timers
+     */
+    public long schedule(long deadlineNanos, T payload) {
+        return scheduleTick(tickOf(deadlineNanos), payload);
+    }
+
+    /** Schedules at an absolute tick (the WheelTimer's worker computes ticks itself). Owner thread only. */
+    long scheduleTick(long tick, T payload) {
+        Objects.requireNonNull(payload, "payload");
+        int i = allocate();
+        payloads[i] = payload;
+        place(i, tick < cur ? cur : tick);
+        size++;
+        return handleOf(i, genOf(links[i]));
+    }
+
+    /**
+     * Cancels a pending timer. O(1). Owner thread only; may be called from an {@link ExpiryHandler}.
+     *
+     * @param handle a handle from {@link #schedule}
+     * @return true if the timer was pending and is now cancelled; false for a stale or unknown handle
+     *         (expired, cancelled, or its slot reused), which changes nothing
+     */
+    public boolean cancel(long handle) {
+        int i = live(handle);
+        if (i < 0) {
+            return false;
+        }
+        detach(i);
+        free(i);
+        size--;
+        return true;
+    }
+
+    /**
+     * Moves a pending timer to a new deadline, keeping its handle and payload. O(1). Owner thread only;
+     * may be called from an {@link ExpiryHandler}.
+     *
+     * @param handle        a handle from {@link #schedule}
+     * @param deadlineNanos the new deadline, with the same rules as {@link #schedule}'s
+     * @return true if the timer was pending and now has the new deadline; false for a stale handle
+     */
+    public boolean touch(long handle, long deadlineNanos) {
+        int i = live(handle);
+        if (i < 0) {
+            return false;
+        }
+        long d = tickOf(deadlineNanos);
+        detach(i);
+        place(i, d);
+        return true;
+    }
+
+    /**
+     * Whether the handle names a pending timer. Owner thread only.
+     *
+     * @param handle a handle from {@link #schedule}
+     * @return true if the timer is pending
+     */
+    public boolean isPending(long handle) {
+        return live(handle) >= 0;
+    }
+
+    /**
+     * The payload of a pending timer. Owner thread only.
+     *
+     * @param handle a handle from {@link #schedule}
+     * @return its payload, or null if the handle is stale
+     */
+    @SuppressWarnings("unchecked")
+    public T payload(long handle) {
+        int i = live(handle);
+        return i < 0 ? null : (T) payloads[i];
+    }
+
+    /**
+     * Expires the timers due at {@code nowNanos}: moves the wheel forward to {@code nowNanos}'s tick,
+     * cascading higher levels down on the way, and hands each expired timer to the handler, in deadline-tick
+     * order (timers of one tick in the order they reached the due list; a timer scheduled in the past while
+     * an earlier poll stopped at its limit may come before older ones). Stops after {@code limit}
+     * expiries; the next call resumes exactly there. Cascading moves are not counted against the limit.
+     * Owner thread only; not reentrant (a handler must not call poll).
+     *
+     * <p>If the handler throws, the exception propagates; the timer it was given is already removed, and
+     * the wheel is consistent: the next poll resumes with the next timer.
+     *
+     * @param nowNanos the current time, on the caller's clock, not earlier than the previous call's
+     * @param handler  receives each expired timer
+     * @param limit    the most timers to expire in this call, at least 1
+     * @return the number of timers expired, at most {@code limit}
+     * @throws IllegalArgumentException if {@code limit < 1}
+     */
+    @SuppressWarnings("unchecked")
+    public int poll(long nowNanos, ExpiryHandler<? super T> handler, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1, was " + limit);
+        }
+        long nowTick = Math.floorDiv(nowNanos - origin, tickNanos);
+        if (nowNanos - lastNow > 0) {
+            lastNow = nowNanos;
+        }
+        long[] l;
+        int fired = 0;
+        for (;;) {
+            while (fired < limit) {
+                l = links;
+                int i = nextOf(l[DUE]);
+                if (i == DUE) {
+                    break;
+                }
+                unlink(i);
+                Object p = payloads[i];
+                long h = handleOf(i, genOf(links[i]));
+                free(i);
+                size--;
+                fired++;
+                handler.onExpiry(h, (T) p);
+            }
+            if (fired >= limit) {
+                return fired;
+            }
+            long ev = nextEventTick();
+            if (ev > nowTick) {
+                if (nowTick > cur) {
+                    cur = nowTick;
+                    curNanos = origin + cur * tickNanos;
+                }
+                return fired;
+            }
+            cur = ev;
+            curNanos = origin + cur * tickNanos;
+            processEvent();
+        }
+    }
+
+    /**
+     * The time of the next expiry, for a select timeout: the deadline tick's time of the earliest timer
+     * on level 0 or in the due list, or, when the nearest timers sit on a higher level (or beyond the
+     * horizon), the time they next move down, which is not later than their deadline. So it is never later
+     * than the earliest pending deadline tick; polling at that time expires or moves timers, and a new call
+     * gives the next answer. O(levels). Owner thread only.
+     *
+     * @return the time, on the caller's clock; {@code Long.MAX_VALUE} if no timer is pending (which on the
+     *         wrap-safe scale is also an ordinary time: test {@link #isEmpty()} or use
+     *         {@link #nextDelayNanos(long)})
+     */
+    public long nextDeadline() {
+        if (size == 0) {
+            return Long.MAX_VALUE;
+        }
+        if (nextOf(links[DUE]) != DUE) {
+            return curNanos;
+        }
+        return origin + nextEventTick() * tickNanos;
+    }
+
+    /**
+     * How long from {@code nowNanos} until {@link #nextDeadline()}. Owner thread only.
+     *
+     * @param nowNanos the current time, on the caller's clock
+     * @return nanoseconds, 0 if something is due already, {@code Long.MAX_VALUE} if nothing is pending
+     */
+    public long nextDelayNanos(long nowNanos) {
+        if (size == 0) {
+            return Long.MAX_VALUE;
+        }
+        long delay = nextDeadline() - nowNanos;
+        return delay < 0 ? 0 : delay;
+    }
+
+    /** @return the number of pending timers; owner thread only */
+    public int size() {
+        return size;
+    }
+
+    /** @return whether no timer is pending; owner thread only */
+    public boolean isEmpty() {
+        return size == 0;
+    }
+
+    /** @return the tick in nanoseconds; any thread */
+    public long tickNanos() {
+        return tickNanos;
+    }
+
+    /** @return the number of ticks the wheel spans before the overflow list; any thread */
+    public long horizonTicks() {
+        return 1L << totalBits;
+    }
+
+    /** @return timers the arrays hold before they grow again; owner thread only */
+    public int capacity() {
+        return links.length - sentinels;
+    }
+
+    /** @return the last tick processed (counted from {@code startNanos}); owner thread only */
+    public long currentTick() {
+        return cur;
+    }
+
+    /**
+     * Removes every pending timer, handing each payload to {@code sink} (in no particular order). Owner
+     * thread only; the wheel stays usable.
+     *
+     * @param sink receives the payloads
+     */
+    @SuppressWarnings("unchecked")
+    public void clear(Consumer<? super T> sink) {
+        for (int i = sentinels; i < used; i++) {
+            int prev = prevOf(links[i]);
+            if (prev != FREE) {
+                T p = (T) payloads[i];
+                detach(i);
+                free(i);
+                size--;
+                sink.accept(p);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    /** The deadline tick of a time: the first tick boundary at or after it, clamped, wrap-safe. */
+    private long tickOf(long deadlineNanos) {
+        if (deadlineNanos - lastNow <= 0) {
+            return cur;                                  // not after the latest poll's now: due
+        }
+        long off = deadlineNanos - curNanos;             // > 0, since curNanos <= lastNow
+        if (off > MAX_OFFSET_NANOS || off < 0) {         // < 0: the subtraction overflowed
+            off = MAX_OFFSET_NANOS;
+        }
+        return cur + (off + tickNanos - 1) / tickNanos;
+    }
+
+    /** The node index of a live handle, or -1. */
+    private int live(long handle) {
+        if ((handle >>> (INDEX_BITS + 16)) != 0) {
+            return -1;
+        }
+        int i = (int) handle & INDEX_MASK;
+        if (i < sentinels || i >= used) {
+            return -1;
+        }
+        long l = links[i];
+        if (genOf(l) != (int) (handle >>> INDEX_BITS) || prevOf(l) == FREE) {
+            return -1;
+        }
+        return i;
+    }
+
+    private int allocate() {
+        int i = freeHead;
+        if (i != NIL) {
+            int n = nextOf(links[i]);
+            freeHead = n == i ? NIL : n;
+            return i;
+        }
+        if (used == links.length) {
+            grow();
+        }
+        i = used++;
+        links[i] = pack(0, 0, 1);
+        return i;
+    }
+
+    private void grow() {
+        int n = links.length;
+        if (n >= INDEX_LIMIT) {
+            throw new IllegalStateException("timing wheel full: " + size + " pending timers, the maximum is "
+                    + (INDEX_LIMIT - sentinels));
+        }
+        int m = (int) Math.min(INDEX_LIMIT, Math.max(n + 16L, n + (n >> 1)));
+        links = Arrays.copyOf(links, m);
+        ticks = Arrays.copyOf(ticks, m);
+        payloads = Arrays.copyOf(payloads, m);
+    }
+
+    /** Frees node i: next generation, payload dropped, pushed on the free list (a free list ends at a self-link). */
+    private void free(int i) {
+        int gen = (genOf(links[i]) + 1) & 0xFFFF;
+        links[i] = pack(freeHead == NIL ? i : freeHead, FREE, gen);
+        payloads[i] = null;
+        freeHead = i;
+    }
+
+    /** Links node i at deadline tick d (d >= cur), into the due list, a slot, or the overflow list. */
+    private void place(int i, long d) {
+        if (d <= cur) {
+            linkLast(DUE, i);
+            return;
+        }
+        int level = levelOfBit[63 - Long.numberOfLeadingZeros(d ^ cur)];
+        if (level >= levels) {
+            bagAdd(i, d);
+            return;
+        }
+        int slot = (int) (d >>> (level * bits)) & slotMask;
+        ticks[i] = (int) d;
+        linkLast(1 + (level << bits) + slot, i);
+        occupied[level] |= 1L << slot;
+    }
+
+    private void linkLast(int s, int i) {
+        long[] l = links;
+        int p = prevOf(l[s]);
+        l[i] = pack(s, p, genOf(l[i]));
+        l[p] = withNext(l[p], i);
+        l[s] = withPrev(l[s], i);
+    }
+
+    /** Removes node i from its list or from the overflow arrays. */
+    private void detach(int i) {
+        if (prevOf(links[i]) == OVERFLOW) {
+            bagRemove(i);
+        } else {
+            unlink(i);
+        }
+    }
+
+    private void unlink(int i) {
+        long[] l = links;
+        long li = l[i];
+        int n = nextOf(li);
+        int p = prevOf(li);
+        l[p] = withNext(l[p], n);
+        l[n] = withPrev(l[n], p);
+        if (n == p && n != DUE && n < sentinels) {
+            int s = n - 1;
+            occupied[s >> bits] &= ~(1L << (s & slotMask));
+        }
+    }
+
+    /** The tick of the next event (sets eventLevel: a level, or -1 for the overflow list), or MAX_VALUE. */
+    private long nextEventTick() {
+        for (int level = 0; level < levels; level++) {
+            long occ = occupied[level];
+            if (occ == 0) {
+                continue;
+            }
+            int shift = level * bits;
+            int digit = (int) (cur >>> shift) & slotMask;
+            long above = occ & (-2L << digit);
+            if (above == 0) {
+                throw new AssertionError("occupied slot at or below the current digit: level " + level);
+            }
+            int slot = Long.numberOfTrailingZeros(above);
+            int up = shift + bits;
+            eventLevel = level;
+            return ((cur >>> up) << up) | ((long) slot << shift);
+        }
+        if (bagSize > 0) {
+            eventLevel = -1;
+            long start = (bagMinTick >>> totalBits) << totalBits;
+            return start > cur ? start : cur + 1;
+        }
+        return Long.MAX_VALUE;
+    }
+
+    /** Processes the event found by nextEventTick, with cur already set to its tick. */
+    private void processEvent() {
+        int level = eventLevel;
+        if (level < 0) {
+            bagScan();
+            return;
+        }
+        int slot = (int) (cur >>> (level * bits)) & slotMask;
+        int s = 1 + (level << bits) + slot;
+        long[] l = links;
+        occupied[level] &= ~(1L << slot);
+        if (level == 0) {
+            // every timer of a level-0 slot has d == cur: splice the whole list onto the due list
+            long ls = l[s];
+            int first = nextOf(ls);
+            int last = prevOf(ls);
+            int dueLast = prevOf(l[DUE]);
+            l[dueLast] = withNext(l[dueLast], first);
+            l[first] = withPrev(l[first], dueLast);
+            l[last] = withNext(l[last], DUE);
+            l[DUE] = withPrev(l[DUE], last);
+            l[s] = pack(s, s, 0);
+            return;
+        }
+        int c = (int) cur;
+        for (int i = nextOf(links[s]); i != s; i = nextOf(links[s])) {
+            unlink(i);
+            place(i, cur + (ticks[i] - c));
+        }
+    }
+
+    private void bagAdd(int i, long d) {
+        if (bagSize == bagNodes.length) {
+            int m = Math.max(16, bagSize + (bagSize >> 1));
+            bagNodes = Arrays.copyOf(bagNodes, m);
+            bagTicks = Arrays.copyOf(bagTicks, m);
+        }
+        int pos = bagSize++;
+        bagNodes[pos] = i;
+        bagTicks[pos] = d;
+        ticks[i] = pos;
+        links[i] = pack(0, OVERFLOW, genOf(links[i]));
+        if (d < bagMinTick) {
+            bagMinTick = d;
+        }
+    }
+
+    private void bagRemove(int i) {
+        int pos = ticks[i];
+        int last = --bagSize;
+        if (pos != last) {
+            int moved = bagNodes[last];
+            bagNodes[pos] = moved;
+            bagTicks[pos] = bagTicks[last];
+            ticks[moved] = pos;
+        }
+        if (bagSize == 0) {
+            bagMinTick = Long.MAX_VALUE;
+        }
+    }
+
+    /** At an overflow event: moves every overflow timer now within the wheel's span into the wheel. */
+    private void bagScan() {
+        long min = Long.MAX_VALUE;
+        for (int k = bagSize - 1; k >= 0; k--) {
+            long d = bagTicks[k];
+            if (((d ^ cur) >>> totalBits) == 0 || d <= cur) {
+                int i = bagNodes[k];
+                bagRemove(i);
+                place(i, d < cur ? cur : d);
+            } else if (d < min) {
+                min = d;
+            }
+        }
+        bagMinTick = bagSize == 0 ? Long.MAX_VALUE : min;
+    }
+}

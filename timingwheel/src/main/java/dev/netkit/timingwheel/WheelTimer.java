@@ -1,0 +1,442 @@
+package dev.netkit.timingwheel;
+
+import dev.netkit.padding.StripedCounter;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
+
+/**
+ * A thread-safe timer service: one worker thread owns a {@link TimingWheel}; {@link #newTimeout} and
+ * {@link Timeout#cancel()} may be called from any thread and reach the worker through a lock-free JCTools
+ * MPSC queue. A drop-in for the role of Netty's {@code HashedWheelTimer}, with a hierarchical wheel (no
+ * per-tick bucket scan), a worker that sleeps while nothing is due, and no shared pending counter.
+ *
+ * <p><b>Guarantees.</b>
+ * <ul>
+ *   <li>Exactly one of: the task runs (or is handed to the executor), {@code cancel()} returns true, or
+ *       {@link #stop()} returns the timeout (cancelled).</li>
+ *   <li>A task never runs before its delay has passed on the timer's clock, and, while the worker keeps
+ *       up, at most about one tick after it (plus the OS's wake-up latency). Ticks are counted from the
+ *       timer's start, so lateness does not accumulate when the worker falls behind.</li>
+ *   <li>Fields written before {@code newTimeout} are visible to the task.</li>
+ *   <li>A task that throws does not stop the worker; the exception goes to the worker thread's
+ *       uncaught-exception handler.</li>
+ *   <li>The worker parks while no timeout is pending (no ticking), and while timeouts are pending it sleeps
+ *       until the next one is due, waking at least every 16 ms to free cancelled timeouts' slots. A
+ *       {@code newTimeout} wakes it (an unpark) only if it is asleep and the new deadline is earlier than
+ *       its planned wake-up.</li>
+ * </ul>
+ *
+ * <p><b>Manual mode.</b> {@link #manual} builds a timer without a thread: one driver thread calls
+ * {@link #advance()} (an event loop, or a test), which does the worker's work once and runs due tasks
+ * inline. Everything else is as above. The jcstress tests use it to drive expiry deterministically.
+ *
+ * <p><b>Memory.</b> Per pending timeout: the {@link Timeout} (32 bytes with compressed references) and a
+ * wheel slot (16 bytes), 48 bytes, plus the user's task. {@code newTimeout} allocates the {@code Timeout}
+ * and, amortized, the MPSC queue's 1,024-entry chunks.
+ */
+public final class WheelTimer {
+    /*
+     * Implementation notes.
+     *
+     * Threads. `wheel` is read and written only by the worker (in manual mode: the driver calling
+     * advance(), and stop()). `queue` has many producers (newTimeout, cancel) and the worker as its only
+     * consumer. `state` (RUNNING -> STOPPED, once, by CAS in stop) and `sleeping` are volatile; `wakeAtTick`
+     * is written by the worker (opaque) before its volatile write of `sleeping`, and read by producers
+     * (opaque) after their volatile read of `sleeping`, so a producer that sees the worker asleep sees the
+     * planned wake-up of that sleep or a later one.
+     *
+     * Sleep and wake-up (no lost wake-up). The worker: drains the queue, polls the wheel, writes wakeAtTick
+     * and then sleeping = TIMED or FOREVER (volatile), then re-checks queue.isEmpty() and state (volatile
+     * reads) and only then parks. A producer: queue.offer (a CAS on the producer index: volatile), then
+     * reads sleeping (volatile). Both pairs are volatile write -> volatile read, so in the synchronization
+     * order at least one side sees the other: either the worker's re-check sees the new element and does
+     * not park, or the producer sees `sleeping` set and, if its deadline is before wakeAtTick (or the worker
+     * sleeps forever), CASes sleeping to AWAKE and unparks the worker. The CAS makes one producer pay for
+     * the unpark; park may also return spuriously or early, which only costs a loop.
+     *
+     * Stop against newTimeout (never lost). stop() CASes state to STOPPED and the worker (or, in manual
+     * mode, stop() itself) then drains the queue with poll(), which reads the producer index (volatile).
+     * newTimeout offers, then reads state (volatile). Same argument: either the final drain sees the
+     * offered timeout and claims it (PENDING -> CANCELLED, returned by stop()), or newTimeout sees STOPPED
+     * and claims it itself and throws RejectedExecutionException. A claim is a CAS on the timeout's word,
+     * so exactly one of them takes it (or the task had already run, or the user cancelled it).
+     *
+     * Counting. `pending` is a StripedCounter: producers increment and cancellers decrement through its
+     * shared (probe-hashed) cells; the worker decrements expiries and stop's claims on its owned stripe 0.
+     * Every path that ends a timeout decrements after winning its claim CAS, so each timeout is counted
+     * down exactly once (the bug behind Netty #14959 cannot happen). maxPending is checked against
+     * pending.sum() before the increment, so concurrent producers may overshoot it by at most their number.
+     */
+
+    /** The longest delay; longer ones are clamped to it (73 years). */
+    public static final long MAX_DELAY_NANOS = 1L << 61;
+    private static final long MAX_TICK = (1L << 60) - 1;
+    private static final long DRAIN_INTERVAL_NANOS = 16_000_000L;
+    private static final int EXPIRY_BATCH = 1024;
+    private static final int TRANSFER_BATCH = 100_000;
+    private static final int RUNNING = 0;
+    private static final int STOPPED = 1;
+    private static final int AWAKE = 0;
+    private static final int TIMED = 1;
+    private static final int FOREVER = 2;
+
+    private static final VarHandle STATE;
+    private static final VarHandle SLEEPING;
+    private static final VarHandle WAKE_AT_TICK;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(WheelTimer.class, "state", int.class);
+            SLEEPING = l.findVarHandle(WheelTimer.class, "sleeping", int.class);
+            WAKE_AT_TICK = l.findVarHandle(WheelTimer.class, "wakeAtTick", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final MpscUnboundedAtomicArrayQueue<Timeout> queue = new MpscUnboundedAtomicArrayQueue<>(1024);
+    private final TimingWheel<Timeout> wheel;
+    private final TimingWheel.ExpiryHandler<Timeout> expire = this::expire;
+    private final StripedCounter pending = new StripedCounter(1);
+    private final LongSupplier clock;
+    private final long origin;
+    private final long tickNanos;
+    private final long drainTicks;
+    private final long maxPending;
+    private final Executor executor;
+    private final Thread worker;
+    @SuppressWarnings("unused") private volatile int state;
+    @SuppressWarnings("unused") private volatile int sleeping;
+    @SuppressWarnings("unused") private long wakeAtTick;
+    private Set<Timeout> unprocessed;        // written by the worker before it ends; read by stop() after join
+
+    /**
+     * A timer with a worker thread (a daemon platform thread named {@code netkit-wheel-timer}), tasks run on
+     * the worker, no bound on pending timeouts. Any thread.
+     *
+     * @param tick     the tick, at least 1 microsecond
+     * @param unit     the tick's unit
+     * @throws IllegalArgumentException if the tick is below 1 microsecond
+     */
+    public WheelTimer(long tick, TimeUnit unit) {
+        this(tick, unit, Thread.ofPlatform().daemon().name("netkit-wheel-timer").factory(), null, 0);
+    }
+
+    /**
+     * A timer with a worker thread from {@code threadFactory}. The worker starts now. Any thread.
+     *
+     * @param tick          the tick, at least 1 microsecond
+     * @param unit          the tick's unit
+     * @param threadFactory makes the worker thread
+     * @param executor      runs the tasks; null runs them on the worker (keep them short then)
+     * @param maxPending    the most pending timeouts, beyond which {@code newTimeout} throws
+     *                      {@code RejectedExecutionException}; 0 for no bound
+     * @throws IllegalArgumentException if the tick is below 1 microsecond or maxPending is negative
+     */
+    public WheelTimer(long tick, TimeUnit unit, ThreadFactory threadFactory, Executor executor, long maxPending) {
+        this(System::nanoTime, checkTick(unit.toNanos(tick)), executor, maxPending, threadFactory);
+    }
+
+    private WheelTimer(LongSupplier clock, long tickNanos, Executor executor, long maxPending, ThreadFactory tf) {
+        if (maxPending < 0) {
+            throw new IllegalArgumentException("maxPending must be >= 0 (0: no bound), was " + maxPending);
+        }
+        this.clock = clock;
+        this.origin = clock.getAsLong();
+        this.tickNanos = tickNanos;
+        this.drainTicks = Math.max(1, DRAIN_INTERVAL_NANOS / tickNanos);
+        this.maxPending = maxPending;
+        this.executor = executor;
+        this.wheel = new TimingWheel<>(origin, tickNanos);
+        if (tf == null) {
+            this.worker = null;
+        } else {
+            this.worker = tf.newThread(this::workerLoop);
+            if (worker == null) {
+                throw new IllegalArgumentException("threadFactory returned null");
+            }
+            worker.start();
+        }
+    }
+
+    private static long checkTick(long tickNanos) {
+        if (tickNanos < 1_000) {
+            throw new IllegalArgumentException("tick must be >= 1 microsecond, was " + tickNanos + " ns");
+        }
+        return tickNanos;
+    }
+
+    /**
+     * A timer without a thread: one driver thread calls {@link #advance()}, which runs due tasks inline.
+     * {@code newTimeout} and {@code cancel} still work from any thread. Any thread.
+     *
+     * @param clock      the time in nanoseconds (e.g. {@code System::nanoTime}, or a test's fake clock);
+     *                   read by newTimeout's callers and by the driver
+     * @param tickNanos  the tick, at least 1 ns
+     * @param maxPending the bound on pending timeouts, 0 for none
+     * @return the timer
+     * @throws IllegalArgumentException if tickNanos is below 1 or maxPending negative
+     */
+    public static WheelTimer manual(LongSupplier clock, long tickNanos, long maxPending) {
+        if (tickNanos < 1) {
+            throw new IllegalArgumentException("tickNanos must be >= 1, was " + tickNanos);
+        }
+        return new WheelTimer(Objects.requireNonNull(clock, "clock"), tickNanos, null, maxPending, null);
+    }
+
+    /**
+     * Schedules {@code task} to run once after {@code delay}. Lock-free (an MPSC queue offer, a striped
+     * count, and at most one unpark of the sleeping worker). Any thread, including a running task.
+     *
+     * @param task  what to run; on the worker (or the manual driver), or handed to the executor
+     * @param delay the delay; negative means 0; longer than {@link #MAX_DELAY_NANOS} is clamped
+     * @param unit  the delay's unit
+     * @return the timeout, to cancel it
+     * @throws RejectedExecutionException if the timer is stopped, or {@code maxPending} timeouts are pending
+     * @throws NullPointerException       if task or unit is null
+     */
+    public Timeout newTimeout(Runnable task, long delay, TimeUnit unit) {
+        Objects.requireNonNull(task, "task");
+        long delayNanos = Math.min(Math.max(0, unit.toNanos(delay)), MAX_DELAY_NANOS);
+        if ((int) STATE.getVolatile(this) != RUNNING) {
+            throw new RejectedExecutionException("timer is stopped");
+        }
+        if (maxPending > 0) {
+            long p = pending.sum();
+            if (p >= maxPending) {
+                throw new RejectedExecutionException("pending timeouts " + p + " reached maxPending " + maxPending);
+            }
+        }
+        pending.increment();
+        long total = (clock.getAsLong() - origin) + delayNanos;
+        long tick = total <= 0 ? 0 : Math.min(MAX_TICK, (total - 1) / tickNanos + 1);
+        Timeout t = new Timeout(this, task, tick);
+        queue.offer(t);
+        if ((int) STATE.getVolatile(this) != RUNNING) {
+            if (t.claim(Timeout.CANCELLED)) {
+                pending.add(-1);
+                throw new RejectedExecutionException("timer is stopped");
+            }
+            return t;                        // stop() took it back, or it already ran or was cancelled
+        }
+        int s = (int) SLEEPING.getVolatile(this);
+        if (s != AWAKE && (s == FOREVER || tick < (long) WAKE_AT_TICK.getOpaque(this))
+                && SLEEPING.compareAndSet(this, s, AWAKE)) {
+            LockSupport.unpark(worker);
+        }
+        return t;
+    }
+
+    /** Called by Timeout.cancel after its CAS won. */
+    void cancelled(Timeout t) {
+        pending.add(-1);
+        if ((int) STATE.getVolatile(this) == RUNNING) {
+            queue.offer(t);                  // the worker frees its slot
+        }
+    }
+
+    /**
+     * The number of pending timeouts: scheduled, not yet expired, cancelled or returned by stop. Exact at
+     * rest, weakly consistent while other threads schedule or cancel. Any thread.
+     *
+     * @return the count
+     */
+    public long pendingTimeouts() {
+        return pending.sum();
+    }
+
+    /** @return whether {@link #stop()} has been called; any thread */
+    public boolean isStopped() {
+        return (int) STATE.getVolatile(this) != RUNNING;
+    }
+
+    /** @return the tick in nanoseconds; any thread */
+    public long tickNanos() {
+        return tickNanos;
+    }
+
+    /**
+     * Manual mode only: does the worker's work once on the calling thread: takes queued timeouts and
+     * cancellations into the wheel, then expires and runs (inline) every task due at the clock's current
+     * time. One driver thread at a time; not from a task, and not concurrently with {@link #stop()}.
+     *
+     * @return the number of timeouts that expired
+     * @throws IllegalStateException if the timer has a worker thread
+     */
+    public int advance() {
+        if (worker != null) {
+            throw new IllegalStateException("advance() is for timers built by WheelTimer.manual; this one has a worker");
+        }
+        if ((int) STATE.getVolatile(this) != RUNNING) {
+            return 0;
+        }
+        transfer();
+        long now = clock.getAsLong();
+        int total = 0;
+        int n;
+        do {
+            n = wheel.poll(now, expire, EXPIRY_BATCH);
+            total += n;
+        } while (n == EXPIRY_BATCH);
+        return total;
+    }
+
+    /**
+     * Stops the timer: later {@code newTimeout}s are rejected, the worker ends (after the task it may be
+     * running), and every timeout that had not run is cancelled and returned. A {@code newTimeout} racing
+     * stop is either rejected, or returned here, or has run: never lost. Blocks until the worker ends
+     * (interrupts are deferred). Any thread except the worker; in manual mode, not concurrently with
+     * {@link #advance()}. A second call returns an empty set.
+     *
+     * @return the timeouts that never ran, now cancelled
+     * @throws IllegalStateException if called from the worker thread (from a task)
+     */
+    public Set<Timeout> stop() {
+        if (worker != null && Thread.currentThread() == worker) {
+            throw new IllegalStateException("stop() called from the timer's worker thread (a task); call it from another thread");
+        }
+        if (!STATE.compareAndSet(this, RUNNING, STOPPED)) {
+            return Set.of();
+        }
+        if (worker == null) {
+            return shutdown();
+        }
+        LockSupport.unpark(worker);
+        boolean interrupted = false;
+        while (worker.isAlive()) {
+            try {
+                worker.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return unprocessed;
+    }
+
+    // ------------------------------------------------------------------ worker
+
+    private void workerLoop() {
+        try {
+            while ((int) STATE.getVolatile(this) == RUNNING) {
+                transfer();
+                long now = clock.getAsLong();
+                if (wheel.poll(now, expire, EXPIRY_BATCH) == EXPIRY_BATCH || !queue.isEmpty()) {
+                    continue;
+                }
+                int mode;
+                long wakeTick = 0;
+                if (wheel.isEmpty()) {
+                    mode = FOREVER;
+                } else {
+                    mode = TIMED;
+                    long next = wheel.nextDeadline() - origin;
+                    long nextTick = next <= 0 ? 0 : (next - 1) / tickNanos + 1;
+                    long nowTick = Math.floorDiv(now - origin, tickNanos);
+                    wakeTick = Math.min(nextTick, nowTick + drainTicks);
+                }
+                WAKE_AT_TICK.setOpaque(this, wakeTick);
+                SLEEPING.setVolatile(this, mode);
+                if (!queue.isEmpty() || (int) STATE.getVolatile(this) != RUNNING) {
+                    SLEEPING.setVolatile(this, AWAKE);
+                    continue;
+                }
+                if (mode == FOREVER) {
+                    LockSupport.park(this);
+                } else {
+                    long delay = origin + wakeTick * tickNanos - clock.getAsLong();
+                    if (delay > 0) {
+                        LockSupport.parkNanos(this, delay);
+                    }
+                }
+                SLEEPING.setVolatile(this, AWAKE);
+            }
+        } finally {
+            unprocessed = shutdown();
+        }
+    }
+
+    /** Takes queued new timeouts into the wheel and frees cancelled ones. Worker (or manual driver) only. */
+    private void transfer() {
+        for (int k = 0; k < TRANSFER_BATCH; k++) {
+            Timeout t = queue.poll();
+            if (t == null) {
+                return;
+            }
+            long w = t.word();
+            long st = w & Timeout.STATE_MASK;
+            if (st == Timeout.CANCELLED) {
+                if ((w & Timeout.IN_WHEEL) != 0) {
+                    wheel.cancel(w >>> Timeout.VALUE_SHIFT);     // a stale handle (expired meanwhile) is a no-op
+                }
+                continue;
+            }
+            if (st != Timeout.PENDING || (w & Timeout.IN_WHEEL) != 0) {
+                continue;
+            }
+            long h = wheel.scheduleTick(w >>> Timeout.VALUE_SHIFT, t);
+            if (!t.casWord(w, Timeout.IN_WHEEL | (h << Timeout.VALUE_SHIFT))) {
+                wheel.cancel(h);                                  // cancelled between our read and CAS
+            }
+        }
+    }
+
+    private void expire(long handle, Timeout t) {
+        if (!t.claim(Timeout.EXPIRED)) {
+            return;                                               // cancelled; its queue entry is harmless now
+        }
+        pending.add(0, -1);
+        Runnable task = t.task();
+        try {
+            if (executor == null) {
+                task.run();
+            } else {
+                executor.execute(task);
+            }
+        } catch (Throwable e) {
+            report(e);
+        }
+    }
+
+    private static void report(Throwable e) {
+        Thread me = Thread.currentThread();
+        try {
+            me.getUncaughtExceptionHandler().uncaughtException(me, e);
+        } catch (Throwable ignored) {
+            // the handler itself failed: nothing more to do without killing the worker
+        }
+    }
+
+    /** After STOPPED: claims every timeout left in the queue and the wheel. Worker (or stop() in manual mode). */
+    private Set<Timeout> shutdown() {
+        Set<Timeout> out = Collections.newSetFromMap(new IdentityHashMap<>());
+        Timeout t;
+        while ((t = queue.poll()) != null) {
+            if (t.claim(Timeout.CANCELLED)) {
+                pending.add(0, -1);
+                out.add(t);
+            }
+        }
+        wheel.clear(x -> {
+            if (x.claim(Timeout.CANCELLED)) {
+                pending.add(0, -1);
+                out.add(x);
+            }
+        });
+        return Collections.unmodifiableSet(out);
+    }
+}

@@ -1,0 +1,96 @@
+package dev.netkit.timingwheel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** {@link IdleTimeouts}: lazy re-arm reports exactly the idle connections, each within a tick. */
+class IdleTimeoutsTest {
+
+    static final long MS = 1_000_000L;
+
+    static final class Conn extends IdleTimeouts.Entry {
+        final int id;
+
+        Conn(int id) {
+            this.id = id;
+        }
+    }
+
+    @Test
+    void activityOnlyRecordsATimeAndExpiryReArmsForTheRemainder() {
+        List<Conn> idle = new ArrayList<>();
+        List<Long> idleFor = new ArrayList<>();
+        IdleTimeouts<Conn> t = new IdleTimeouts<>(0, MS, 100 * MS, (c, d) -> {
+            idle.add(c);
+            idleFor.add(d);
+        });
+        Conn busy = new Conn(1);
+        Conn quiet = new Conn(2);
+        t.add(busy, 0);
+        t.add(quiet, 0);
+        busy.recordActivity(60 * MS);
+        assertEquals(1, t.poll(100 * MS, 10) - 1);       // two expiries: quiet reported, busy re-armed
+        assertEquals(List.of(quiet), idle);
+        assertEquals(100 * MS, idleFor.get(0));
+        assertEquals(1, t.rearms());
+        assertTrue(busy.isWatched());
+        assertFalse(quiet.isWatched());
+        long next = t.nextDelayNanos(100 * MS);         // re-armed at 60 + 100 ms: a bound, not later
+        assertTrue(next > 0 && next <= 60 * MS, "next delay " + next);
+        assertEquals(0, t.poll(159 * MS, 10));
+        assertEquals(1, t.poll(160 * MS, 10));
+        assertEquals(List.of(quiet, busy), idle);
+        assertThrows(IllegalStateException.class, () -> {
+            t.add(quiet, 200 * MS);
+            t.add(quiet, 200 * MS);
+        });
+        assertTrue(t.remove(quiet));
+        assertFalse(t.remove(quiet));
+    }
+
+    @Test
+    void randomTrafficEveryConnectionIsReportedExactlyWhenIdle() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        long idleNs = 50 * MS;
+        long[] now = {0};
+        int n = 2_000;
+        Conn[] conns = new Conn[n];
+        long[] reportedAt = new long[n];
+        IdleTimeouts<Conn> t = new IdleTimeouts<>(0, MS, idleNs, (c, d) -> {
+            if (now[0] - c.lastActivity() < idleNs || reportedAt[c.id] != 0) {
+                throw new AssertionError("connection " + c.id + " reported early or twice");
+            }
+            reportedAt[c.id] = now[0];
+        });
+        for (int i = 0; i < n; i++) {
+            conns[i] = new Conn(i);
+            t.add(conns[i], 0);
+        }
+        int[] active = new int[n];
+        for (int i = 0; i < n; i++) {
+            active[i] = rnd.nextInt(200);               // active for this many ms, then silent
+        }
+        for (long ms = 1; ms <= 400; ms++) {
+            now[0] = ms * MS;
+            for (int i = 0; i < n; i++) {
+                if (ms <= active[i] && rnd.nextInt(4) == 0) {
+                    conns[i].recordActivity(now[0]);
+                }
+            }
+            t.poll(now[0], Integer.MAX_VALUE);
+        }
+        for (int i = 0; i < n; i++) {
+            long late = reportedAt[i] - (conns[i].lastActivity() + idleNs);
+            assertTrue(reportedAt[i] != 0 && late >= 0 && late < MS, "connection " + i + " late by " + late);
+        }
+        assertEquals(0, t.size());
+        assertTrue(t.rearms() > 0);
+    }
+}

@@ -1,0 +1,214 @@
+package dev.netkit.timingwheel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Targeted edge cases of {@link TimingWheel}; the random sequences are in {@link TimingWheelModelTest}. */
+class TimingWheelTest {
+
+    static final long MS = 1_000_000L;
+
+    @Test
+    void pastDeadlineFiresAtNextPollWhateverItsNow() {
+        TimingWheel<String> w = new TimingWheel<>(0, MS);
+        assertEquals(0, w.poll(10 * MS + 5, (h, p) -> { }, 10));
+        w.schedule(10 * MS + 3, "sub-tick past");        // after the last tick boundary, before the last now
+        w.schedule(10 * MS - (1L << 62), "far past");   // 146 years before now
+        assertTrue(w.schedule(Long.MIN_VALUE + 5, "wrapped") != 0);   // 2^63 - 10 ms ahead on the wrap-safe scale: future
+        w.schedule(-1, "just past");
+        List<String> fired = new ArrayList<>();
+        assertEquals(3, w.poll(10 * MS + 5, (h, p) -> fired.add(p), 10));
+        assertEquals(List.of("sub-tick past", "far past", "just past"), fired);
+        assertEquals(1, w.size());
+    }
+
+    @Test
+    void deadlineNearLongMaxIsClamped() {
+        TimingWheel<String> w = new TimingWheel<>(0, MS);
+        long h = w.schedule(Long.MAX_VALUE, "never-ish");
+        assertTrue(w.isPending(h));
+        long clamp = TimingWheel.MAX_OFFSET_NANOS;
+        assertTrue(w.nextDeadline() - clamp <= 0, "nextDeadline " + w.nextDeadline());
+        assertEquals(0, w.poll(clamp - 1, (x, p) -> { }, 10));
+        assertTrue(w.isPending(h));
+        List<String> fired = new ArrayList<>();
+        assertEquals(1, w.poll(clamp + MS, (x, p) -> fired.add(p), 10));   // the first tick boundary after it
+        assertEquals(List.of("never-ish"), fired);
+    }
+
+    @Test
+    void deadlinesSurviveTheNanoTimeSignWrap() {
+        long start = Long.MAX_VALUE - 5 * MS;
+        TimingWheel<Integer> w = new TimingWheel<>(start, MS);
+        long after = start + 10 * MS;                   // negative: wrapped
+        assertTrue(after < 0);
+        w.schedule(after, 1);
+        assertEquals(0, w.poll(start + 9 * MS, (h, p) -> { }, 10));
+        assertEquals(1, w.poll(start + 10 * MS, (h, p) -> { }, 10));
+    }
+
+    @Test
+    void staleHandlesAreRejectedAndNeverTouchTheNewTimer() {
+        TimingWheel<String> w = new TimingWheel<>(0, MS, 6, 5, 0);
+        long a = w.schedule(5 * MS, "a");
+        assertTrue(w.cancel(a));
+        long b = w.schedule(7 * MS, "b");               // reuses a's slot (LIFO free list)
+        assertEquals(a & TimingWheel.INDEX_MASK, b & TimingWheel.INDEX_MASK, "slot reused");
+        assertFalse(w.cancel(a));
+        assertFalse(w.touch(a, 100 * MS));
+        assertFalse(w.isPending(a));
+        assertNull(w.payload(a));
+        assertEquals("b", w.payload(b));
+        List<String> fired = new ArrayList<>();
+        w.poll(7 * MS, (h, p) -> fired.add(p), 10);
+        assertEquals(List.of("b"), fired);
+        assertFalse(w.cancel(b), "fired handle is stale");
+        long c = w.schedule(9 * MS, "c");
+        assertFalse(w.cancel(b));
+        assertTrue(w.isPending(c));
+        assertFalse(w.cancel(TimingWheel.NO_HANDLE));
+        assertFalse(w.cancel(-1L));
+        assertFalse(w.cancel(Long.MAX_VALUE));
+    }
+
+    @Test
+    void burstInOneTickResumesAtTheLimit() {
+        TimingWheel<Integer> w = new TimingWheel<>(0, MS);
+        int n = 100_000;
+        for (int i = 0; i < n; i++) {
+            w.schedule(3 * MS + 17, i);                 // one slot, one tick
+        }
+        boolean[] seen = new boolean[n];
+        int polls = 0;
+        int total = 0;
+        int got;
+        do {
+            got = w.poll(4 * MS, (h, p) -> {
+                assertFalse(seen[p], "fired twice: " + p);
+                seen[p] = true;
+            }, 1_000);
+            total += got;
+            polls++;
+        } while (got == 1_000);
+        assertEquals(n, total);
+        assertEquals(101, polls);
+        assertTrue(w.isEmpty());
+    }
+
+    @Test
+    void handlerMaySchedulAndCancelDuringPoll() {
+        TimingWheel<String> w = new TimingWheel<>(0, MS);
+        long[] victim = new long[1];
+        List<String> fired = new ArrayList<>();
+        w.schedule(2 * MS, "first");
+        victim[0] = w.schedule(2 * MS, "victim");
+        w.poll(2 * MS, (h, p) -> {
+            fired.add(p);
+            if (p.equals("first")) {
+                assertTrue(w.cancel(victim[0]), "handler cancels a timer due in the same tick");
+                w.schedule(0, "past, from handler");     // fires in this same poll
+                w.schedule(3 * MS, "future, from handler");
+            }
+        }, 100);
+        assertEquals(List.of("first", "past, from handler"), fired);
+        assertEquals(1, w.size());
+        w.poll(3 * MS, (h, p) -> fired.add(p), 100);
+        assertEquals("future, from handler", fired.get(2));
+    }
+
+    @Test
+    void touchMovesTheDeadlineBothWays() {
+        TimingWheel<String> w = new TimingWheel<>(0, MS);
+        long h = w.schedule(100 * MS, "x");
+        assertTrue(w.touch(h, 5 * MS));
+        assertEquals(5 * MS, w.nextDeadline());
+        assertEquals(0, w.poll(4 * MS, (x, p) -> { }, 10));
+        assertTrue(w.touch(h, 50L * 24 * 3600 * 1000 * MS));   // 50 days: beyond the 12.4-day horizon
+        assertEquals(0, w.poll(6 * MS, (x, p) -> { }, 10));
+        assertTrue(w.touch(h, 7 * MS));
+        assertEquals(1, w.poll(7 * MS, (x, p) -> { }, 10));
+    }
+
+    @Test
+    void nextDeadlineIsExactOnLevelZeroAndABoundAbove() {
+        TimingWheel<String> w = new TimingWheel<>(0, MS);
+        assertEquals(Long.MAX_VALUE, w.nextDelayNanos(0));
+        w.schedule(10 * MS - 5, "a");                   // tick 10
+        assertEquals(10 * MS, w.nextDeadline());
+        assertEquals(10 * MS - 3, w.nextDelayNanos(3));
+        TimingWheel<String> far = new TimingWheel<>(0, MS);
+        far.schedule(100_000 * MS, "far");
+        long next = far.nextDeadline();
+        assertTrue(next <= 100_000 * MS && next > 0, "bound " + next);
+    }
+
+    @Test
+    void oneMillionPendingTimersFireExactlyOnceNeverEarlyAtMostATickLate() {
+        int n = 1_000_000;
+        long tick = MS;
+        TimingWheel<Integer> w = new TimingWheel<>(0, tick);
+        SplittableRandom rnd = new SplittableRandom(7);
+        long[] deadline = new long[n];
+        long[] handles = new long[n];
+        for (int i = 0; i < n; i++) {
+            deadline[i] = rnd.nextLong(0, 3_600_000 * MS);      // within an hour
+            handles[i] = w.schedule(deadline[i], i);
+        }
+        assertEquals(n, w.size());
+        boolean[] cancelled = new boolean[n];
+        for (int i = 0; i < n; i += 3) {
+            assertTrue(w.cancel(handles[i]));
+            cancelled[i] = true;
+        }
+        byte[] fired = new byte[n];
+        long[] now = {0};
+        int[] count = {0};
+        while (!w.isEmpty()) {
+            now[0] += rnd.nextLong(0, 60_000 * MS);
+            w.poll(now[0], (h, p) -> {
+                if (now[0] - deadline[p] < 0 || cancelled[p] || fired[p]++ != 0) {
+                    throw new AssertionError("timer " + p + " early, cancelled or twice at " + now[0]);
+                }
+                count[0]++;
+            }, Integer.MAX_VALUE);
+        }
+        assertEquals(n - (n + 2) / 3, count[0]);
+    }
+
+    @Test
+    void badArgumentsNameTheValueAndTheBound() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TimingWheel<>(0, 0));
+        assertTrue(e.getMessage().contains("tickNanos") && e.getMessage().contains("0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new TimingWheel<>(0, 1, 7, 2, 0));
+        assertTrue(e.getMessage().contains("[1, 6]") && e.getMessage().contains("7"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new TimingWheel<>(0, 1, 6, 6, 0));
+        assertTrue(e.getMessage().contains("30") && e.getMessage().contains("6 * 6"), e.getMessage());
+        TimingWheel<String> w = new TimingWheel<>(0, 1);
+        e = assertThrows(IllegalArgumentException.class, () -> w.poll(0, (h, p) -> { }, 0));
+        assertTrue(e.getMessage().contains("limit") && e.getMessage().contains("0"), e.getMessage());
+        assertThrows(NullPointerException.class, () -> w.schedule(5, null));
+    }
+
+    @Test
+    void clearHandsBackEveryPendingPayload() {
+        TimingWheel<Integer> w = new TimingWheel<>(0, MS, 2, 2, 0);
+        for (int i = 0; i < 100; i++) {
+            w.schedule(i * 37 * MS, i);                  // due list, levels and overflow
+        }
+        w.poll(0, (h, p) -> { }, 1);
+        List<Integer> got = new ArrayList<>();
+        w.clear(got::add);
+        assertEquals(99, got.size());
+        assertTrue(w.isEmpty());
+        long h = w.schedule(5 * MS, 1);
+        assertTrue(w.isPending(h));
+    }
+}

@@ -1,0 +1,258 @@
+package dev.netkit.timingwheel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link WheelTimer} with its worker thread and in manual mode. No timed assertions: completion is awaited
+ * with latches (generous timeouts only turn a hang into a failure), and what is checked is exactly-once,
+ * never-early and ordering.
+ */
+class WheelTimerTest {
+
+    static final long AWAIT_S = 30;
+
+    static void await(CountDownLatch l) throws InterruptedException {
+        assertTrue(l.await(AWAIT_S, TimeUnit.SECONDS), "latch never reached 0: " + l.getCount() + " left");
+    }
+
+    @Test
+    void runsATaskAfterItsDelayAndCountsItDown() throws Exception {
+        WheelTimer t = new WheelTimer(1, TimeUnit.MILLISECONDS);
+        try {
+            CountDownLatch done = new CountDownLatch(1);
+            long start = System.nanoTime();
+            long[] ranAt = new long[1];
+            Timeout x = t.newTimeout(() -> {
+                ranAt[0] = System.nanoTime();
+                done.countDown();
+            }, 5, TimeUnit.MILLISECONDS);
+            await(done);
+            assertTrue(ranAt[0] - start >= 5_000_000L, "ran early: " + (ranAt[0] - start) + " ns");
+            assertTrue(x.isExpired());
+            assertFalse(x.cancel());
+            assertEquals(0, t.pendingTimeouts());
+        } finally {
+            t.stop();
+        }
+    }
+
+    @Test
+    void manyThreadsScheduleAndCancelEachTimeoutEndsExactlyOnce() throws Exception {
+        WheelTimer t = new WheelTimer(1, TimeUnit.MILLISECONDS);
+        int threads = 4;
+        int per = 5_000;
+        AtomicIntegerArray runs = new AtomicIntegerArray(threads * per);
+        Timeout[] all = new Timeout[threads * per];
+        boolean[] cancelledOk = new boolean[threads * per];
+        CountDownLatch expected = new CountDownLatch(threads * per);
+        List<Thread> ts = new ArrayList<>();
+        for (int k = 0; k < threads; k++) {
+            int base = k * per;
+            ts.add(Thread.ofPlatform().start(() -> {
+                SplittableRandom rnd = new SplittableRandom(base);
+                for (int i = base; i < base + per; i++) {
+                    int id = i;
+                    all[i] = t.newTimeout(() -> {
+                        runs.incrementAndGet(id);
+                        expected.countDown();
+                    }, rnd.nextInt(20), TimeUnit.MILLISECONDS);
+                    if (rnd.nextBoolean()) {
+                        int j = base + rnd.nextInt(i - base + 1);
+                        if (all[j].cancel()) {
+                            cancelledOk[j] = true;
+                            expected.countDown();
+                        }
+                    }
+                }
+            }));
+        }
+        for (Thread th : ts) {
+            th.join();
+        }
+        await(expected);
+        Set<Timeout> left = t.stop();
+        assertTrue(left.isEmpty(), left.size() + " left");
+        for (int i = 0; i < all.length; i++) {
+            int outcomes = runs.get(i) + (cancelledOk[i] ? 1 : 0);
+            assertEquals(1, outcomes, "timeout " + i + ": ran " + runs.get(i) + ", cancelled " + cancelledOk[i]);
+            assertTrue(all[i].isExpired() != all[i].isCancelled());
+        }
+        assertEquals(0, t.pendingTimeouts());
+    }
+
+    @Test
+    void aThrowingTaskDoesNotKillTheWorker() throws Exception {
+        List<Throwable> seen = new CopyOnWriteArrayList<>();
+        ThreadFactory tf = r -> {
+            Thread th = new Thread(r, "test-wheel");
+            th.setDaemon(true);
+            th.setUncaughtExceptionHandler((x, e) -> seen.add(e));
+            return th;
+        };
+        WheelTimer t = new WheelTimer(1, TimeUnit.MILLISECONDS, tf, null, 0);
+        try {
+            CountDownLatch after = new CountDownLatch(1);
+            t.newTimeout(() -> {
+                throw new IllegalStateException("boom");
+            }, 0, TimeUnit.MILLISECONDS);
+            t.newTimeout(after::countDown, 2, TimeUnit.MILLISECONDS);
+            await(after);
+            assertEquals(1, seen.size());
+            assertEquals("boom", seen.get(0).getMessage());
+        } finally {
+            t.stop();
+        }
+    }
+
+    @Test
+    void tasksRunOnTheGivenExecutor() throws Exception {
+        ExecutorService ex = Executors.newSingleThreadExecutor(r -> new Thread(r, "task-executor"));
+        WheelTimer t = new WheelTimer(1, TimeUnit.MILLISECONDS, Thread.ofPlatform().daemon().factory(), ex, 0);
+        try {
+            CountDownLatch done = new CountDownLatch(1);
+            AtomicReference<String> where = new AtomicReference<>();
+            t.newTimeout(() -> {
+                where.set(Thread.currentThread().getName());
+                done.countDown();
+            }, 1, TimeUnit.MILLISECONDS);
+            await(done);
+            assertEquals("task-executor", where.get());
+        } finally {
+            t.stop();
+            ex.shutdown();
+        }
+    }
+
+    @Test
+    void stopReturnsTheUnrunTimeoutsCancelledAndRejectsLaterOnes() throws Exception {
+        WheelTimer t = new WheelTimer(1, TimeUnit.MILLISECONDS);
+        List<Timeout> mine = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            mine.add(t.newTimeout(() -> { }, 1, TimeUnit.HOURS));
+        }
+        Timeout gone = mine.get(7);
+        assertTrue(gone.cancel());
+        assertFalse(gone.cancel());
+        assertEquals(99, t.pendingTimeouts());
+        Set<Timeout> left = t.stop();
+        assertEquals(99, left.size());
+        assertFalse(left.contains(gone));
+        for (Timeout x : left) {
+            assertTrue(x.isCancelled());
+            assertFalse(x.cancel());
+        }
+        assertEquals(0, t.pendingTimeouts());
+        assertTrue(t.isStopped());
+        assertThrows(RejectedExecutionException.class, () -> t.newTimeout(() -> { }, 1, TimeUnit.SECONDS));
+        assertTrue(t.stop().isEmpty());
+    }
+
+    @Test
+    void stopFromATaskIsRefused() throws Exception {
+        WheelTimer t = new WheelTimer(1, TimeUnit.MILLISECONDS);
+        AtomicReference<Throwable> got = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(1);
+        t.newTimeout(() -> {
+            try {
+                t.stop();
+            } catch (Throwable e) {
+                got.set(e);
+            }
+            done.countDown();
+        }, 0, TimeUnit.MILLISECONDS);
+        await(done);
+        assertTrue(got.get() instanceof IllegalStateException, String.valueOf(got.get()));
+        t.stop();
+    }
+
+    @Test
+    void maxPendingRejectsWithTheCountAndTheBound() {
+        WheelTimer t = WheelTimer.manual(() -> 0L, 1_000_000L, 2);
+        Timeout a = t.newTimeout(() -> { }, 1, TimeUnit.SECONDS);
+        t.newTimeout(() -> { }, 1, TimeUnit.SECONDS);
+        RejectedExecutionException e = assertThrows(RejectedExecutionException.class,
+                () -> t.newTimeout(() -> { }, 1, TimeUnit.SECONDS));
+        assertTrue(e.getMessage().contains("2") && e.getMessage().contains("maxPending"), e.getMessage());
+        assertTrue(a.cancel());
+        t.newTimeout(() -> { }, 1, TimeUnit.SECONDS);
+        assertEquals(2, t.pendingTimeouts());
+        IllegalArgumentException iae = assertThrows(IllegalArgumentException.class,
+                () -> WheelTimer.manual(() -> 0L, 1, -1));
+        assertTrue(iae.getMessage().contains("-1"), iae.getMessage());
+        iae = assertThrows(IllegalArgumentException.class, () -> new WheelTimer(10, TimeUnit.NANOSECONDS));
+        assertTrue(iae.getMessage().contains("10 ns"), iae.getMessage());
+        assertThrows(IllegalStateException.class, () -> new WheelTimer(1, TimeUnit.MILLISECONDS).advance());
+    }
+
+    @Test
+    void theWorkerParksWithoutATimeoutWhenNothingIsPending() throws Exception {
+        AtomicReference<Thread> worker = new AtomicReference<>();
+        WheelTimer t = new WheelTimer(1, TimeUnit.MILLISECONDS, r -> {
+            Thread th = new Thread(r, "parking-worker");
+            th.setDaemon(true);
+            worker.set(th);
+            return th;
+        }, null, 0);
+        try {
+            CountDownLatch done = new CountDownLatch(1);
+            t.newTimeout(done::countDown, 1, TimeUnit.MILLISECONDS);
+            await(done);
+            // with nothing pending the worker must reach an untimed park (WAITING), never a timed tick loop
+            Thread.State s = worker.get().getState();
+            for (int i = 0; i < 30_000 && s != Thread.State.WAITING; i++) {
+                Thread.sleep(1);
+                s = worker.get().getState();
+            }
+            assertEquals(Thread.State.WAITING, s);
+            CountDownLatch again = new CountDownLatch(1);
+            t.newTimeout(again::countDown, 0, TimeUnit.MILLISECONDS);     // wakes it
+            await(again);
+        } finally {
+            t.stop();
+        }
+    }
+
+    @Test
+    void manualModeRunsInDeadlineOrderFromAnAbsoluteStartNeverEarly() {
+        AtomicLong clock = new AtomicLong(1_000);
+        long tick = 1_000_000L;
+        WheelTimer t = WheelTimer.manual(clock::get, tick, 0);
+        List<Integer> order = new ArrayList<>();
+        for (int i = 9; i >= 0; i--) {
+            int id = i;
+            t.newTimeout(() -> order.add(id), i * 10L, TimeUnit.MILLISECONDS);
+        }
+        // the driver falls behind: one advance 95 ms late runs everything due, in deadline order
+        clock.addAndGet(95 * tick);
+        assertEquals(10, t.advance());
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), order);
+        // no drift: a 3 ms timeout scheduled now fires at start + ceil(...) ticks, not later for the lag
+        Timeout x = t.newTimeout(() -> order.add(100), 3, TimeUnit.MILLISECONDS);
+        clock.addAndGet(3 * tick - 1);
+        assertEquals(0, t.advance());
+        clock.addAndGet(1);
+        assertEquals(1, t.advance());
+        assertTrue(x.isExpired());
+        assertSame(t, x.timer());
+    }
+}
