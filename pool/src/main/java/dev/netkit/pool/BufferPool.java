@@ -1,0 +1,407 @@
+package dev.netkit.pool;
+
+import dev.netkit.padding.PaddedAtomicLong;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A pool of direct or heap {@link ByteBuffer}s in power-of-two size classes, with the thread model of
+ * {@link ObjectPool} (one {@code ObjectPool} per size class: a CAS-free owner fast path, lock-free
+ * cross-thread return, striped shared slots for virtual threads, victim-generation trimming) and a byte
+ * budget.
+ *
+ * <p>{@link #acquire(int)} returns a cleared buffer (position 0, limit = capacity, big-endian) whose
+ * capacity is the smallest size class at least the requested size. {@link #release(ByteBuffer)} takes it
+ * back. Its shape fits a two-method provider interface such as the ring module's
+ * {@code BufferProvider.of(pool::acquire, pool::release)}, without this module depending on it.
+ *
+ * <h2>Budget</h2>
+ * The pool owns at most {@code budgetBytes} of buffers at a time, in use and idle together. A buffer
+ * created past the budget is handed out normally but is not retained: its release lets it go to the GC.
+ * Dropped and trimmed buffers give their bytes back to the budget.
+ *
+ * <h2>Recognising the pool's own buffers</h2>
+ * A {@code ByteBuffer} has no field the pool could mark, and wrapping it would change the type users
+ * get. So the pool keeps a lock-free identity table from each live buffer it made to its record (state
+ * word, size class, budgeted or not): one identity hash and a short probe of reference comparisons,
+ * nothing allocated. {@code release} first checks that the capacity is one of this pool's size classes
+ * and that the kind (direct or heap) matches, then looks the buffer up: a buffer of a foreign size class,
+ * of the wrong kind, not made by this pool, or already dropped is rejected with
+ * {@link IllegalArgumentException}; a second release of a pooled buffer throws
+ * {@link IllegalStateException}. The table holds at most {@code maxBuffers} live buffers (in use and
+ * idle); an acquire that would need more throws {@link IllegalStateException}.
+ *
+ * <h2>Thread safety</h2>
+ * Every public method may be called from any thread. A buffer must be released once per acquire, after
+ * which the releasing thread must not touch it. Release happens-before the acquire that returns the
+ * same buffer.
+ */
+public final class BufferPool implements AutoCloseable {
+    /*
+     * Implementation notes.
+     *
+     * Each size class is an ObjectPool<Slot>; a Slot (created once per buffer, never per operation) is
+     * the Pooled record that holds the buffer. The reset hook clears the buffer on release. The drop hook
+     * (called exactly once per slot, by the thread that drops it, see ObjectPool) removes the buffer from
+     * the registry and returns budgeted bytes to `reserved`.
+     *
+     * `reserved` (padded) counts the bytes of live budgeted buffers; it changes only when a buffer is
+     * created or dropped, never on the acquire/release fast path. A create adds first and takes back if
+     * the sum passed the budget (so the sum may overshoot momentarily, never the accepted buffers).
+     *
+     * Unbudgeted (transient) buffers are registered too, so that release recognises them; their release
+     * CASes the state word IN_USE -> DROPPED (one winner) and forgets them.
+     */
+    private final boolean direct;
+    private final int minShift;
+    private final int maxShift;
+    private final long budget;
+    private final PaddedAtomicLong reserved = new PaddedAtomicLong();
+    private final BufferRegistry registry;
+    private final ObjectPool<Slot>[] classes;
+    private final ScheduledThreadPoolExecutor trimTask;
+
+    /** The pool record of one buffer. Package-private. */
+    static final class Slot extends Pooled {
+        final ByteBuffer buffer;
+        final boolean budgeted;
+
+        Slot(ByteBuffer buffer, boolean budgeted) {
+            this.buffer = buffer;
+            this.budgeted = budgeted;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private BufferPool(Builder b) {
+        this.direct = b.direct;
+        this.minShift = Integer.numberOfTrailingZeros(b.minClass);
+        this.maxShift = Integer.numberOfTrailingZeros(b.maxClass);
+        this.budget = b.budgetBytes;
+        this.registry = new BufferRegistry(b.maxBuffers);
+        this.classes = new ObjectPool[maxShift - minShift + 1];
+        for (int i = 0; i < classes.length; i++) {
+            int size = 1 << (minShift + i);
+            ObjectPool.Builder<Slot> ob = ObjectPool.<Slot>builder(() -> create(size))
+                    .reset(s -> s.buffer.clear().order(ByteOrder.BIG_ENDIAN))
+                    .capacityPerThread(b.capacityPerThread)
+                    .sharedSlots(b.stripes, b.slotsPerStripe);
+            classes[i] = ObjectPool.build(ob, this::forget);
+        }
+        this.trimTask = b.trimPeriod == null ? null : new ScheduledThreadPoolExecutor(1, r -> {
+            Thread th = new Thread(r, "netkit-bufferpool-trim");
+            th.setDaemon(true);
+            return th;
+        });
+        if (trimTask != null) {
+            long nanos = b.trimPeriod.toNanos();
+            trimTask.scheduleAtFixedRate(this::trim, nanos, nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+
+    /**
+     * Starts a builder for a pool of direct buffers; any thread.
+     *
+     * @return a builder with the defaults: size classes 4 KiB to 4 MiB, a 64 MiB budget, 16 buffers per
+     *         size class per platform thread, at most 65,536 live buffers
+     */
+    public static Builder direct() {
+        return new Builder(true);
+    }
+
+    /**
+     * Starts a builder for a pool of heap buffers; any thread.
+     *
+     * @return a builder with the same defaults as {@link #direct()}
+     */
+    public static Builder heap() {
+        return new Builder(false);
+    }
+
+    /**
+     * Takes a cleared buffer of the smallest size class at least {@code minCapacity}; any thread.
+     *
+     * @param minCapacity 1 to the largest size class
+     * @return a buffer with position 0, limit = capacity, big-endian byte order
+     * @throws IllegalArgumentException if {@code minCapacity} is out of range
+     * @throws IllegalStateException if the pool already tracks {@code maxBuffers} live buffers
+     */
+    public ByteBuffer acquire(int minCapacity) {
+        if (minCapacity < 1 || minCapacity > 1 << maxShift) {
+            throw new IllegalArgumentException("minCapacity must be in [1, " + (1 << maxShift) + "], was "
+                    + minCapacity);
+        }
+        int shift = 32 - Integer.numberOfLeadingZeros(minCapacity - 1);
+        int i = shift <= minShift ? 0 : shift - minShift;
+        return classes[i].acquire().buffer;
+    }
+
+    /**
+     * Returns a buffer this pool handed out; any thread. The buffer is cleared and kept for reuse, or let
+     * go when a bound or the budget says so.
+     *
+     * @param buffer a buffer acquired from this pool and held by the caller
+     * @throws IllegalArgumentException if {@code buffer} is null, of the wrong kind (direct or heap), of a
+     *         capacity that is not one of this pool's size classes, or not a live buffer of this pool
+     * @throws IllegalStateException if {@code buffer} was already released
+     */
+    public void release(ByteBuffer buffer) {
+        if (buffer == null) {
+            throw new IllegalArgumentException("buffer must not be null");
+        }
+        int cap = buffer.capacity();
+        if (Integer.bitCount(cap) != 1 || cap < 1 << minShift || cap > 1 << maxShift
+                || buffer.isDirect() != direct) {
+            throw new IllegalArgumentException("not a buffer of this pool: " + (buffer.isDirect() ? "direct" : "heap")
+                    + " capacity " + cap + ", the pool holds " + (direct ? "direct" : "heap")
+                    + " buffers of power-of-two capacities in [" + (1 << minShift) + ", " + (1 << maxShift) + "]");
+        }
+        Object s = registry.get(buffer);
+        if (!(s instanceof Slot slot)) {
+            throw new IllegalArgumentException("not a live buffer of this pool (capacity " + cap
+                    + "): it was not acquired from it, or was released after being dropped");
+        }
+        if (!slot.budgeted) {
+            int st = (int) Pooled.STATE.compareAndExchange(slot, Pooled.IN_USE, Pooled.DROPPED);
+            if (st != Pooled.IN_USE) {
+                throw new IllegalStateException("buffer released twice: it is " + Pooled.stateName(st));
+            }
+            forget(slot);
+            return;
+        }
+        classes[Integer.numberOfTrailingZeros(cap) - minShift].release(slot);
+    }
+
+    /**
+     * Starts a new trim period in every size class; any thread. See {@link ObjectPool#trim()}.
+     */
+    public void trim() {
+        for (ObjectPool<Slot> p : classes) {
+            p.trim();
+        }
+    }
+
+    /**
+     * Bytes of budgeted buffers alive (in use and idle); any thread, a snapshot.
+     *
+     * @return at most the budget, at rest
+     */
+    public long reservedBytes() {
+        return reserved.get();
+    }
+
+    /** @return the byte budget; any thread */
+    public long budgetBytes() {
+        return budget;
+    }
+
+    /**
+     * Buffers the pool holds idle, all size classes together; any thread, a racy estimate, exact at rest.
+     *
+     * @return the idle buffer count
+     */
+    public int idle() {
+        int n = 0;
+        for (ObjectPool<Slot> p : classes) {
+            n += p.idle();
+        }
+        return n;
+    }
+
+    /**
+     * Live buffers the pool tracks (in use and idle); any thread, a snapshot.
+     *
+     * @return the number of registered buffers
+     */
+    public int liveBuffers() {
+        return registry.size();
+    }
+
+    /**
+     * Counters summed over all size classes; any thread. See {@link ObjectPool#stats()}.
+     *
+     * @return the summed counters
+     */
+    public ObjectPool.Stats stats() {
+        long c = 0, a = 0, r = 0, d = 0, t = 0;
+        for (ObjectPool<Slot> p : classes) {
+            ObjectPool.Stats s = p.stats();
+            c += s.created();
+            a += s.acquired();
+            r += s.released();
+            d += s.dropped();
+            t += s.trimmed();
+        }
+        return new ObjectPool.Stats(c, a, r, d, t);
+    }
+
+    /** Stops the trim timer, if any; any thread. The pool keeps working. */
+    @Override
+    public void close() {
+        if (trimTask != null) {
+            trimTask.shutdownNow();
+        }
+    }
+
+    private Slot create(int size) {
+        boolean budgeted = reserved.addAndGet(size) <= budget;
+        if (!budgeted) {
+            reserved.getAndAdd(-size);
+        }
+        ByteBuffer b;
+        try {
+            b = direct ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size);
+        } catch (RuntimeException | Error e) {
+            if (budgeted) {
+                reserved.getAndAdd(-size);
+            }
+            throw e;
+        }
+        Slot s = new Slot(b, budgeted);
+        if (!registry.put(b, s)) {
+            if (budgeted) {
+                reserved.getAndAdd(-size);
+            }
+            throw new IllegalStateException("the pool already tracks " + registry.maxEntries()
+                    + " live buffers (maxBuffers); release some or raise the bound");
+        }
+        return s;
+    }
+
+    /** Drop hook: called once per slot by the thread that lets it go. */
+    private void forget(Object o) {
+        Slot s = (Slot) o;
+        registry.remove(s.buffer);
+        if (s.budgeted) {
+            reserved.getAndAdd(-s.buffer.capacity());
+        }
+    }
+
+    /** Configures a {@link BufferPool}. Not thread-safe: use from one thread, then {@link #build()}. */
+    public static final class Builder {
+        private final boolean direct;
+        private int minClass = 4096;
+        private int maxClass = 4 << 20;
+        private long budgetBytes = 64L << 20;
+        private int capacityPerThread = 16;
+        private int maxBuffers = 1 << 16;
+        private int stripes = ObjectPool.nextPow2(4 * Runtime.getRuntime().availableProcessors());
+        private int slotsPerStripe = 4;
+        private Duration trimPeriod;
+
+        private Builder(boolean direct) {
+            this.direct = direct;
+        }
+
+        /**
+         * Sets the smallest and largest size classes.
+         *
+         * @param min a power of two, 16 to 2^30
+         * @param max a power of two, {@code min} to 2^30
+         * @return this builder
+         * @throws IllegalArgumentException if a value is not a power of two or out of range
+         */
+        public Builder sizeClasses(int min, int max) {
+            if (min < 16 || Integer.bitCount(min) != 1 || max < min || max > 1 << 30 || Integer.bitCount(max) != 1) {
+                throw new IllegalArgumentException("size classes must be powers of two with 16 <= min <= max <= 2^30, were "
+                        + min + " and " + max);
+            }
+            this.minClass = min;
+            this.maxClass = max;
+            return this;
+        }
+
+        /**
+         * Sets the byte budget: the most bytes of buffers the pool owns at once, in use and idle.
+         *
+         * @param bytes 0 (pool nothing) or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytes} is negative
+         */
+        public Builder budgetBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("budgetBytes must be >= 0, was " + bytes);
+            }
+            this.budgetBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Sets the most buffers of one size class a platform thread's cache keeps.
+         *
+         * @param n 1 to 65,536
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is out of range
+         */
+        public Builder capacityPerThread(int n) {
+            if (n < 1 || n > 1 << 16) {
+                throw new IllegalArgumentException("capacityPerThread must be in [1, 65536], was " + n);
+            }
+            this.capacityPerThread = n;
+            return this;
+        }
+
+        /**
+         * Sets the most live buffers (in use and idle) the pool tracks; the identity table is sized for it.
+         *
+         * @param n 1 to 2^24
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is out of range
+         */
+        public Builder maxBuffers(int n) {
+            if (n < 1 || n > 1 << 24) {
+                throw new IllegalArgumentException("maxBuffers must be in [1, 16777216], was " + n);
+            }
+            this.maxBuffers = n;
+            return this;
+        }
+
+        /**
+         * Sets the shared slots per size class (virtual threads, dead threads' buffers).
+         *
+         * @param stripes a power of two, 1 to 65,536
+         * @param slotsPerStripe 1 to 1,024
+         * @return this builder
+         * @throws IllegalArgumentException if a value is out of range
+         */
+        public Builder sharedSlots(int stripes, int slotsPerStripe) {
+            if (stripes < 1 || stripes > 1 << 16 || Integer.bitCount(stripes) != 1
+                    || slotsPerStripe < 1 || slotsPerStripe > 1024) {
+                throw new IllegalArgumentException("stripes must be a power of two in [1, 65536] and slotsPerStripe in "
+                        + "[1, 1024], were " + stripes + " and " + slotsPerStripe);
+            }
+            this.stripes = stripes;
+            this.slotsPerStripe = slotsPerStripe;
+            return this;
+        }
+
+        /**
+         * Calls {@link BufferPool#trim()} every {@code period} on a daemon thread until
+         * {@link BufferPool#close()}.
+         *
+         * @param period at least one millisecond
+         * @return this builder
+         * @throws IllegalArgumentException if {@code period} is null or shorter than a millisecond
+         */
+        public Builder trimEvery(Duration period) {
+            if (period == null || period.toMillis() < 1) {
+                throw new IllegalArgumentException("trim period must be at least 1 ms, was " + period);
+            }
+            this.trimPeriod = period;
+            return this;
+        }
+
+        /**
+         * Builds the pool.
+         *
+         * @return a new pool
+         */
+        public BufferPool build() {
+            return new BufferPool(this);
+        }
+    }
+}

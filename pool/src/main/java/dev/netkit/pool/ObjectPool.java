@@ -1,0 +1,755 @@
+package dev.netkit.pool;
+
+import dev.netkit.padding.StripedCounter;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * A pool of reusable objects that stays fast on any thread: a platform thread acquires and releases its
+ * own objects through a thread-local array stack with no CAS and no allocation; another thread returns
+ * them without locks through the owner's bounded MPSC inbox, which the owner drains in batches; virtual
+ * threads share striped, padded slots instead of a cache each; idle objects are dropped after two trim
+ * periods (Go's victim generation).
+ *
+ * <p>Objects extend {@link Pooled}, which holds the pool's state word: a double release throws
+ * {@link IllegalStateException} without any handle object per item.
+ *
+ * <h2>Thread safety</h2>
+ * Every public method may be called from any thread, platform or virtual. An object must be released at
+ * most once per acquire, by any one thread, after which the releasing thread must not touch it.
+ * {@code release} happens-before the {@code acquire} that returns the same object, so writes made before
+ * a release are visible to the next acquirer. A release that races another release of the same object is
+ * detected with exactly one winner whenever the object's owner thread is not one of the two (both take the
+ * CAS path); when the owner's CAS-free release races a foreign one, both may return normally, but the pool
+ * still keeps the object at most once (the owner discards the late copy when it drains its inbox, counted
+ * as dropped) and never hands it out twice.
+ *
+ * <h2>Where objects live</h2>
+ * <ul>
+ *   <li><b>Platform threads</b>: a per-thread cache of at most {@code capacityPerThread} objects (two
+ *       generations) and an inbox of {@code inboxCapacity}. Releases beyond these bounds drop the object
+ *       (the GC takes it; counted as dropped).</li>
+ *   <li><b>Virtual threads</b>: never a cache of their own (a million virtual threads must not mean a
+ *       million caches). They poll and offer to {@code stripes x slotsPerStripe} shared slots chosen by a
+ *       hash of the thread id; each access is one CAS on a slot, plus one CAS on the state word for a
+ *       release.</li>
+ *   <li><b>Dead threads</b>: {@link #trim()} moves a dead thread's cache and inbox into the shared slots
+ *       (the overflow is dropped) and forgets the cache, so nothing is lost for good and nothing leaks.</li>
+ * </ul>
+ *
+ * <h2>Trimming</h2>
+ * {@link #trim()} starts a new period. The shared slots drop objects released two or more periods ago;
+ * each platform cache rotates its generations at its owner's next acquire or release (current becomes
+ * victim, the old victim is dropped; after two periods of idleness nothing is left). The owner's stack is
+ * written by the owner only, which is what keeps its fast path CAS-free, so a live but idle thread trims
+ * at its next use of the pool. An optional timer ({@link Builder#trimEvery}) calls {@code trim()} on a
+ * daemon thread until {@link #close()}.
+ *
+ * @param <T> the pooled type
+ */
+public final class ObjectPool<T extends Pooled> implements AutoCloseable {
+    /*
+     * Implementation notes.
+     *
+     * State word (Pooled.poolState) transitions:
+     *   new            -> IN_USE                                   factory, on the acquiring thread
+     *   IN_USE         -> IN_STACK   plain store                   owner release (home == caller's cache)
+     *   IN_USE         -> IN_STACK   CAS                           a platform thread adopting a homeless
+     *                                                              object (home null or dead)
+     *   IN_USE         -> IN_QUEUE   CAS                           foreign release to a live home
+     *   IN_USE         -> IN_SHARED|epoch<<3  CAS                  virtual thread release (homeless or dead)
+     *   IN_STACK       -> IN_USE     plain store                   owner acquire (popped from its stack)
+     *   IN_QUEUE       -> IN_STACK   plain store                   owner drains its inbox
+     *   IN_SHARED      -> IN_USE     opaque store                  poll won the slot CAS
+     *   any pooled     -> DROPPED                                  dropped or trimmed by whoever holds it
+     * Only IN_USE accepts a release. Every CAS from IN_USE has one winner, so two releases on the CAS path
+     * cannot both succeed. The owner's release reads and writes plainly; a foreign CAS that slips between
+     * them leaves a copy in the inbox whose state is no longer IN_QUEUE when drained, and the owner drops
+     * that copy (a duplicate never reaches the stack).
+     *
+     * Home (Pooled.poolHome): the cache that handed the object out, or null for objects from the shared
+     * slots. Written by the thread that holds the object exclusively, before it is published again.
+     *
+     * Who writes what: a LocalCache's stacks, sizes, epoch and counters are written by its owner only (see
+     * LocalCache). `epoch` is incremented by trim() (volatile getAndAdd) and read opaquely on the fast
+     * path: a stale read only delays a rotation by one call. `caches` (ConcurrentLinkedQueue) is appended
+     * once per platform thread and pruned by trim(). Shared-path counters are StripedCounter shared cells.
+     *
+     * Publication: owner to owner needs nothing. Foreign release to owner: the inbox offer releases, the
+     * owner's poll acquires. Shared slots: slot CAS on both sides (SharedSlots). Rescued objects from a
+     * dead cache: isAlive() == false orders the dead owner's writes before the trimmer's reads.
+     */
+    private static final VarHandle EPOCH;
+    static {
+        try {
+            EPOCH = MethodHandles.lookup().findVarHandle(ObjectPool.class, "epoch", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+    private static final int EPOCH_MASK = (1 << 29) - 1;
+
+    private final Supplier<? extends T> factory;
+    private final Consumer<? super T> reset;
+    private final Consumer<Object> onDrop;
+    private final int capacity;
+    private final int inboxCapacity;
+    private final ThreadLocal<LocalCache> local = new ThreadLocal<>();
+    private final ConcurrentLinkedQueue<LocalCache> caches = new ConcurrentLinkedQueue<>();
+    private final SharedSlots shared;
+    private final StripedCounter created = new StripedCounter(1);
+    private final StripedCounter acquired = new StripedCounter(1);
+    private final StripedCounter released = new StripedCounter(1);
+    private final StripedCounter dropped = new StripedCounter(1);
+    private final StripedCounter trimmed = new StripedCounter(1);
+    private final ScheduledThreadPoolExecutor timer;
+    @SuppressWarnings("unused")
+    private volatile int epoch;
+
+    private ObjectPool(Builder<T> b, Consumer<Object> onDrop) {
+        this.factory = b.factory;
+        this.reset = b.reset;
+        this.onDrop = onDrop;
+        this.capacity = b.capacityPerThread;
+        this.inboxCapacity = b.inboxCapacity < 0 ? b.capacityPerThread : b.inboxCapacity;
+        this.shared = new SharedSlots(b.stripes, b.slotsPerStripe);
+        if (b.trimPeriod != null) {
+            ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread th = new Thread(r, "netkit-pool-trim");
+                th.setDaemon(true);
+                return th;
+            });
+            t.setRemoveOnCancelPolicy(true);
+            long nanos = b.trimPeriod.toNanos();
+            t.scheduleAtFixedRate(this::trim, nanos, nanos, TimeUnit.NANOSECONDS);
+            this.timer = t;
+        } else {
+            this.timer = null;
+        }
+    }
+
+    /**
+     * Starts a builder; any thread.
+     *
+     * @param factory creates a new object when the pool has none; called on the acquiring thread; must
+     *                return a fresh object (never one that is or was pooled)
+     * @param <T> the pooled type
+     * @return a builder with the defaults: no reset hook, 256 objects per platform thread, an inbox of the
+     *         same size, {@code 4 x availableProcessors} (a power of two) shared stripes of 8 slots, no timer
+     * @throws IllegalArgumentException if {@code factory} is null
+     */
+    public static <T extends Pooled> Builder<T> builder(Supplier<? extends T> factory) {
+        if (factory == null) {
+            throw new IllegalArgumentException("factory must not be null");
+        }
+        return new Builder<>(factory);
+    }
+
+    /**
+     * Takes an object from the pool, or creates one; any thread. Never blocks. On a platform thread with
+     * objects in its cache this is a plain array pop, with no CAS and no allocation.
+     *
+     * @return an object in use by the caller
+     * @throws IllegalStateException if the factory returned null or an object that is already pooled
+     */
+    @SuppressWarnings("unchecked")
+    public T acquire() {
+        Thread t = Thread.currentThread();
+        if (!t.isVirtual()) {
+            LocalCache c = local.get();
+            if (c != null && c.epoch == (int) EPOCH.getOpaque(this)) {
+                int n = c.primarySize;
+                if (n > 0) {
+                    Pooled[] p = c.primary;
+                    Pooled o = p[--n];
+                    p[n] = null;
+                    c.primarySize = n;
+                    o.poolState = Pooled.IN_USE;
+                    c.count(LocalCache.ACQUIRED, 1);
+                    return (T) o;
+                }
+            }
+            return (T) acquirePlatformSlow(t, c);
+        }
+        return (T) acquireShared(t);
+    }
+
+    /**
+     * Returns an object to the pool after running the reset hook on it; any thread. The owner thread's
+     * release of its own object is a plain array push (no CAS, no allocation); another platform thread
+     * returns it to its owner's inbox with one CAS on the state word and one on the queue; a virtual thread
+     * returns homeless objects to the shared slots. Past the bounds, the object is dropped.
+     *
+     * @param object an object this pool handed out and the caller holds
+     * @throws IllegalArgumentException if {@code object} is null or belongs to another pool's cache
+     * @throws IllegalStateException if {@code object} is not in use (released twice, or dropped)
+     */
+    public void release(T object) {
+        if (object == null) {
+            throw new IllegalArgumentException("object must not be null");
+        }
+        Thread t = Thread.currentThread();
+        if (!t.isVirtual()) {
+            LocalCache c = local.get();
+            if (c != null && object.poolHome == c) {
+                int s = object.poolState;
+                if (s != Pooled.IN_USE) {
+                    throw doubleRelease(object, s);
+                }
+                runReset(object);
+                int n = c.primarySize;
+                if (c.epoch == (int) EPOCH.getOpaque(this) && n + c.victimSize < capacity) {
+                    object.poolState = Pooled.IN_STACK;
+                    c.primary[n] = object;
+                    c.primarySize = n + 1;
+                    c.count(LocalCache.RELEASED, 1);
+                    return;
+                }
+                ownerPushSlow(c, object);
+                return;
+            }
+            releaseSlow(object, t, c);
+            return;
+        }
+        releaseSlow(object, t, null);
+    }
+
+    /**
+     * Starts a new trim period; any thread. Drops shared-slot objects released two or more periods ago,
+     * rotates the calling platform thread's cache now (other live threads rotate at their next use),
+     * and retires the caches of dead threads: their objects move to the shared slots (the overflow is
+     * dropped) and the pool forgets the cache. Lock-free; concurrent calls are safe.
+     */
+    public void trim() {
+        int e = (int) EPOCH.getAndAdd(this, 1) + 1;
+        Thread t = Thread.currentThread();
+        if (!t.isVirtual()) {
+            LocalCache c = local.get();
+            if (c != null) {
+                rotate(c, e);
+            }
+        }
+        int n = shared.trim(o -> {
+            int s = (int) Pooled.STATE.getOpaque(o);
+            return (s & Pooled.STATE_MASK) == Pooled.IN_SHARED && ((e - (s >>> 3)) & EPOCH_MASK) >= 2;
+        }, this::dropShared);
+        if (n > 0) {
+            trimmed.add(n);
+        }
+        for (Iterator<LocalCache> it = caches.iterator(); it.hasNext(); ) {
+            LocalCache c = it.next();
+            if (!c.owner.isAlive() && c.claimRetirement()) {
+                retire(c);
+                it.remove();
+            }
+        }
+    }
+
+    /**
+     * Reads the counters; any thread. Each is a sum over padded counters and per-thread counters written
+     * without CAS; not an atomic snapshot while others run, exact at rest.
+     *
+     * @return created, acquired, released, dropped and trimmed counts since the pool was built
+     */
+    public Stats stats() {
+        long cr = created.sum();
+        long ac = acquired.sum();
+        long re = released.sum();
+        long dr = dropped.sum();
+        long tr = trimmed.sum();
+        for (LocalCache c : caches) {
+            cr += c.read(LocalCache.CREATED);
+            ac += c.read(LocalCache.ACQUIRED);
+            re += c.read(LocalCache.RELEASED);
+            dr += c.read(LocalCache.DROPPED);
+            tr += c.read(LocalCache.TRIMMED);
+        }
+        return new Stats(cr, ac, re, dr, tr);
+    }
+
+    /**
+     * Counts the objects the pool holds (idle in caches, inboxes and shared slots); any thread. A racy
+     * estimate while others run (other threads' stack sizes are read without synchronization), exact at
+     * rest.
+     *
+     * @return the number of pooled objects
+     */
+    public int idle() {
+        int n = shared.size();
+        for (LocalCache c : caches) {
+            n += c.stacked() + c.inbox.size();
+        }
+        return n;
+    }
+
+    /**
+     * The most objects the pool can hold at once for {@code platformThreads} live platform threads: each
+     * thread's cache and inbox plus the shared slots; any thread.
+     *
+     * @param platformThreads the number of platform threads that use the pool
+     * @return the bound on {@link #idle()}
+     */
+    public long maxIdle(int platformThreads) {
+        return (long) platformThreads * (capacity + nextPow2(Math.max(2, inboxCapacity))) + shared.capacity();
+    }
+
+    /** @return the number of caches the pool tracks (one per platform thread that used it); any thread */
+    public int caches() {
+        return caches.size();
+    }
+
+    /**
+     * Stops the trim timer, if any; any thread. The pool keeps working and {@link #trim()} can still be
+     * called by hand.
+     */
+    @Override
+    public void close() {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+    }
+
+    // ---- slow paths ----
+
+    private Pooled acquirePlatformSlow(Thread t, LocalCache c) {
+        if (c == null) {
+            c = register(t);
+        }
+        int e = (int) EPOCH.getOpaque(this);
+        if (c.epoch != e) {
+            rotate(c, e);
+        }
+        Pooled o = pop(c);
+        if (o == null) {
+            drainInbox(c);
+            o = pop(c);
+        }
+        if (o == null) {
+            for (;;) {
+                o = (Pooled) shared.poll(SharedSlots.mix(t.threadId()));
+                if (o == null) {
+                    break;
+                }
+                if ((o.poolState & Pooled.STATE_MASK) == Pooled.IN_SHARED) {
+                    o.poolHome = c;
+                    Pooled.STATE.setOpaque(o, Pooled.IN_USE);
+                    c.count(LocalCache.ACQUIRED, 1);
+                    return o;
+                }
+                c.count(LocalCache.DROPPED, 1);   // a late duplicate (see the class notes)
+            }
+            o = create();
+            o.poolHome = c;
+            c.count(LocalCache.CREATED, 1);
+        }
+        c.count(LocalCache.ACQUIRED, 1);
+        return o;
+    }
+
+    /** Owner: pops the current generation, then the victim; sets IN_USE. */
+    private static Pooled pop(LocalCache c) {
+        Pooled[] a;
+        int n;
+        if (c.primarySize > 0) {
+            a = c.primary;
+            n = --c.primarySize;
+        } else if (c.victimSize > 0) {
+            a = c.victim;
+            n = --c.victimSize;
+        } else {
+            return null;
+        }
+        Pooled o = a[n];
+        a[n] = null;
+        o.poolState = Pooled.IN_USE;
+        return o;
+    }
+
+    /** Owner: moves up to the room left of its inbox into the current generation. */
+    private void drainInbox(LocalCache c) {
+        int room = capacity - c.stacked();
+        Pooled o;
+        while (room > 0 && (o = c.inbox.relaxedPoll()) != null) {
+            if (o.poolState == Pooled.IN_QUEUE) {
+                o.poolState = Pooled.IN_STACK;
+                c.primary[c.primarySize++] = o;
+                room--;
+            } else {
+                c.count(LocalCache.DROPPED, 1);       // a late duplicate (see the class notes)
+            }
+        }
+    }
+
+    private Pooled acquireShared(Thread t) {
+        int h = SharedSlots.mix(t.threadId());
+        for (;;) {
+            Pooled o = (Pooled) shared.poll(h);
+            if (o == null) {
+                break;
+            }
+            if (((int) Pooled.STATE.getOpaque(o) & Pooled.STATE_MASK) == Pooled.IN_SHARED) {
+                Pooled.STATE.setOpaque(o, Pooled.IN_USE);
+                acquired.increment();
+                return o;
+            }
+            dropped.increment();
+        }
+        Pooled o = create();
+        created.increment();
+        acquired.increment();
+        return o;
+    }
+
+    private Pooled create() {
+        T o = factory.get();
+        if (o == null) {
+            throw new IllegalStateException("the factory returned null");
+        }
+        if (o.poolState != Pooled.IN_USE || o.poolHome != null) {
+            throw new IllegalStateException("the factory returned an object that is "
+                    + Pooled.stateName(o.poolState) + "; it must return a new object");
+        }
+        return o;
+    }
+
+    /** Owner release when the fast path had no room or the epoch moved. */
+    private void ownerPushSlow(LocalCache c, Pooled o) {
+        int e = (int) EPOCH.getOpaque(this);
+        if (c.epoch != e) {
+            rotate(c, e);
+        }
+        push(c, o);
+    }
+
+    /** Owner: pushes an object it holds exclusively, evicting the victim generation first when full. */
+    private void push(LocalCache c, Pooled o) {
+        if (c.stacked() >= capacity) {
+            if (c.victimSize > 0) {
+                Pooled v = c.victim[--c.victimSize];
+                c.victim[c.victimSize] = null;
+                drop(v);
+                c.count(LocalCache.TRIMMED, 1);
+            } else {
+                drop(o);
+                c.count(LocalCache.DROPPED, 1);
+                return;
+            }
+        }
+        o.poolState = Pooled.IN_STACK;
+        c.primary[c.primarySize++] = o;
+        c.count(LocalCache.RELEASED, 1);
+    }
+
+    private void releaseSlow(Pooled o, Thread t, LocalCache c) {
+        Object home = o.poolHome;
+        if (home != null) {
+            if (!(home instanceof LocalCache h) || h.pool != this) {
+                throw new IllegalArgumentException("object " + o + " belongs to another pool");
+            }
+            if (h.owner.isAlive() && !h.isRetired()) {
+                casFromInUse(o, Pooled.IN_QUEUE);
+                runReset(o);
+                if (h.inbox.offer(o)) {
+                    released.increment();
+                    if (h.isRetired()) {
+                        h.drainRetired();
+                    }
+                } else {
+                    Pooled.STATE.setOpaque(o, Pooled.DROPPED);
+                    drop(o);
+                    dropped.increment();
+                }
+                return;
+            }
+        }
+        if (!t.isVirtual()) {
+            // a homeless object (from the shared slots or a dead thread's cache): adopt it
+            casFromInUse(o, Pooled.IN_STACK);
+            if (c == null) {
+                c = register(t);
+            }
+            runReset(o);
+            o.poolHome = c;
+            int e = (int) EPOCH.getOpaque(this);
+            if (c.epoch != e) {
+                rotate(c, e);
+            }
+            push(c, o);
+            return;
+        }
+        int e = (int) EPOCH.getOpaque(this);
+        casFromInUse(o, Pooled.IN_SHARED | ((e & EPOCH_MASK) << 3));
+        runReset(o);
+        o.poolHome = null;
+        if (shared.offer(o, SharedSlots.mix(t.threadId()))) {
+            released.increment();
+        } else {
+            Pooled.STATE.setOpaque(o, Pooled.DROPPED);
+            drop(o);
+            dropped.increment();
+        }
+    }
+
+    private static void casFromInUse(Pooled o, int to) {
+        int s = (int) Pooled.STATE.compareAndExchange(o, Pooled.IN_USE, to);
+        if (s != Pooled.IN_USE) {
+            throw doubleRelease(o, s);
+        }
+    }
+
+    /** The reset hook on a thread that owns the object exclusively; on failure the object is dropped. */
+    private void runReset(Pooled o) {
+        try {
+            @SuppressWarnings("unchecked") T t = (T) o;
+            reset.accept(t);
+        } catch (RuntimeException | Error x) {
+            Pooled.STATE.setOpaque(o, Pooled.DROPPED);
+            drop(o);
+            dropped.increment();
+            throw x;
+        }
+    }
+
+    /** Owner (or the retiring trimmer): starts epoch {@code e} in this cache. */
+    private void rotate(LocalCache c, int e) {
+        int gens = e - c.epoch;
+        if (gens == 0) {
+            return;
+        }
+        int n = dropAll(c.victim, c.victimSize);
+        c.victimSize = 0;
+        if (gens >= 2 || gens < 0) {
+            n += dropAll(c.primary, c.primarySize);
+            c.primarySize = 0;
+        } else {
+            Pooled[] old = c.victim;
+            c.victim = c.primary;
+            c.victimSize = c.primarySize;
+            c.primary = old;
+            c.primarySize = 0;
+        }
+        if (n > 0) {
+            c.count(LocalCache.TRIMMED, n);
+        }
+        c.epoch = e;
+    }
+
+    private int dropAll(Pooled[] a, int n) {
+        for (int i = 0; i < n; i++) {
+            drop(a[i]);
+            a[i] = null;
+        }
+        return n;
+    }
+
+    private void drop(Pooled o) {
+        o.poolState = Pooled.DROPPED;
+        if (onDrop != null) {
+            onDrop.accept(o);
+        }
+    }
+
+    private void dropShared(Object o) {
+        Pooled p = (Pooled) o;
+        Pooled.STATE.setOpaque(p, Pooled.DROPPED);
+        if (onDrop != null) {
+            onDrop.accept(p);
+        }
+    }
+
+    private LocalCache register(Thread t) {
+        LocalCache c = new LocalCache(this, t, capacity, inboxCapacity, (int) EPOCH.getOpaque(this));
+        local.set(c);
+        caches.add(c);
+        return c;
+    }
+
+    /** The trimmer that won claimRetirement: moves a dead owner's objects out and folds its counters. */
+    private void retire(LocalCache c) {
+        for (int i = 0; i < c.primarySize; i++) {
+            rescue(c.primary[i], false);
+            c.primary[i] = null;
+        }
+        for (int i = 0; i < c.victimSize; i++) {
+            rescue(c.victim[i], false);
+            c.victim[i] = null;
+        }
+        c.primarySize = 0;
+        c.victimSize = 0;
+        c.markRetired();
+        c.drainRetired();
+        created.add(c.read(LocalCache.CREATED));
+        acquired.add(c.read(LocalCache.ACQUIRED));
+        released.add(c.read(LocalCache.RELEASED));
+        dropped.add(c.read(LocalCache.DROPPED));
+        trimmed.add(c.read(LocalCache.TRIMMED));
+    }
+
+    /** Moves an object out of a retired cache into the shared slots, or drops it; any thread. */
+    void rescue(Pooled o, boolean fromInbox) {
+        if (fromInbox && o.poolState != Pooled.IN_QUEUE) {
+            dropped.increment();                      // a late duplicate
+            return;
+        }
+        o.poolHome = null;
+        int e = (int) EPOCH.getOpaque(this);
+        Pooled.STATE.setOpaque(o, Pooled.IN_SHARED | ((e & EPOCH_MASK) << 3));
+        if (!shared.offer(o, SharedSlots.mix(Thread.currentThread().threadId()))) {
+            Pooled.STATE.setOpaque(o, Pooled.DROPPED);
+            drop(o);
+            dropped.increment();
+        }
+    }
+
+    private static IllegalStateException doubleRelease(Pooled o, int state) {
+        return new IllegalStateException("release of " + o.getClass().getName() + '@'
+                + Integer.toHexString(System.identityHashCode(o)) + " which is not in use but "
+                + Pooled.stateName(state) + " (released twice?)");
+    }
+
+    static int nextPow2(int n) {
+        return n <= 1 ? 1 : Integer.highestOneBit(n - 1) << 1;
+    }
+
+    /** Tests only: the calling thread's cache, or null. */
+    Object localCacheForTest() {
+        return local.get();
+    }
+
+    /** Package-private: builds with a drop hook (BufferPool forgets dropped buffers). */
+    static <T extends Pooled> ObjectPool<T> build(Builder<T> b, Consumer<Object> onDrop) {
+        return new ObjectPool<>(b, onDrop);
+    }
+
+    /**
+     * The pool's counters at one moment.
+     *
+     * @param created objects made by the factory
+     * @param acquired objects handed out
+     * @param released releases accepted into the pool (dropped releases are counted as dropped)
+     * @param dropped objects let go because a bound was reached, a reset hook failed, or a late duplicate
+     *                was discarded
+     * @param trimmed objects let go by trimming (two periods idle, or evicted from a full cache's victim
+     *                generation)
+     */
+    public record Stats(long created, long acquired, long released, long dropped, long trimmed) {
+    }
+
+    /**
+     * Configures an {@link ObjectPool}. Not thread-safe: use from one thread, then {@link #build()}.
+     *
+     * @param <T> the pooled type
+     */
+    public static final class Builder<T extends Pooled> {
+        private final Supplier<? extends T> factory;
+        private Consumer<? super T> reset = o -> { };
+        private int capacityPerThread = 256;
+        private int inboxCapacity = -1;
+        private int stripes = nextPow2(4 * Runtime.getRuntime().availableProcessors());
+        private int slotsPerStripe = 8;
+        private Duration trimPeriod;
+
+        private Builder(Supplier<? extends T> factory) {
+            this.factory = factory;
+        }
+
+        /**
+         * Sets the hook run on every accepted release, on the releasing thread, before the object becomes
+         * available to others.
+         *
+         * @param reset the hook
+         * @return this builder
+         * @throws IllegalArgumentException if {@code reset} is null
+         */
+        public Builder<T> reset(Consumer<? super T> reset) {
+            if (reset == null) {
+                throw new IllegalArgumentException("reset must not be null");
+            }
+            this.reset = reset;
+            return this;
+        }
+
+        /**
+         * Sets the most objects one platform thread's cache keeps (both generations together).
+         *
+         * @param n 1 to 1,048,576
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is out of range
+         */
+        public Builder<T> capacityPerThread(int n) {
+            this.capacityPerThread = check("capacityPerThread", n, 1, 1 << 20);
+            return this;
+        }
+
+        /**
+         * Sets the capacity of each platform thread's inbox for objects returned by other threads (rounded
+         * up to a power of two, at least 2). Default: the cache capacity.
+         *
+         * @param n 1 to 1,048,576
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is out of range
+         */
+        public Builder<T> inboxCapacity(int n) {
+            this.inboxCapacity = check("inboxCapacity", n, 1, 1 << 20);
+            return this;
+        }
+
+        /**
+         * Sets the shared slots used by virtual threads and for dead threads' objects.
+         *
+         * @param stripes a power of two, 1 to 65,536
+         * @param slotsPerStripe 1 to 1,024
+         * @return this builder
+         * @throws IllegalArgumentException if a value is out of range or {@code stripes} is not a power of two
+         */
+        public Builder<T> sharedSlots(int stripes, int slotsPerStripe) {
+            check("stripes", stripes, 1, 1 << 16);
+            if (Integer.bitCount(stripes) != 1) {
+                throw new IllegalArgumentException("stripes must be a power of two, was " + stripes);
+            }
+            this.stripes = stripes;
+            this.slotsPerStripe = check("slotsPerStripe", slotsPerStripe, 1, 1024);
+            return this;
+        }
+
+        /**
+         * Calls {@link ObjectPool#trim()} every {@code period} on a daemon thread, until
+         * {@link ObjectPool#close()}.
+         *
+         * @param period at least one millisecond
+         * @return this builder
+         * @throws IllegalArgumentException if {@code period} is null or shorter than a millisecond
+         */
+        public Builder<T> trimEvery(Duration period) {
+            if (period == null || period.toMillis() < 1) {
+                throw new IllegalArgumentException("trim period must be at least 1 ms, was " + period);
+            }
+            this.trimPeriod = period;
+            return this;
+        }
+
+        /**
+         * Builds the pool.
+         *
+         * @return a new pool
+         */
+        public ObjectPool<T> build() {
+            return new ObjectPool<>(this, null);
+        }
+
+        private static int check(String name, int v, int min, int max) {
+            if (v < min || v > max) {
+                throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "], was " + v);
+            }
+            return v;
+        }
+    }
+}

@@ -1,0 +1,254 @@
+package dev.netkit.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** Targeted behaviour: fast path reuse, cross-thread return, virtual threads, misuse, bounds. */
+class ObjectPoolTest {
+
+    static ObjectPool<Item> pool(int capacity) {
+        return ObjectPool.builder(Item::new).capacityPerThread(capacity).reset(i -> {
+            i.payload = 0;
+            i.resets++;
+        }).build();
+    }
+
+    static void run(Thread t) throws InterruptedException {
+        t.start();
+        t.join();
+    }
+
+    static <V> V onThread(boolean virtual, java.util.concurrent.Callable<V> body) throws Exception {
+        AtomicReference<Object> out = new AtomicReference<>();
+        Runnable r = () -> {
+            try {
+                out.set(body.call());
+            } catch (Throwable e) {
+                out.set(e);
+            }
+        };
+        run(virtual ? Thread.ofVirtual().unstarted(r) : Thread.ofPlatform().unstarted(r));
+        if (out.get() instanceof Throwable e) {
+            throw new AssertionError(e);
+        }
+        @SuppressWarnings("unchecked") V v = (V) out.get();
+        return v;
+    }
+
+    @Test
+    void ownerReusesItsObjectAndRunsTheResetHook() {
+        ObjectPool<Item> p = pool(4);
+        Item a = p.acquire();
+        a.payload = 7;
+        p.release(a);
+        assertEquals(0, a.payload);
+        assertEquals(1, a.resets);
+        assertSame(a, p.acquire());
+        assertEquals(new ObjectPool.Stats(1, 2, 1, 0, 0), p.stats());
+    }
+
+    @Test
+    void doubleReleaseThrowsOnEveryPath() throws Exception {
+        ObjectPool<Item> p = pool(4);
+        Item a = p.acquire();
+        p.release(a);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> p.release(a));
+        assertTrue(e.getMessage().contains("released twice"), e.getMessage());
+        // foreign platform thread, object home is this thread: CAS path
+        Item b = p.acquire();
+        assertSame(a, b);
+        onThread(false, () -> {
+            p.release(b);
+            return null;
+        });
+        assertThrows(IllegalStateException.class, () -> p.release(b));
+        // virtual thread, homeless object
+        Item c = onThread(true, p::acquire);
+        onThread(true, () -> {
+            p.release(c);
+            assertThrows(IllegalStateException.class, () -> p.release(c));
+            return null;
+        });
+    }
+
+    @Test
+    void misuseIsRejectedWithClearErrors() {
+        ObjectPool<Item> p = pool(4);
+        ObjectPool<Item> other = pool(4);
+        Item a = p.acquire();
+        assertThrows(IllegalArgumentException.class, () -> p.release(null));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> other.release(a));
+        assertTrue(e.getMessage().contains("another pool"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ObjectPool.builder(Item::new).capacityPerThread(0));
+        assertThrows(IllegalArgumentException.class, () -> ObjectPool.builder(Item::new).sharedSlots(3, 4));
+        assertThrows(IllegalArgumentException.class, () -> ObjectPool.builder(null));
+        Item pooled = p.acquire();
+        p.release(pooled);
+        ObjectPool<Item> bad = ObjectPool.builder(() -> pooled).build();
+        assertThrows(IllegalStateException.class, bad::acquire);
+        ObjectPool<Item> nul = ObjectPool.<Item>builder(() -> null).build();
+        assertThrows(IllegalStateException.class, nul::acquire);
+    }
+
+    @Test
+    void crossThreadReturnGoesBackToTheOwnerInABatch() throws Exception {
+        ObjectPool<Item> p = pool(8);
+        List<Item> mine = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            mine.add(p.acquire());
+        }
+        onThread(false, () -> {
+            for (Item i : mine) {
+                i.payload = 99;
+                p.release(i);
+            }
+            return null;
+        });
+        assertEquals(5, p.idle());
+        List<Item> again = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Item o = p.acquire();
+            assertEquals(0, o.payload);
+            again.add(o);
+        }
+        assertTrue(again.containsAll(mine));
+        assertEquals(5, p.stats().created());
+        assertEquals(10, p.stats().acquired());
+        assertEquals(5, p.stats().released());
+    }
+
+    @Test
+    void fullInboxDropsTheObject() throws Exception {
+        ObjectPool<Item> p = ObjectPool.builder(Item::new).capacityPerThread(4).inboxCapacity(2).build();
+        List<Item> mine = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            mine.add(p.acquire());
+        }
+        onThread(false, () -> {
+            mine.forEach(p::release);
+            return null;
+        });
+        ObjectPool.Stats s = p.stats();
+        assertEquals(2, s.released());
+        assertEquals(3, s.dropped());
+        assertThrows(IllegalStateException.class, () -> p.release(mine.get(4)));
+    }
+
+    @Test
+    void ownerCacheIsBounded() {
+        ObjectPool<Item> p = pool(3);
+        List<Item> all = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            all.add(p.acquire());
+        }
+        all.forEach(p::release);
+        assertEquals(3, p.idle());
+        assertEquals(7, p.stats().dropped());
+        assertThrows(IllegalStateException.class, () -> p.release(all.get(9)));
+    }
+
+    @Test
+    void virtualThreadsUseSharedSlotsNotCaches() throws Exception {
+        ObjectPool<Item> p = ObjectPool.builder(Item::new).sharedSlots(1, 4).build();
+        Item a = onThread(true, p::acquire);
+        onThread(true, () -> {
+            p.release(a);
+            return null;
+        });
+        assertSame(a, onThread(true, p::acquire));
+        assertEquals(0, p.caches());
+        // a platform thread releasing a homeless object adopts it into its own cache
+        p.release(a);
+        assertEquals(1, p.caches());
+        assertSame(a, p.acquire());
+    }
+
+    @Test
+    void sharedSlotsAreBoundedAndTrimmedAfterTwoPeriods() throws Exception {
+        ObjectPool<Item> p = ObjectPool.builder(Item::new).sharedSlots(2, 2).build();
+        List<Item> objs = onThread(true, () -> {
+            List<Item> l = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                l.add(p.acquire());
+            }
+            l.forEach(p::release);
+            return l;
+        });
+        assertEquals(6, objs.size());
+        assertEquals(4, p.idle());
+        assertEquals(2, p.stats().dropped());
+        onThread(true, () -> {
+            p.trim();
+            return null;
+        });
+        assertEquals(4, p.idle(), "one period: still there (victim generation)");
+        p.trim();
+        assertEquals(0, p.idle(), "two periods idle: dropped");
+        assertEquals(4, p.stats().trimmed());
+    }
+
+    @Test
+    void idlePlatformCacheTrimsAtItsNextUse() throws Exception {
+        ObjectPool<Item> p = pool(8);
+        Item a = p.acquire();
+        Item b = p.acquire();
+        p.release(a);
+        p.release(b);
+        // another thread trims twice; this thread's stacks are untouched until it uses the pool again
+        onThread(false, () -> {
+            p.trim();
+            p.trim();
+            return null;
+        });
+        assertEquals(2, p.idle());
+        Item c = p.acquire();
+        assertNotSame(a, c);
+        assertNotSame(b, c);
+        assertEquals(2, p.stats().trimmed());
+        assertEquals(0, p.idle());
+    }
+
+    @Test
+    void deadThreadsObjectsAreRescuedByTrim() throws Exception {
+        ObjectPool<Item> p = pool(8);
+        List<Item> fromDead = onThread(false, () -> {
+            List<Item> l = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                l.add(p.acquire());
+            }
+            p.release(l.get(0));
+            p.release(l.get(1));
+            return l;
+        });
+        // a release meant for the dead owner goes to the shared slots instead (virtual thread), or is
+        // adopted by the releasing platform thread
+        onThread(true, () -> {
+            p.release(fromDead.get(2));
+            return null;
+        });
+        assertEquals(1, p.caches());
+        assertEquals(3, p.idle());
+        p.trim();
+        assertEquals(0, p.caches(), "the dead thread's cache is forgotten");
+        assertEquals(3, p.idle(), "its two cached objects moved to the shared slots");
+        List<Item> got = onThread(true, () -> List.of(p.acquire(), p.acquire(), p.acquire()));
+        assertTrue(got.containsAll(fromDead), "rescued objects are reused, not lost");
+        ObjectPool.Stats s = p.stats();
+        assertEquals(3, s.created());
+        assertEquals(6, s.acquired());
+        assertEquals(3, s.released());
+        // the main thread adopts a homeless object it releases
+        Item adopted = onThread(true, p::acquire);
+        p.release(adopted);
+        assertEquals(1, p.caches());
+        assertSame(adopted, p.acquire());
+    }
+}
