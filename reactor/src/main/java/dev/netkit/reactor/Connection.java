@@ -57,6 +57,7 @@ final class Connection extends IdleTimeouts.Entry {
     int interest;
     boolean readPaused;
     boolean inputShut;
+    boolean outputShut;
     boolean dirty;
     boolean inboxBacklog;
     @SuppressWarnings("unused") // through CLOSED

@@ -352,12 +352,39 @@ final class SubReactor implements Runnable {
         return list;
     }
 
+    /**
+     * Shutdown, per connection: once everything read has been written (outbound ring, inbox and, for echo,
+     * the inbound ring empty), send FIN and keep reading and discarding until the peer closes (or the
+     * deadline): closing a socket with unread input would send a reset, which can destroy output the
+     * kernel has not delivered yet.
+     */
     private void checkShutdown() {
         for (Connection c : ownedConnections()) {
-            if (c.out.isEmpty() && (c.inbox == null || c.inbox.isEmpty())
+            if (!c.outputShut && c.out.isEmpty() && (c.inbox == null || c.inbox.isEmpty())
                     && (cfg.protocol != Protocol.ECHO || c.in.isEmpty())) {
-                close(c, CloseReason.SHUTDOWN);
+                if (c.inputShut) {
+                    close(c, CloseReason.SHUTDOWN);     // the peer sent FIN already: nothing left to read
+                    continue;
+                }
+                try {
+                    c.channel.shutdownOutput();
+                } catch (IOException e) {
+                    close(c, CloseReason.SHUTDOWN);
+                    continue;
+                }
+                c.outputShut = true;
+                c.in.clear();
+                c.readPaused = false;
+                updateInterest(c);
             }
+        }
+    }
+
+    private void discardInput(Connection c) throws IOException {
+        long n = c.in.readFrom(c.channel);
+        c.in.clear();
+        if (n < 0) {
+            close(c, CloseReason.SHUTDOWN);
         }
     }
 
@@ -407,6 +434,10 @@ final class SubReactor implements Runnable {
     }
 
     private void onReadable(Connection c) throws IOException {
+        if (c.outputShut) {
+            discardInput(c);
+            return;
+        }
         long n = c.in.readFrom(c.channel);
         if (n < 0) {
             onEndOfStream(c);
