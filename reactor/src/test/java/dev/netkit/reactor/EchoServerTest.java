@@ -1,6 +1,7 @@
 package dev.netkit.reactor;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.net.StandardSocketOptions;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** Loopback integration tests of the echo server. */
+@Timeout(120) // a hang guard, not a timing assertion
 class EchoServerTest {
 
     private static ServerConfig.Builder small() {
