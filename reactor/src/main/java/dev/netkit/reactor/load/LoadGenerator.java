@@ -112,16 +112,15 @@ public final class LoadGenerator {
         long end = t0 + cfg.duration().toNanos();
         Histogram total = new Histogram(3);
         Histogram sec = new Histogram(3);
-        Histogram interval = null;
         long[] last = base;
         int second = 0;
         while (System.nanoTime() < end) {
             sleepUntil(Math.min(end, t0 + TimeUnit.SECONDS.toNanos(++second)));
             sec.reset();
             for (ClientLoop l : loops) {
-                interval = l.recorder.getIntervalHistogram(interval);
-                total.add(interval);
-                sec.add(interval);
+                l.spare = l.recorder.getIntervalHistogram(l.spare);
+                total.add(l.spare);
+                sec.add(l.spare);
             }
             long[] now = counters(loops);
             if (cfg.progress() && log != null) {
@@ -310,6 +309,7 @@ public final class LoadGenerator {
         final Thread thread;
         final Selector selector;
         final Recorder recorder = new Recorder(3);
+        Histogram spare;            // the main thread's recycled interval histogram for this recorder
         final LoadConfig cfg;
         final List<Conn> conns;
         final boolean relay;
