@@ -39,7 +39,7 @@ class RelayServerTest {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws java.io.IOException {
             c.close();
         }
     }
