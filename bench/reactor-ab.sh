@@ -23,21 +23,25 @@ out="bench/results/reactor-ab-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
 echo "reactor-ab: $a vs $b, $conns connections, $pairs pairs, load args: $* ($(nproc) cores, $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1))" | tee "$out/README.txt"
 port=7400
+pid=
 
 run_one() { # kind
-    local kind=$1 pid line
+    local kind=$1
+    shift
     port=$((port + 1))
     if [[ $kind == netkit ]]; then
-        "$JAVA_HOME/bin/java" -jar reactor/target/netkit-reactor.jar server --port $port --max-connections 100000 > "$out/server.log" 2>&1 &
+        "$JAVA_HOME/bin/java" -jar reactor/target/netkit-reactor.jar server --port $port --max-connections 100000 > "$out/server-$port.log" 2>&1 &
     else
-        "$JAVA_HOME/bin/java" -cp bench/target/benchmarks.jar dev.netkit.bench.reactor.PeerEchoServer "$kind" $port > "$out/server.log" 2>&1 &
+        "$JAVA_HOME/bin/java" -cp bench/target/benchmarks.jar dev.netkit.bench.reactor.PeerEchoServer "$kind" $port > "$out/server-$port.log" 2>&1 &
     fi
     pid=$!
-    for _ in $(seq 100); do grep -q "listening on port" "$out/server.log" 2>/dev/null && break; sleep 0.1; done
+    trap 'kill $pid 2>/dev/null' EXIT
+    for _ in $(seq 100); do grep -q "listening on port" "$out/server-$port.log" 2>/dev/null && break; sleep 0.1; done
     echo "== $kind (pid $pid, port $port)"
     "$JAVA_HOME/bin/java" -jar reactor/target/netkit-reactor.jar load --port $port -c "$conns" --pid $pid --quiet \
         --csv "$out/$kind.csv" "$@" | sed 's/^/   /'
     kill $pid; wait $pid 2>/dev/null || true
+    trap - EXIT
 }
 
 for i in $(seq "$pairs"); do
