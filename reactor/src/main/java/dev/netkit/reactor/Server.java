@@ -69,7 +69,7 @@ public final class Server implements AutoCloseable {
                 .sizeClasses(Math.max(16, minClass), Math.max(16, maxClass))
                 .budgetBytes(cfg.poolBudgetBytes)
                 .maxBuffers((int) Math.min(1 << 24, 2L * cfg.maxConnections + 4096))
-                .capacityPerThread(256)
+                .capacityPerThread(64)
                 .build();
         BufferProvider buffers = BufferProvider.of(pool::acquire, pool::release);
         this.reactors = new SubReactor[cfg.subReactors];
