@@ -77,21 +77,3 @@ public interface BufferProvider {
         return PlainProvider.DIRECT;
     }
 }
-
-/** The allocating providers; the ring recognises them and keeps no views over their released buffers. */
-enum PlainProvider implements BufferProvider {
-    HEAP, DIRECT;
-
-    @Override
-    public ByteBuffer acquire(int minCapacity) {
-        if (minCapacity <= 0) {
-            throw new IllegalArgumentException("minCapacity must be > 0, was " + minCapacity);
-        }
-        return this == HEAP ? ByteBuffer.allocate(minCapacity) : ByteBuffer.allocateDirect(minCapacity);
-    }
-
-    @Override
-    public void release(ByteBuffer buffer) {
-        Objects.requireNonNull(buffer, "buffer");
-    }
-}

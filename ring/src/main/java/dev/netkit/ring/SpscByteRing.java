@@ -34,7 +34,7 @@ public final class SpscByteRing extends SpscPad2 {
      *
      * tail (producer) and head (consumer) are long byte counters that only grow; readable = tail - head is
      * in [0, capacity]; byte counter c lives at index c & mask. Each sits with its owner's cache of the
-     * other index on its own padded region (see SpscByteRingFields): the producer writes tail and
+     * other index on its own padded region (see SpscPad0): the producer writes tail and
      * headCache, the consumer writes head and tailCache; neither ever writes the other's line.
      *
      * Producer: copies bytes into [tail, tail + n) with plain bulk puts, then TAIL.setRelease(tail + n).
@@ -332,7 +332,9 @@ public final class SpscByteRing extends SpscPad2 {
         if (n < 0 || n > avail) {
             throw new IllegalArgumentException("discard " + n + " outside [0, readable = " + avail + "]");
         }
-        HEAD.setRelease(this, h + n);
+        if (n != 0) {
+            HEAD.setRelease(this, h + n);       // no store for nothing: the producer may be reading head's line
+        }
     }
 
     /**

@@ -1,0 +1,22 @@
+package dev.netkit.ring;
+
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/** The allocating providers; the ring recognises them and keeps no views over their released buffers. */
+enum PlainProvider implements BufferProvider {
+    HEAP, DIRECT;
+
+    @Override
+    public ByteBuffer acquire(int minCapacity) {
+        if (minCapacity <= 0) {
+            throw new IllegalArgumentException("minCapacity must be > 0, was " + minCapacity);
+        }
+        return this == HEAP ? ByteBuffer.allocate(minCapacity) : ByteBuffer.allocateDirect(minCapacity);
+    }
+
+    @Override
+    public void release(ByteBuffer buffer) {
+        Objects.requireNonNull(buffer, "buffer");
+    }
+}

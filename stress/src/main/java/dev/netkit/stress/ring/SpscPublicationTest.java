@@ -1,0 +1,39 @@
+package dev.netkit.stress.ring;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+import dev.netkit.ring.Segments;
+import dev.netkit.ring.SpscByteRing;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.III_Result;
+
+/**
+ * Publication of a contiguous write: the ring (capacity 8, every byte 0xEE from an earlier lap) sits at
+ * index 0; the producer offers bytes 01 02 03 04; the consumer peeks 4 bytes. It sees nothing or all four
+ * correct bytes, never a stale 0xEE. Outcome: (bytes peeked, their value, segments).
+ */
+@JCStressTest
+@Outcome(id = "0, 0, 0", expect = ACCEPTABLE, desc = "nothing published yet")
+@Outcome(id = "4, 16909060, 1", expect = ACCEPTABLE, desc = "all four bytes, correct, one segment")
+@Outcome(expect = FORBIDDEN, desc = "partial or stale bytes")
+@State
+public class SpscPublicationTest {
+    final SpscByteRing ring = Bytes.positioned(8, 0);
+
+    @Actor
+    public void producer() {
+        ring.offer(new byte[] {1, 2, 3, 4}, 0, 4);
+    }
+
+    @Actor
+    public void consumer(III_Result r) {
+        Segments s = ring.peek(4);
+        r.r1 = s.remaining();
+        r.r2 = Bytes.asInt(s);
+        r.r3 = s.count();
+    }
+}
