@@ -43,7 +43,10 @@ import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
  *
  * <p><b>Memory.</b> Per pending timeout: the {@link Timeout} (32 bytes with compressed references) and a
  * wheel slot (16 bytes), 48 bytes, plus the user's task. {@code newTimeout} allocates the {@code Timeout}
- * and, amortized, the MPSC queue's 1,024-entry chunks.
+ * and, amortized, the MPSC queue's 1,024-entry chunks. The wheel holds at most about 16.7 million
+ * timeouts: beyond that the worker cancels a new timeout (it never runs; {@code isCancelled()} turns
+ * true) and reports an {@code IllegalStateException} to its uncaught-exception handler; set
+ * {@code maxPending} to have the caller rejected instead.
  */
 public final class WheelTimer {
     /*
@@ -120,6 +123,7 @@ public final class WheelTimer {
     @SuppressWarnings("unused") private volatile int state;
     @SuppressWarnings("unused") private volatile int sleeping;
     @SuppressWarnings("unused") private long wakeAtTick;
+    private long expired;                    // timeouts this worker expired (won the claim); worker only
     private Set<Timeout> unprocessed;        // written by the worker before it ends; read by stop() after join
 
     /**
@@ -272,7 +276,8 @@ public final class WheelTimer {
      * cancellations into the wheel, then expires and runs (inline) every task due at the clock's current
      * time. One driver thread at a time; not from a task, and not concurrently with {@link #stop()}.
      *
-     * @return the number of timeouts that expired
+     * @return the number of timeouts that expired in this call (not counting cancelled ones whose slots
+     *         the wheel freed)
      * @throws IllegalStateException if the timer has a worker thread
      */
     public int advance() {
@@ -284,13 +289,11 @@ public final class WheelTimer {
         }
         transfer();
         long now = clock.getAsLong();
-        int total = 0;
-        int n;
-        do {
-            n = wheel.poll(now, expire, EXPIRY_BATCH);
-            total += n;
-        } while (n == EXPIRY_BATCH);
-        return total;
+        long before = expired;
+        while (wheel.poll(now, expire, EXPIRY_BATCH) == EXPIRY_BATCH) {
+            // a slot's cancelled timeouts also count against the batch: loop until the poll ends short
+        }
+        return (int) (expired - before);
     }
 
     /**
@@ -366,6 +369,7 @@ public final class WheelTimer {
                 SLEEPING.setVolatile(this, AWAKE);
             }
         } finally {
+            STATE.setVolatile(this, STOPPED);        // if the loop died abnormally, producers are rejected from now
             unprocessed = shutdown();
         }
     }
@@ -388,7 +392,16 @@ public final class WheelTimer {
             if (st != Timeout.PENDING || (w & Timeout.IN_WHEEL) != 0) {
                 continue;
             }
-            long h = wheel.scheduleTick(w >>> Timeout.VALUE_SHIFT, t);
+            long h;
+            try {
+                h = wheel.scheduleTick(w >>> Timeout.VALUE_SHIFT, t);
+            } catch (IllegalStateException full) {       // 16.7 million pending: the wheel is full
+                if (t.claim(Timeout.CANCELLED)) {
+                    pending.add(-1);
+                }
+                report(full);
+                continue;
+            }
             if (!t.casWord(w, Timeout.IN_WHEEL | (h << Timeout.VALUE_SHIFT))) {
                 wheel.cancel(h);                                  // cancelled between our read and CAS
             }
@@ -400,6 +413,7 @@ public final class WheelTimer {
             return;                                               // cancelled; its queue entry is harmless now
         }
         pending.add(0, -1);
+        expired++;
         Runnable task = t.task();
         try {
             if (executor == null) {

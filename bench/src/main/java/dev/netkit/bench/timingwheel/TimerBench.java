@@ -1,0 +1,231 @@
+package dev.netkit.bench.timingwheel;
+
+import dev.netkit.timingwheel.Timeout;
+import dev.netkit.timingwheel.TimingWheel;
+import dev.netkit.timingwheel.WheelTimer;
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.TimerTask;
+import java.util.SplittableRandom;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.agrona.DeadlineTimerWheel;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Schedule + cancel of one 5-minute timer with {@value #PENDING} others pending (deadlines spread over
+ * 10 minutes), and touch, for {@link TimingWheel} and {@link WheelTimer} beside Agrona's
+ * {@link DeadlineTimerWheel}, Netty's {@link HashedWheelTimer} and the JDK's
+ * {@link ScheduledThreadPoolExecutor} (with {@code setRemoveOnCancelPolicy(true)}). All at a 1 ms tick
+ * (Agrona: a 1 ms tick resolution in {@code MILLISECONDS}, 1,024 ticks per wheel). Average time, ns/op;
+ * run with {@code -prof gc} and read {@code gc.alloc.rate.norm} (B/op).
+ *
+ * <table>
+ *   <caption>Benchmarks</caption>
+ *   <tr><th>method</th><th>what one op is</th></tr>
+ *   <tr><td>{@code scheduleCancelTimingWheel}</td><td>{@code schedule(now + 5 min)}, {@code cancel(handle)}
+ *       on the owner thread</td></tr>
+ *   <tr><td>{@code scheduleCancelAgrona}</td><td>{@code scheduleTimer(now + 5 min)},
+ *       {@code cancelTimer(id)}</td></tr>
+ *   <tr><td>{@code scheduleCancelNettyCallerSide}</td><td>{@code newTimeout(task, 5 min)}, {@code cancel()};
+ *       the caller's cost only (the worker inserts and removes on the other core)</td></tr>
+ *   <tr><td>{@code scheduleCancelWheelTimerCallerSide}</td><td>the same on {@link WheelTimer}</td></tr>
+ *   <tr><td>{@code scheduleCancelStpe}</td><td>{@code schedule(task, 5 min)}, {@code cancel(false)}</td></tr>
+ *   <tr><td>{@code endToEndNetty}, {@code endToEndWheelTimer}</td><td>the same pair, but each batch of
+ *       {@value #BATCH} pairs ends with a delay-0 sentinel timeout the caller waits for, so the time
+ *       includes the worker's insertion and removal of every timeout (plus at most one tick of waiting per
+ *       batch, the same for both)</td></tr>
+ *   <tr><td>{@code touchTimingWheel}</td><td>{@code touch(handle, new deadline)} of a pending timer,
+ *       alternating between two deadlines 5 minutes out</td></tr>
+ *   <tr><td>{@code touchAgronaCancelSchedule}</td><td>Agrona has no touch: cancel + schedule</td></tr>
+ * </table>
+ *
+ * <p>Run: {@code bench/run TimerBench -prof gc} (about 4 minutes).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+public class TimerBench {
+
+    static final int PENDING = 100_000;
+    static final int BATCH = 65_536;
+    static final long MS = 1_000_000L;
+    static final long FIVE_MIN = 300_000L * MS;
+    static final Runnable TASK = () -> { };
+    static final TimerTask NETTY_TASK = t -> { };
+
+    /** The owner-thread wheels: ours and Agrona's, each with {@value #PENDING} timers pending. */
+    @State(Scope.Thread)
+    public static class Wheels {
+        TimingWheel<Object> wheel;
+        DeadlineTimerWheel agrona;
+        final Object payload = new Object();
+        long now;
+        long touchHandle;
+        long agronaTouchId;
+        boolean flip;
+
+        @Setup
+        public void setup() {
+            now = System.nanoTime();
+            wheel = new TimingWheel<>(now, MS);
+            agrona = new DeadlineTimerWheel(TimeUnit.MILLISECONDS, now / MS, 1, 1024);
+            SplittableRandom rnd = new SplittableRandom(1);
+            for (int i = 0; i < PENDING; i++) {
+                long d = now + rnd.nextLong(1, 600_000L * MS);
+                wheel.schedule(d, payload);
+                agrona.scheduleTimer(d / MS);
+            }
+            touchHandle = wheel.schedule(now + FIVE_MIN, payload);
+            agronaTouchId = agrona.scheduleTimer((now + FIVE_MIN) / MS);
+        }
+    }
+
+    @Benchmark
+    public boolean scheduleCancelTimingWheel(Wheels s) {
+        return s.wheel.cancel(s.wheel.schedule(s.now + FIVE_MIN, s.payload));
+    }
+
+    @Benchmark
+    public boolean scheduleCancelAgrona(Wheels s) {
+        return s.agrona.cancelTimer(s.agrona.scheduleTimer((s.now + FIVE_MIN) / MS));
+    }
+
+    @Benchmark
+    public boolean touchTimingWheel(Wheels s) {
+        s.flip = !s.flip;
+        return s.wheel.touch(s.touchHandle, s.now + FIVE_MIN + (s.flip ? 7 * MS : 0));
+    }
+
+    @Benchmark
+    public long touchAgronaCancelSchedule(Wheels s) {
+        s.flip = !s.flip;
+        s.agrona.cancelTimer(s.agronaTouchId);
+        return s.agronaTouchId = s.agrona.scheduleTimer((s.now + FIVE_MIN) / MS + (s.flip ? 7 : 0));
+    }
+
+    /** Netty's HashedWheelTimer, 1 ms tick, 512 buckets, {@value #PENDING} timeouts pending. */
+    @State(Scope.Benchmark)
+    public static class Netty {
+        HashedWheelTimer timer;
+
+        @Setup
+        public void setup() {
+            timer = new HashedWheelTimer(1, TimeUnit.MILLISECONDS, 512);
+            SplittableRandom rnd = new SplittableRandom(1);
+            for (int i = 0; i < PENDING; i++) {
+                timer.newTimeout(NETTY_TASK, rnd.nextLong(1, 600_000L), TimeUnit.MILLISECONDS);
+            }
+        }
+
+        @TearDown
+        public void tearDown() {
+            timer.stop();
+        }
+    }
+
+    /** Our WheelTimer, 1 ms tick, {@value #PENDING} timeouts pending. */
+    @State(Scope.Benchmark)
+    public static class Ours {
+        WheelTimer timer;
+
+        @Setup
+        public void setup() {
+            timer = new WheelTimer(1, TimeUnit.MILLISECONDS);
+            SplittableRandom rnd = new SplittableRandom(1);
+            for (int i = 0; i < PENDING; i++) {
+                timer.newTimeout(TASK, rnd.nextLong(1, 600_000L), TimeUnit.MILLISECONDS);
+            }
+        }
+
+        @TearDown
+        public void tearDown() {
+            timer.stop();
+        }
+    }
+
+    /** The JDK's ScheduledThreadPoolExecutor, one thread, remove-on-cancel, {@value #PENDING} tasks pending. */
+    @State(Scope.Benchmark)
+    public static class Stpe {
+        ScheduledThreadPoolExecutor exec;
+
+        @Setup
+        public void setup() {
+            exec = new ScheduledThreadPoolExecutor(1);
+            exec.setRemoveOnCancelPolicy(true);
+            SplittableRandom rnd = new SplittableRandom(1);
+            for (int i = 0; i < PENDING; i++) {
+                exec.schedule(TASK, rnd.nextLong(1, 600_000L), TimeUnit.MILLISECONDS);
+            }
+        }
+
+        @TearDown
+        public void tearDown() {
+            exec.shutdownNow();
+        }
+    }
+
+    @Benchmark
+    public boolean scheduleCancelNettyCallerSide(Netty s) {
+        return s.timer.newTimeout(NETTY_TASK, 5, TimeUnit.MINUTES).cancel();
+    }
+
+    @Benchmark
+    public boolean scheduleCancelWheelTimerCallerSide(Ours s) {
+        return s.timer.newTimeout(TASK, 5, TimeUnit.MINUTES).cancel();
+    }
+
+    @Benchmark
+    public boolean scheduleCancelStpe(Stpe s) {
+        ScheduledFuture<?> f = s.exec.schedule(TASK, 5, TimeUnit.MINUTES);
+        return f.cancel(false);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int endToEndNetty(Netty s) {
+        int n = 0;
+        for (int i = 0; i < BATCH; i++) {
+            n += s.timer.newTimeout(NETTY_TASK, 5, TimeUnit.MINUTES).cancel() ? 1 : 0;
+        }
+        Flag done = new Flag();
+        s.timer.newTimeout(t -> done.set = true, 0, TimeUnit.MILLISECONDS);
+        while (!done.set) {
+            Thread.onSpinWait();
+        }
+        return n;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int endToEndWheelTimer(Ours s) {
+        int n = 0;
+        for (int i = 0; i < BATCH; i++) {
+            Timeout t = s.timer.newTimeout(TASK, 5, TimeUnit.MINUTES);
+            n += t.cancel() ? 1 : 0;
+        }
+        Flag done = new Flag();
+        s.timer.newTimeout(() -> done.set = true, 0, TimeUnit.MILLISECONDS);
+        while (!done.set) {
+            Thread.onSpinWait();
+        }
+        return n;
+    }
+
+    static final class Flag {
+        volatile boolean set;
+    }
+}
