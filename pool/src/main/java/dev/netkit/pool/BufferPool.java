@@ -60,6 +60,8 @@ public final class BufferPool implements AutoCloseable {
     private final int maxShift;
     private final long budget;
     private final PaddedAtomicLong reserved = new PaddedAtomicLong();
+    /** Releases of buffers created past the budget (let go at once); counted as dropped in stats(). */
+    private final PaddedAtomicLong transientDrops = new PaddedAtomicLong();
     private final BufferRegistry registry;
     private final ObjectPool<Slot>[] classes;
     private final ScheduledThreadPoolExecutor trimTask;
@@ -89,6 +91,9 @@ public final class BufferPool implements AutoCloseable {
                     .reset(s -> s.buffer.clear().order(ByteOrder.BIG_ENDIAN))
                     .capacityPerThread(b.capacityPerThread)
                     .sharedSlots(b.stripes, b.slotsPerStripe);
+            if (b.sharedOnly) {
+                ob.sharedOnly();
+            }
             classes[i] = ObjectPool.build(ob, this::forget);
         }
         this.trimTask = b.trimPeriod == null ? null : new ScheduledThreadPoolExecutor(1, r -> {
@@ -171,6 +176,7 @@ public final class BufferPool implements AutoCloseable {
                 throw new IllegalStateException("buffer released twice: it is " + Pooled.stateName(st));
             }
             forget(slot);
+            transientDrops.getAndIncrement();
             return;
         }
         classes[Integer.numberOfTrailingZeros(cap) - minShift].release(slot);
@@ -222,12 +228,13 @@ public final class BufferPool implements AutoCloseable {
     }
 
     /**
-     * Counters summed over all size classes; any thread. See {@link ObjectPool#stats()}.
+     * Counters summed over all size classes; any thread. See {@link ObjectPool#stats()}. The release of a
+     * buffer created past the budget counts as dropped.
      *
      * @return the summed counters
      */
     public ObjectPool.Stats stats() {
-        long c = 0, a = 0, r = 0, d = 0, t = 0;
+        long c = 0, a = 0, r = 0, d = transientDrops.get(), t = 0;
         for (ObjectPool<Slot> p : classes) {
             ObjectPool.Stats s = p.stats();
             c += s.created();
@@ -292,6 +299,7 @@ public final class BufferPool implements AutoCloseable {
         private int stripes = ObjectPool.nextPow2(4 * Runtime.getRuntime().availableProcessors());
         private int slotsPerStripe = 4;
         private Duration trimPeriod;
+        private boolean sharedOnly;
 
         private Builder(boolean direct) {
             this.direct = direct;
@@ -376,6 +384,17 @@ public final class BufferPool implements AutoCloseable {
             }
             this.stripes = stripes;
             this.slotsPerStripe = slotsPerStripe;
+            return this;
+        }
+
+        /**
+         * Makes every thread use the shared slots, as virtual threads do (see
+         * {@link ObjectPool.Builder#sharedOnly()}).
+         *
+         * @return this builder
+         */
+        public Builder sharedOnly() {
+            this.sharedOnly = true;
             return this;
         }
 

@@ -53,7 +53,12 @@ final class LocalCache {
         }
     }
 
-    final ObjectPool<?> pool;
+    /**
+     * The owning pool's identity token, not the pool itself: the thread's ThreadLocalMap holds this cache
+     * strongly, so a reference to the pool (and through it to its ThreadLocal key) would keep every pool a
+     * long-lived thread ever used alive forever.
+     */
+    final Object poolToken;
     final Thread owner;
     final MpscAtomicArrayQueue<Pooled> inbox;
     final int capacity;
@@ -70,8 +75,8 @@ final class LocalCache {
     @SuppressWarnings("unused")
     private int drainLock;
 
-    LocalCache(ObjectPool<?> pool, Thread owner, int capacity, int inboxCapacity, int epoch) {
-        this.pool = pool;
+    LocalCache(Object poolToken, Thread owner, int capacity, int inboxCapacity, int epoch) {
+        this.poolToken = poolToken;
         this.owner = owner;
         this.capacity = capacity;
         this.primary = new Pooled[capacity];
@@ -110,7 +115,7 @@ final class LocalCache {
     }
 
     /** After retirement, any thread: takes the consumer role if free and moves the inbox out. */
-    void drainRetired() {
+    void drainRetired(ObjectPool<?> pool) {
         do {
             if (!DRAIN_LOCK.compareAndSet(this, 0, 1)) {
                 return;            // the holder re-checks the queue after unlocking

@@ -102,7 +102,10 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
     private final Consumer<Object> onDrop;
     private final int capacity;
     private final int inboxCapacity;
+    private final boolean sharedOnly;
     private final ThreadLocal<LocalCache> local = new ThreadLocal<>();
+    /** Identifies this pool's caches without referencing the pool (see LocalCache.poolToken). */
+    private final Object token = new Object();
     private final ConcurrentLinkedQueue<LocalCache> caches = new ConcurrentLinkedQueue<>();
     private final SharedSlots shared;
     private final StripedCounter created = new StripedCounter(1);
@@ -121,6 +124,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
         this.capacity = b.capacityPerThread;
         this.inboxCapacity = b.inboxCapacity < 0 ? b.capacityPerThread : b.inboxCapacity;
         this.shared = new SharedSlots(b.stripes, b.slotsPerStripe);
+        this.sharedOnly = b.sharedOnly;
         if (b.trimPeriod != null) {
             ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
                 Thread th = new Thread(r, "netkit-pool-trim");
@@ -163,7 +167,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public T acquire() {
         Thread t = Thread.currentThread();
-        if (!t.isVirtual()) {
+        if (!t.isVirtual() && !sharedOnly) {
             LocalCache c = local.get();
             if (c != null && c.epoch == (int) EPOCH.getOpaque(this)) {
                 int n = c.primarySize;
@@ -196,30 +200,28 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
         if (object == null) {
             throw new IllegalArgumentException("object must not be null");
         }
-        Thread t = Thread.currentThread();
-        if (!t.isVirtual()) {
-            LocalCache c = local.get();
-            if (c != null && object.poolHome == c) {
-                int s = object.poolState;
-                if (s != Pooled.IN_USE) {
-                    throw doubleRelease(object, s);
-                }
-                runReset(object);
-                int n = c.primarySize;
-                if (c.epoch == (int) EPOCH.getOpaque(this) && n + c.victimSize < capacity) {
-                    object.poolState = Pooled.IN_STACK;
-                    c.primary[n] = object;
-                    c.primarySize = n + 1;
-                    c.count(LocalCache.RELEASED, 1);
-                    return;
-                }
-                ownerPushSlow(c, object);
+        // Owner fast path: the object's home cache is owned by the calling thread. No ThreadLocal lookup:
+        // the home reference and one comparison with currentThread() identify the owner (a virtual thread
+        // never owns a cache, so it never passes).
+        if (object.poolHome instanceof LocalCache c && c.owner == Thread.currentThread() && c.poolToken == token) {
+            int s = object.poolState;
+            if (s != Pooled.IN_USE) {
+                throw doubleRelease(object, s);
+            }
+            runReset(object);
+            int n = c.primarySize;
+            if (c.epoch == (int) EPOCH.getOpaque(this) && n + c.victimSize < capacity) {
+                object.poolState = Pooled.IN_STACK;
+                c.primary[n] = object;
+                c.primarySize = n + 1;
+                c.count(LocalCache.RELEASED, 1);
                 return;
             }
-            releaseSlow(object, t, c);
+            ownerPushSlow(c, object);
             return;
         }
-        releaseSlow(object, t, null);
+        Thread t = Thread.currentThread();
+        releaseSlow(object, t, t.isVirtual() || sharedOnly ? null : local.get());
     }
 
     /**
@@ -451,7 +453,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
     private void releaseSlow(Pooled o, Thread t, LocalCache c) {
         Object home = o.poolHome;
         if (home != null) {
-            if (!(home instanceof LocalCache h) || h.pool != this) {
+            if (!(home instanceof LocalCache h) || h.poolToken != token) {
                 throw new IllegalArgumentException("object " + o + " belongs to another pool");
             }
             if (h.owner.isAlive() && !h.isRetired()) {
@@ -460,7 +462,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
                 if (h.inbox.offer(o)) {
                     released.increment();
                     if (h.isRetired()) {
-                        h.drainRetired();
+                        h.drainRetired(this);
                     }
                 } else {
                     Pooled.STATE.setOpaque(o, Pooled.DROPPED);
@@ -470,7 +472,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
                 return;
             }
         }
-        if (!t.isVirtual()) {
+        if (!t.isVirtual() && !sharedOnly) {
             // a homeless object (from the shared slots or a dead thread's cache): adopt it
             casFromInUse(o, Pooled.IN_STACK);
             if (c == null) {
@@ -507,6 +509,9 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
 
     /** The reset hook on a thread that owns the object exclusively; on failure the object is dropped. */
     private void runReset(Pooled o) {
+        if (reset == null) {
+            return;
+        }
         try {
             @SuppressWarnings("unchecked") T t = (T) o;
             reset.accept(t);
@@ -566,7 +571,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
     }
 
     private LocalCache register(Thread t) {
-        LocalCache c = new LocalCache(this, t, capacity, inboxCapacity, (int) EPOCH.getOpaque(this));
+        LocalCache c = new LocalCache(token, t, capacity, inboxCapacity, (int) EPOCH.getOpaque(this));
         local.set(c);
         caches.add(c);
         return c;
@@ -585,7 +590,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
         c.primarySize = 0;
         c.victimSize = 0;
         c.markRetired();
-        c.drainRetired();
+        c.drainRetired(this);
         created.add(c.read(LocalCache.CREATED));
         acquired.add(c.read(LocalCache.ACQUIRED));
         released.add(c.read(LocalCache.RELEASED));
@@ -650,12 +655,13 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
      */
     public static final class Builder<T extends Pooled> {
         private final Supplier<? extends T> factory;
-        private Consumer<? super T> reset = o -> { };
+        private Consumer<? super T> reset;
         private int capacityPerThread = 256;
         private int inboxCapacity = -1;
         private int stripes = nextPow2(4 * Runtime.getRuntime().availableProcessors());
         private int slotsPerStripe = 8;
         private Duration trimPeriod;
+        private boolean sharedOnly;
 
         private Builder(Supplier<? extends T> factory) {
             this.factory = factory;
@@ -717,6 +723,18 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
             }
             this.stripes = stripes;
             this.slotsPerStripe = check("slotsPerStripe", slotsPerStripe, 1, 1024);
+            return this;
+        }
+
+        /**
+         * Makes every thread, platform ones included, use the shared slots as virtual threads do: no
+         * per-thread caches at all, one CAS per acquire and two per release. For pools used by very many
+         * short-lived platform threads, and for tests of the shared path.
+         *
+         * @return this builder
+         */
+        public Builder<T> sharedOnly() {
+            this.sharedOnly = true;
             return this;
         }
 

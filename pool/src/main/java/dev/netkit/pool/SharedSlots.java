@@ -102,6 +102,20 @@ final class SharedSlots {
         return n;
     }
 
+    /** Visits every occupied slot's object without removing it; a racy snapshot (any thread). */
+    void forEach(java.util.function.Consumer<Object> action) {
+        Object[] a = slots;
+        for (int s = 0; s <= stripeMask; s++) {
+            int base = s * stride + PAD;
+            for (int i = base; i < base + width; i++) {
+                Object o = SLOT.getAcquire(a, i);
+                if (o != null) {
+                    action.accept(o);
+                }
+            }
+        }
+    }
+
     /** Visitor for {@link #trim}: decides, from the object, whether to remove it. */
     interface Filter {
         boolean remove(Object o);
@@ -110,7 +124,9 @@ final class SharedSlots {
     /**
      * Removes, by CAS, each object the filter selects; the removed objects go to {@code removed}.
      * A concurrent poll of the same slot wins or loses the CAS, so an object is either trimmed or handed
-     * out, never both.
+     * out, never both. The filter is asked again after the CAS (which synchronizes with the slot's last
+     * writer), so an object acquired and released back into the same slot while trim looked at it is put
+     * back rather than dropped; a poll racing that instant may miss it.
      *
      * @return the number removed
      */
@@ -122,6 +138,12 @@ final class SharedSlots {
             for (int i = base; i < base + width; i++) {
                 Object o = SLOT.getAcquire(a, i);
                 if (o != null && filter.remove(o) && SLOT.compareAndSet(a, i, o, null)) {
+                    // The first filter call may have read the object's state before it was acquired and
+                    // released back into this same slot (ABA). The CAS read the slot's last write, so the
+                    // object's state is now current: ask again, and put back what no longer qualifies.
+                    if (!filter.remove(o) && (SLOT.compareAndSet(a, i, null, o) || offer(o, s))) {
+                        continue;
+                    }
                     removed.accept(o);
                     n++;
                 }

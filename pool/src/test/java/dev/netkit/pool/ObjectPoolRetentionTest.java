@@ -109,6 +109,18 @@ class ObjectPoolRetentionTest {
     }
 
     @Test
+    void aDiscardedPoolIsCollectableEvenWhileItsThreadsLive() throws Exception {
+        ObjectPool<Item> p = ObjectPool.builder(Item::new).build();
+        Item held = p.acquire();              // this thread now has a cache for p in its ThreadLocalMap
+        p.release(held);
+        held = p.acquire();                   // an object still in use references its home cache
+        WeakReference<ObjectPool<Item>> ref = new WeakReference<>(p);
+        p = null;
+        assertTrue(collected(ref), "a cache must not keep its pool (and the pool's ThreadLocal) reachable");
+        assertNotNull(held);
+    }
+
+    @Test
     void hundredThousandVirtualThreadsCreateNoCachesAndBoundPooledObjects() throws Exception {
         ObjectPool<Item> p = ObjectPool.builder(Item::new).sharedSlots(8, 8).build();
         int n = 100_000;

@@ -126,6 +126,44 @@ class ObjectPoolTest {
     }
 
     @Test
+    void ownerDrainsAtMostItsRoomFromTheInbox() throws Exception {
+        ObjectPool<Item> p = ObjectPool.builder(Item::new).capacityPerThread(1).inboxCapacity(2).build();
+        Item x = p.acquire();
+        Item y = p.acquire();
+        Item z = p.acquire();
+        onThread(false, () -> {
+            p.release(x);
+            p.release(y);
+            p.release(z);
+            return null;
+        });
+        assertEquals(1, p.stats().dropped());
+        assertEquals(2, p.idle());
+        assertSame(x, p.acquire());
+        assertEquals(1, p.idle());
+        assertEquals(1, p.stats().dropped());
+        assertSame(y, p.acquire());
+    }
+
+    @Test
+    void returnsAfterTheOwnersEmptyDrainFillTheInbox() throws Exception {
+        ObjectPool<Item> p = ObjectPool.builder(Item::new).capacityPerThread(1).inboxCapacity(2).build();
+        Item x = p.acquire();
+        Item y = p.acquire();
+        Item z = p.acquire();
+        Item last = p.acquire();
+        onThread(false, () -> {
+            p.release(x);
+            p.release(y);
+            p.release(z);
+            return null;
+        });
+        assertEquals(2, p.idle());
+        assertEquals(1, p.stats().dropped());
+        assertEquals(4, p.stats().created());
+    }
+
+    @Test
     void fullInboxDropsTheObject() throws Exception {
         ObjectPool<Item> p = ObjectPool.builder(Item::new).capacityPerThread(4).inboxCapacity(2).build();
         List<Item> mine = new ArrayList<>();
