@@ -40,7 +40,9 @@ public final class Server implements AutoCloseable {
     /*
      * Implementation notes. `live` (the connection count checked against maxConnections) is incremented by
      * the acceptor before a hand-off and decremented by a sub-reactor when it closes a connection or
-     * rejects a registration. `stopped` counts down once per exited sub-reactor. `faultInjector` is a test
+     * rejects a registration. `quiesced` counts the sub-reactors that ran their shutdown task (stopped
+     * reading); none closes a drained connection before all have, so no relay frame arrives after its target
+     * closed. `stopped` counts down once per exited sub-reactor. `faultInjector` is a test
      * hook (volatile, null in production) called after each inbound step on the loop thread.
      */
     private final ServerConfig cfg;
@@ -52,6 +54,7 @@ public final class Server implements AutoCloseable {
     private final SubReactor[] reactors;
     private final Thread acceptor;
     private final AtomicInteger live = new AtomicInteger();
+    private final AtomicInteger quiesced = new AtomicInteger();
     private final CountDownLatch stopped;
     private volatile boolean accepting = true;
     private volatile boolean shutdownStarted;
@@ -232,6 +235,16 @@ public final class Server implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ callbacks from sub-reactors
+
+    /** A sub-reactor ran its shutdown task: it reads no more input. */
+    void quiesced() {
+        quiesced.incrementAndGet();
+    }
+
+    /** @return whether every sub-reactor stopped reading (shutdown) */
+    boolean allQuiesced() {
+        return quiesced.get() == reactors.length;
+    }
 
     void connectionClosed() {
         live.decrementAndGet();

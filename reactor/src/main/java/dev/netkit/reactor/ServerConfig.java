@@ -130,7 +130,7 @@ public final class ServerConfig {
         private int lowWaterBytes = -1;
         private int maxFrameBytes = 4096;
         private int relayInboxBytes = 16 << 10;
-        private int maxConnections = 1 << 20;
+        private int maxConnections = 1 << 16;
         private long idleTimeoutNanos;
         private boolean halfClose;
         private int taskBudget = 1024;
@@ -242,7 +242,9 @@ public final class ServerConfig {
         }
 
         /**
-         * @param n the most connections held at once; a connection accepted past it is closed at once
+         * @param n the most connections held at once (default 65,536); a connection accepted past it is closed
+         *          at once. It also sizes the buffer pool's identity table (2 buffers per connection) and the
+         *          matrix shards
          * @return this builder
          * @throws IllegalArgumentException if n is below 1
          */

@@ -135,6 +135,7 @@ final class SubReactor implements Runnable {
                 }
                 markDirty(c);
             }
+            server.quiesced();              // this loop reads no more input
         });
     }
 
@@ -353,12 +354,16 @@ final class SubReactor implements Runnable {
     }
 
     /**
-     * Shutdown, per connection: once everything read has been written (outbound ring, inbox and, for echo,
+     * Shutdown, per connection, once every loop has stopped reading (so no relay frame can still arrive):
+     * once everything read has been written (outbound ring, inbox and, for echo,
      * the inbound ring empty), send FIN and keep reading and discarding until the peer closes (or the
      * deadline): closing a socket with unread input would send a reset, which can destroy output the
      * kernel has not delivered yet.
      */
     private void checkShutdown() {
+        if (!server.allQuiesced()) {
+            return;     // another loop may still read and relay into our inboxes: keep every connection open
+        }
         for (Connection c : ownedConnections()) {
             if (!c.outputShut && c.out.isEmpty() && (c.inbox == null || c.inbox.isEmpty())
                     && (cfg.protocol != Protocol.ECHO || c.in.isEmpty())) {

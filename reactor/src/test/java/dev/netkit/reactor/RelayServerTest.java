@@ -170,4 +170,54 @@ class RelayServerTest {
             Await.until(() -> s.buffersInUse() == 0, () -> "buffers in use " + s.buffersInUse());
         }
     }
+
+    @Test
+    void gracefulShutdownDeliversEveryRelayedFrame() throws Exception {
+        Server s = Server.start(relay().outboundRingBytes(64 << 10).relayInboxBytes(256 << 10).build());
+        int n = 6;
+        java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+        List<Peer> peers = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            peers.add(new Peer(s));
+        }
+        try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> readers = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Peer me = peers.get(i);
+                Peer to = peers.get((i + 1) % n);      // a ring of senders: same and other sub-reactors
+                ex.submit(() -> {
+                    byte[] payload = new byte[200];
+                    try {
+                        for (int k = 0; k < 20_000; k++) {
+                            me.c.sendFrame(to.id, payload);
+                        }
+                    } catch (java.io.IOException closed) {
+                        // the shutdown closed us
+                    }
+                    return null;
+                });
+                readers.add(ex.submit(() -> {
+                    try {
+                        while (true) {
+                            TestClient.Frame f = me.c.readFrame();
+                            assertEquals(RelayFrames.DATA, f.type());
+                            received.incrementAndGet();
+                        }
+                    } catch (java.io.IOException endOfStream) {
+                        me.c.close();
+                    }
+                    return null;
+                }));
+            }
+            Await.until(() -> s.stats().relayed() > 2000, () -> s.stats().toString());
+            assertTrue(s.shutdown(java.time.Duration.ofSeconds(20)), () -> "unflushed: " + s.stats());
+            for (Future<?> f : readers) {
+                f.get();
+            }
+        }
+        // every frame the server accepted into an inbox reached its target before the close
+        assertEquals(s.stats().relayed(), received.get(), () -> s.stats().toString());
+        assertEquals(0, s.stats().unknownTarget());
+        assertEquals(n, s.stats().closed(CloseReason.SHUTDOWN));
+    }
 }
