@@ -5,7 +5,7 @@
 #   bench/reactor-ab.sh A B CONNECTIONS PAIRS [extra load args...]
 #   bench/reactor-ab.sh netkit netty-epoll 1000 3 -d 20 -w 5
 #
-# A, B: netkit | netty-nio | netty-epoll | virtual | platform. Each pair runs A then B (odd pairs) or B then A
+# A, B: netkit | netty-nio | netty-epoll | virtual | platform | naive-nio. Each pair runs A then B (odd pairs) or B then A
 # (even pairs), each on a fresh server process, closed loop, 64 B, 1 in flight unless the extra args say
 # otherwise; the load gets --pid so server CPU per message and RSS are measured. Results:
 # bench/results/reactor-ab-<UTC timestamp>/<kind>.csv and a median summary at the end.

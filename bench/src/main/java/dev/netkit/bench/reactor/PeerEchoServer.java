@@ -31,12 +31,14 @@ import java.net.Socket;
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.netkit.bench.reactor.PeerEchoServer KIND PORT [THREADS]
- *   KIND: netty-nio | netty-epoll | virtual | platform
+ *   KIND: netty-nio | netty-epoll | virtual | platform | naive-nio
  * </pre>
  * Netty: one boss thread, THREADS workers (default: available processors), {@code TCP_NODELAY}, the
  * pooled allocator, echo by {@code write} on read and {@code flush} on read-complete (Netty's own echo
  * example). {@code virtual}/{@code platform}: a blocking {@code ServerSocket}, one thread per connection
- * reading into a 4 KiB array and writing back what it read. Prints the reactor CLI's listening line.
+ * reading into a 4 KiB array and writing back what it read. {@code naive-nio}: one selector thread, one
+ * 8 KiB heap buffer per connection for its whole life (the "naive NIO" row of the idle-memory table).
+ * Prints the reactor CLI's listening line.
  */
 public final class PeerEchoServer {
     private PeerEchoServer() {
@@ -50,7 +52,7 @@ public final class PeerEchoServer {
      */
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: PeerEchoServer netty-nio|netty-epoll|virtual|platform PORT [THREADS]");
+            System.err.println("usage: PeerEchoServer netty-nio|netty-epoll|virtual|platform|naive-nio PORT [THREADS]");
             System.exit(2);
         }
         String kind = args[0];
@@ -61,6 +63,7 @@ public final class PeerEchoServer {
             case "netty-epoll" -> netty(EpollIoHandler.newFactory(), EpollServerSocketChannel.class, port, threads);
             case "virtual" -> blocking(true, port);
             case "platform" -> blocking(false, port);
+            case "naive-nio" -> naiveNio(port);
             default -> throw new IllegalArgumentException("unknown kind " + kind);
         }
     }
@@ -134,6 +137,48 @@ public final class PeerEchoServer {
             }
         } catch (IOException ignored) {
             // peer gone
+        }
+    }
+
+    private static void naiveNio(int port) throws IOException {
+        try (java.nio.channels.Selector sel = java.nio.channels.Selector.open();
+             java.nio.channels.ServerSocketChannel ss = java.nio.channels.ServerSocketChannel.open()) {
+            ss.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 4096);
+            ss.configureBlocking(false);
+            ss.register(sel, java.nio.channels.SelectionKey.OP_ACCEPT);
+            listening("naive NIO", port);
+            while (true) {
+                sel.select(key -> {
+                    try {
+                        if (key.isAcceptable()) {
+                            java.nio.channels.SocketChannel c;
+                            while ((c = ss.accept()) != null) {
+                                c.configureBlocking(false);
+                                c.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+                                c.register(sel, java.nio.channels.SelectionKey.OP_READ, java.nio.ByteBuffer.allocate(8192));
+                            }
+                            return;
+                        }
+                        java.nio.channels.SocketChannel c = (java.nio.channels.SocketChannel) key.channel();
+                        java.nio.ByteBuffer b = (java.nio.ByteBuffer) key.attachment();
+                        if (key.isReadable() && c.read(b) < 0) {
+                            c.close();
+                            return;
+                        }
+                        b.flip();
+                        c.write(b);
+                        b.compact();
+                        key.interestOps(b.position() > 0 ? java.nio.channels.SelectionKey.OP_WRITE
+                                : java.nio.channels.SelectionKey.OP_READ);
+                    } catch (IOException e) {
+                        try {
+                            key.channel().close();
+                        } catch (IOException ignored) {
+                            // closing
+                        }
+                    }
+                });
+            }
         }
     }
 }
