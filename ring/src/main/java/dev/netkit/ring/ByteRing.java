@@ -211,6 +211,7 @@ public final class ByteRing {
      * @param off the first byte
      * @param len how many bytes to offer
      * @return how many bytes went in
+     * @throws IllegalArgumentException if the length is negative
      * @throws IndexOutOfBoundsException if the range is outside the array
      */
     public int write(byte[] src, int off, int len) {
@@ -287,6 +288,7 @@ public final class ByteRing {
      * @param off where the first byte goes
      * @param len the most bytes wanted
      * @return how many bytes were read, 0 if the ring is empty
+     * @throws IllegalArgumentException if the length is negative
      * @throws IndexOutOfBoundsException if the range is outside the array
      */
     public int read(byte[] dst, int off, int len) {

@@ -21,6 +21,9 @@ final class Rings {
 
     static void checkRange(byte[] array, int off, int len) {
         Objects.requireNonNull(array, "array");
+        if (len < 0) {
+            throw new IllegalArgumentException("length must be >= 0, was " + len);
+        }
         Objects.checkFromIndexSize(off, len, array.length);
     }
 

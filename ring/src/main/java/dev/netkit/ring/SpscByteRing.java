@@ -164,6 +164,7 @@ public final class SpscByteRing extends SpscPad2 {
      * @param off the first byte
      * @param len how many bytes
      * @return true if they went in
+     * @throws IllegalArgumentException if the length is negative
      * @throws IndexOutOfBoundsException if the range is outside the array
      */
     public boolean offer(byte[] src, int off, int len) {
@@ -201,6 +202,7 @@ public final class SpscByteRing extends SpscPad2 {
      * @param off the first byte
      * @param len how many bytes to offer
      * @return how many bytes went in
+     * @throws IllegalArgumentException if the length is negative
      * @throws IndexOutOfBoundsException if the range is outside the array
      */
     public int write(byte[] src, int off, int len) {
@@ -344,6 +346,7 @@ public final class SpscByteRing extends SpscPad2 {
      * @param off where the first byte goes
      * @param len the most bytes wanted
      * @return how many bytes were read
+     * @throws IllegalArgumentException if the length is negative
      * @throws IndexOutOfBoundsException if the range is outside the array
      */
     public int read(byte[] dst, int off, int len) {

@@ -417,8 +417,13 @@ class ByteRingModelTest {
         assertThrows(IllegalArgumentException.class, () -> r.discard(-1));
         assertThrows(IllegalArgumentException.class, () -> r.peek(-1));
         assertThrows(IllegalArgumentException.class, () -> r.getInt(2));
+        e = assertThrows(IllegalArgumentException.class, () -> r.write(new byte[4], 0, -3));
+        assertTrue(e.getMessage().contains("-3"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> r.read(new byte[4], 0, -1));
+        assertThrows(IndexOutOfBoundsException.class, () -> r.write(new byte[4], 2, 3));
         SpscByteRing s = SpscByteRing.heap(16);
         s.write(new byte[5], 0, 5);
+        assertThrows(IllegalArgumentException.class, () -> s.offer(new byte[4], 0, -1));
         e = assertThrows(IllegalArgumentException.class, () -> s.discard(6));
         assertTrue(e.getMessage().contains("6") && e.getMessage().contains("5"), e.getMessage());
     }
