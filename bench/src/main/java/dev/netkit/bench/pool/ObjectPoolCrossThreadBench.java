@@ -2,7 +2,7 @@ package dev.netkit.bench.pool;
 
 import dev.netkit.pool.ObjectPool;
 import java.util.concurrent.TimeUnit;
-import org.jctools.queues.SpscArrayQueue;
+import org.jctools.queues.atomic.SpscAtomicArrayQueue;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Cross-thread pairs: thread A acquires an object and hands it to thread B through a JCTools
- * {@link SpscArrayQueue} (the same hand-off for both pools), B releases it, so every object goes back to
+ * {@link SpscAtomicArrayQueue} (the same hand-off for both pools), B releases it, so every object goes back to
  * its owner across threads. netkit's {@link ObjectPool} (release into the owner's MPSC inbox, drained in
  * batches) against Netty's Recycler (recycle into the owner's MPSC queue).
  *
@@ -29,8 +29,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * When the hand-off queue is full the producer releases its object itself (counted as {@code ownReleases},
  * not as a pair), so neither side ever blocks.
  *
+ * <p>The two threads must run at the same time: on a machine with other load, or fewer free cores than
+ * two, they take turns (the producer fills the hand-off queue, then the consumer drains it) and
+ * {@code ownReleases} dominates; the figure is then meaningless.
+ *
  * <p>The score to read is {@code pairs}: objects acquired on A and released on B, per second (an
- * {@link AuxCounters} event counter). Run with {@code -tg 1,1} (the default here).
+ * {@link AuxCounters} operations counter). Run with {@code -tg 1,1} (the default here).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -44,25 +48,32 @@ public class ObjectPoolCrossThreadBench {
     @State(Scope.Group)
     public static class Shared {
         ObjectPool<Msg> pool;
-        SpscArrayQueue<Msg> netkitQueue;
-        SpscArrayQueue<Msg.NettyMsg> nettyQueue;
+        SpscAtomicArrayQueue<Msg> netkitQueue;
+        SpscAtomicArrayQueue<Msg.NettyMsg> nettyQueue;
 
         @Setup(Level.Trial)
         public void setup() {
             pool = ObjectPool.builder(Msg::new).capacityPerThread(1024).inboxCapacity(1024).build();
-            netkitQueue = new SpscArrayQueue<>(256);
-            nettyQueue = new SpscArrayQueue<>(256);
+            netkitQueue = new SpscAtomicArrayQueue<>(256);
+            nettyQueue = new SpscAtomicArrayQueue<>(256);
         }
     }
 
-    /** Per-thread event counters reported by JMH beside the score. */
-    @AuxCounters(AuxCounters.Type.EVENTS)
+    /** Per-thread counters JMH reports as rates (per second) beside the score. */
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
     @State(Scope.Thread)
     public static class Counters {
         /** Objects released on B that were acquired on A. */
         public long pairs;
         /** Objects the producer released itself because the hand-off queue was full. */
         public long ownReleases;
+
+        /** JMH leaves resetting event counters to the benchmark. */
+        @Setup(Level.Iteration)
+        public void reset() {
+            pairs = 0;
+            ownReleases = 0;
+        }
     }
 
     @Benchmark
