@@ -81,8 +81,8 @@ public final class Timeout {
     /**
      * Cancels this timeout if it is still pending. Exactly one of "this returns true" and "the task runs"
      * happens, whatever the race with the expiry. The timer frees the slot on its worker soon after (on
-     * its next wake-up, at most 16 ms later while timeouts are pending), not inside this call. Lock-free;
-     * any thread.
+     * its next wake-up, at most 16 ms or one tick later, whichever is longer, while timeouts are
+     * pending), not inside this call. Lock-free; any thread.
      *
      * @return true if this call cancelled the timeout; false if it had expired, was cancelled already, or
      *         was taken back by {@link WheelTimer#stop()}
@@ -100,7 +100,10 @@ public final class Timeout {
         return (word() & STATE_MASK) == CANCELLED;
     }
 
-    /** @return whether the timeout expired (its task was run or handed to the executor); any thread */
+    /**
+     * @return whether the timeout expired: its task was run or handed to the executor (or the executor
+     *         rejected it, see {@link WheelTimer}); any thread
+     */
     public boolean isExpired() {
         return (word() & STATE_MASK) == EXPIRED;
     }

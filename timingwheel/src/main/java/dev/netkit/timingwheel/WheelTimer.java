@@ -30,9 +30,13 @@ import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
  *       timer's start, so lateness does not accumulate when the worker falls behind.</li>
  *   <li>Fields written before {@code newTimeout} are visible to the task.</li>
  *   <li>A task that throws does not stop the worker; the exception goes to the worker thread's
- *       uncaught-exception handler.</li>
+ *       uncaught-exception handler. So does an exception from the executor's {@code execute} (a
+ *       {@code RejectedExecutionException}, say): that task never runs, yet its timeout counts as expired
+ *       ({@code isExpired()} true, {@code cancel()} false), since it was claimed before the hand-off. Give an
+ *       executor that never rejects if every task must run.</li>
  *   <li>The worker parks while no timeout is pending (no ticking), and while timeouts are pending it sleeps
- *       until the next one is due, waking at least every 16 ms to free cancelled timeouts' slots. A
+ *       until the next one is due, waking at least every 16 ms (every tick if the tick is longer) to free
+ *       cancelled timeouts' slots. A
  *       {@code newTimeout} wakes it (an unpark) only if it is asleep and the new deadline is earlier than
  *       its planned wake-up.</li>
  * </ul>
@@ -144,7 +148,9 @@ public final class WheelTimer {
      * @param tick          the tick, at least 1 microsecond
      * @param unit          the tick's unit
      * @param threadFactory makes the worker thread
-     * @param executor      runs the tasks; null runs them on the worker (keep them short then)
+     * @param executor      runs the tasks; null runs them on the worker (keep them short then). If its
+     *                      {@code execute} throws (a rejection), the task is dropped and the exception goes
+     *                      to the worker's uncaught-exception handler; the timeout stays expired
      * @param maxPending    the most pending timeouts, beyond which {@code newTimeout} throws
      *                      {@code RejectedExecutionException}; 0 for no bound
      * @throws IllegalArgumentException if the tick is below 1 microsecond or maxPending is negative
@@ -297,8 +303,9 @@ public final class WheelTimer {
     }
 
     /**
-     * Stops the timer: later {@code newTimeout}s are rejected, the worker ends (after the task it may be
-     * running), and every timeout that had not run is cancelled and returned. A {@code newTimeout} racing
+     * Stops the timer: later {@code newTimeout}s are rejected, the worker ends (after it finishes the batch
+     * of due timeouts it may be expiring, at most 1,024 tasks), and every timeout that had not run is
+     * cancelled and returned. A {@code newTimeout} racing
      * stop is either rejected, or returned here, or has run: never lost. Blocks until the worker ends
      * (interrupts are deferred). Any thread except the worker; in manual mode, not concurrently with
      * {@link #advance()}. A second call returns an empty set.
@@ -358,6 +365,10 @@ public final class WheelTimer {
                     SLEEPING.setVolatile(this, AWAKE);
                     continue;
                 }
+                // A task run here may have left the interrupt status set (a restored InterruptedException);
+                // park cannot block while it is set, so clear it or the idle worker spins. Interrupting the
+                // worker means nothing to the timer: stop() wakes it with an unpark.
+                Thread.interrupted();
                 if (mode == FOREVER) {
                     LockSupport.park(this);
                 } else {
