@@ -234,6 +234,33 @@ class ObjectPoolTest {
     }
 
     @Test
+    void trimTimerDropsIdleSharedObjectsUntilClosed() throws Exception {
+        ObjectPool<Item> p = ObjectPool.builder(Item::new).sharedSlots(1, 4)
+                .trimEvery(java.time.Duration.ofMillis(5)).build();
+        onThread(true, () -> {
+            Item a = p.acquire();
+            Item b = p.acquire();
+            p.release(a);
+            p.release(b);
+            return null;
+        });
+        for (int i = 0; i < 1_000 && p.idle() > 0; i++) {
+            Thread.sleep(5);                 // waits for the timer; no assertion on how long it took
+        }
+        assertEquals(0, p.idle(), "the timer's trims drop objects idle for two periods");
+        assertEquals(2, p.stats().trimmed());
+        p.close();
+        onThread(true, () -> {
+            p.release(p.acquire());
+            return null;
+        });
+        Thread.sleep(50);
+        assertEquals(1, p.idle(), "no trim after close()");
+        assertThrows(IllegalArgumentException.class,
+                () -> ObjectPool.builder(Item::new).trimEvery(java.time.Duration.ZERO));
+    }
+
+    @Test
     void idlePlatformCacheTrimsAtItsNextUse() throws Exception {
         ObjectPool<Item> p = pool(8);
         Item a = p.acquire();

@@ -142,10 +142,14 @@ public class ObjectPoolBench {
         return s;
     }
 
+    /** Where {@code new} publishes its object, so escape analysis cannot remove the allocation. */
+    static Msg.Plain sink;
+
     @CompilerControl(CompilerControl.Mode.DONT_INLINE)
     static int newOp() {
         Msg.Plain m = new Msg.Plain();
-        return ++m.seq + m.data.length;
+        sink = m;                      // a pooled object escapes into the pool; this one escapes here
+        return ++m.seq;
     }
 
     @CompilerControl(CompilerControl.Mode.DONT_INLINE)
