@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Alternated A/B runs of echo servers under the reactor's load generator (the machine is noisy: compare
+# only paired runs, as medians over the pairs).
+#
+#   bench/reactor-ab.sh A B CONNECTIONS PAIRS [extra load args...]
+#   bench/reactor-ab.sh netkit netty-epoll 1000 3 -d 20 -w 5
+#
+# A, B: netkit | netty-nio | netty-epoll | virtual | platform | naive-nio. Each pair runs A then B (odd pairs) or B then A
+# (even pairs), each on a fresh server process, closed loop, 64 B, 1 in flight unless the extra args say
+# otherwise; the load gets --pid so server CPU per message and RSS are measured. Results:
+# bench/results/reactor-ab-<UTC timestamp>/<kind>.csv and a median summary at the end.
+# Needs: reactor/target/netkit-reactor.jar and bench/target/benchmarks.jar (built when missing).
+set -euo pipefail
+[[ $# -ge 4 ]] || { sed -n 2,13p "$0" >&2; exit 2; }
+a=$1 b=$2 conns=$3 pairs=$4
+shift 4
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+. scripts/jdk.sh
+[[ -f reactor/target/netkit-reactor.jar ]] || ./mvnw -B -q -ntp -pl reactor -am package -DskipTests
+[[ -f bench/target/benchmarks.jar ]] || ./mvnw -B -q -ntp -pl bench -am package -DskipTests
+out="bench/results/reactor-ab-$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$out"
+echo "reactor-ab: $a vs $b, $conns connections, $pairs pairs, load args: $* ($(nproc) cores, $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1))" | tee "$out/README.txt"
+port=7400
+pid=
+
+run_one() { # kind
+    local kind=$1
+    shift
+    port=$((port + 1))
+    if [[ $kind == netkit ]]; then
+        "$JAVA_HOME/bin/java" -jar reactor/target/netkit-reactor.jar server --port $port --max-connections 100000 > "$out/server-$port.log" 2>&1 &
+    else
+        "$JAVA_HOME/bin/java" -cp bench/target/benchmarks.jar dev.netkit.bench.reactor.PeerEchoServer "$kind" $port > "$out/server-$port.log" 2>&1 &
+    fi
+    pid=$!
+    trap 'kill $pid 2>/dev/null' EXIT
+    for _ in $(seq 100); do grep -q "listening on port" "$out/server-$port.log" 2>/dev/null && break; sleep 0.1; done
+    echo "== $kind (pid $pid, port $port)"
+    "$JAVA_HOME/bin/java" -jar reactor/target/netkit-reactor.jar load --port $port -c "$conns" --pid $pid --quiet \
+        --csv "$out/$kind.csv" "$@" | sed 's/^/   /'
+    kill $pid; wait $pid 2>/dev/null || true
+    trap - EXIT
+}
+
+for i in $(seq "$pairs"); do
+    if (( i % 2 == 1 )); then run_one "$a" "$@"; run_one "$b" "$@"; else run_one "$b" "$@"; run_one "$a" "$@"; fi
+done
+
+median() { # file column-name
+    awk -F, -v col="$2" 'NR==1 {for (i=1;i<=NF;i++) if ($i==col) c=i; next} {print $c}' "$1" | sort -g \
+        | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'
+}
+echo "== medians over $pairs pairs"
+for k in "$a" "$b"; do
+    printf '%-12s msgs/s %12s  p99 ns %10s  cpu us/msg %8s  busiest/median %6s\n' "$k" \
+        "$(median "$out/$k.csv" msgsPerSecond)" "$(median "$out/$k.csv" p99Ns)" \
+        "$(median "$out/$k.csv" serverCpuMicrosPerMsg)" "$(median "$out/$k.csv" fairness)"
+done | tee -a "$out/README.txt"

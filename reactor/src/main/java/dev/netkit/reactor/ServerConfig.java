@@ -1,0 +1,322 @@
+package dev.netkit.reactor;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * The settings of a {@link Server}: built with {@link #builder()}, immutable afterwards, so any thread may
+ * read it.
+ *
+ * <p>Memory per connection follows from three sizes: the inbound ring ({@link Builder#inboundRingBytes}),
+ * the outbound ring ({@link Builder#outboundRingBytes}), both elastic (borrowed from the server's
+ * {@code BufferPool} only while they hold bytes), and, for {@link Protocol#RELAY} only, the relay inbox
+ * ({@link Builder#relayInboxBytes}, a direct {@code MpscFrameRing} held for the connection's life).
+ */
+public final class ServerConfig {
+    final InetSocketAddress bind;
+    final int subReactors;
+    final Protocol protocol;
+    final int inboundRingBytes;
+    final int outboundRingBytes;
+    final int highWaterBytes;
+    final int lowWaterBytes;
+    final int maxFrameBytes;
+    final int relayInboxBytes;
+    final int maxConnections;
+    final long idleTimeoutNanos;
+    final boolean halfClose;
+    final int taskBudget;
+    final int selectorRebuildThreshold;
+    final long poolBudgetBytes;
+
+    private ServerConfig(Builder b) {
+        this.bind = b.bind;
+        this.subReactors = b.subReactors;
+        this.protocol = b.protocol;
+        this.inboundRingBytes = b.inboundRingBytes;
+        this.outboundRingBytes = b.outboundRingBytes;
+        this.highWaterBytes = b.highWaterBytes < 0 ? b.outboundRingBytes / 2 : b.highWaterBytes;
+        this.lowWaterBytes = b.lowWaterBytes < 0 ? b.outboundRingBytes / 8 : b.lowWaterBytes;
+        this.maxFrameBytes = b.maxFrameBytes;
+        this.relayInboxBytes = b.relayInboxBytes;
+        this.maxConnections = b.maxConnections;
+        this.idleTimeoutNanos = b.idleTimeoutNanos;
+        this.halfClose = b.halfClose;
+        this.taskBudget = b.taskBudget;
+        this.selectorRebuildThreshold = b.selectorRebuildThreshold;
+        this.poolBudgetBytes = b.poolBudgetBytes;
+        if (lowWaterBytes > highWaterBytes || highWaterBytes > outboundRingBytes) {
+            throw new IllegalArgumentException("water marks must satisfy 0 <= low (" + lowWaterBytes + ") <= high ("
+                    + highWaterBytes + ") <= outboundRingBytes (" + outboundRingBytes + ")");
+        }
+        int frameLimit = inboundRingBytes - 4;
+        if (protocol == Protocol.RELAY) {
+            // an inbox frame is [int][long][byte] + payload; it must fit the inbox (capacity / 2 - 8) and the
+            // outbound ring
+            frameLimit = Math.min(frameLimit, Math.min(relayInboxBytes / 2 - 8, outboundRingBytes) - 5);
+        }
+        if (maxFrameBytes < 8 || maxFrameBytes > frameLimit) {
+            throw new IllegalArgumentException("maxFrameBytes must be in [8, " + frameLimit + "] for these ring sizes, was "
+                    + maxFrameBytes);
+        }
+    }
+
+    /** @return a builder with the defaults; any thread */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the address the server binds (port 0: an ephemeral port); any thread */
+    public InetSocketAddress bind() {
+        return bind;
+    }
+
+    /** @return the number of sub-reactors; any thread */
+    public int subReactors() {
+        return subReactors;
+    }
+
+    /** @return the protocol; any thread */
+    public Protocol protocol() {
+        return protocol;
+    }
+
+    /** @return the outbound high water mark in bytes; any thread */
+    public int highWaterBytes() {
+        return highWaterBytes;
+    }
+
+    /** @return the outbound low water mark in bytes; any thread */
+    public int lowWaterBytes() {
+        return lowWaterBytes;
+    }
+
+    /** @return the largest relay frame, counting the bytes after its length field; any thread */
+    public int maxFrameBytes() {
+        return maxFrameBytes;
+    }
+
+    /** @return the most connections held at once; any thread */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** @return the idle timeout in nanoseconds, 0 when off; any thread */
+    public long idleTimeoutNanos() {
+        return idleTimeoutNanos;
+    }
+
+    /** @return whether an end of stream only shuts the input (the rest is still written); any thread */
+    public boolean halfClose() {
+        return halfClose;
+    }
+
+    @Override
+    public String toString() {
+        return "ServerConfig[bind=" + bind + ", subReactors=" + subReactors + ", protocol=" + protocol + ", rings in/out="
+                + inboundRingBytes + "/" + outboundRingBytes + ", water low/high=" + lowWaterBytes + "/" + highWaterBytes
+                + ", maxFrame=" + maxFrameBytes + ", relayInbox=" + relayInboxBytes + ", maxConnections=" + maxConnections
+                + ", idleTimeout=" + Duration.ofNanos(idleTimeoutNanos) + ", halfClose=" + halfClose + "]";
+    }
+
+    /** Collects settings; one thread, then {@link #build()}. */
+    public static final class Builder {
+        private InetSocketAddress bind = new InetSocketAddress("127.0.0.1", 0);
+        private int subReactors = Runtime.getRuntime().availableProcessors();
+        private Protocol protocol = Protocol.ECHO;
+        private int inboundRingBytes = 16 << 10;
+        private int outboundRingBytes = 64 << 10;
+        private int highWaterBytes = -1;
+        private int lowWaterBytes = -1;
+        private int maxFrameBytes = 4096;
+        private int relayInboxBytes = 16 << 10;
+        private int maxConnections = 1 << 16;
+        private long idleTimeoutNanos;
+        private boolean halfClose;
+        private int taskBudget = 1024;
+        private int selectorRebuildThreshold = 512;
+        private long poolBudgetBytes = 256L << 20;
+
+        private Builder() {
+        }
+
+        private static int pow2(String name, int v, int min, int max) {
+            if (Integer.bitCount(v) != 1 || v < min || v > max) {
+                throw new IllegalArgumentException(name + " must be a power of two in [" + min + ", " + max + "], was " + v);
+            }
+            return v;
+        }
+
+        private static int range(String name, int v, int min, int max) {
+            if (v < min || v > max) {
+                throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "], was " + v);
+            }
+            return v;
+        }
+
+        /**
+         * @param address where to listen; port 0 picks an ephemeral port
+         * @return this builder
+         */
+        public Builder bind(InetSocketAddress address) {
+            this.bind = java.util.Objects.requireNonNull(address, "address");
+            return this;
+        }
+
+        /**
+         * @param n sub-reactor threads, 1 to 256 (one {@code ConnMatrix} shard each)
+         * @return this builder
+         * @throws IllegalArgumentException if n is out of range
+         */
+        public Builder subReactors(int n) {
+            this.subReactors = range("subReactors", n, 1, 256);
+            return this;
+        }
+
+        /**
+         * @param p the protocol spoken on every connection
+         * @return this builder
+         */
+        public Builder protocol(Protocol p) {
+            this.protocol = java.util.Objects.requireNonNull(p, "protocol");
+            return this;
+        }
+
+        /**
+         * @param bytes inbound ring capacity: a power of two, 256 to 4 MiB
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder inboundRingBytes(int bytes) {
+            this.inboundRingBytes = pow2("inboundRingBytes", bytes, 256, 4 << 20);
+            return this;
+        }
+
+        /**
+         * The outbound ring capacity, which is also the hard cap on bytes waiting to be written to one
+         * connection (relay frames that do not fit wait in the inbox; a full inbox closes the slow
+         * connection).
+         *
+         * @param bytes a power of two, 256 to 4 MiB
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder outboundRingBytes(int bytes) {
+            this.outboundRingBytes = pow2("outboundRingBytes", bytes, 256, 4 << 20);
+            return this;
+        }
+
+        /**
+         * Water marks on a connection's pending outbound bytes: at or past {@code high} the server stops
+         * reading from it, and reads again once the bytes fall to {@code low}. Defaults: capacity / 2 and
+         * capacity / 8.
+         *
+         * @param low  the low mark, 0 or more
+         * @param high the high mark, at least {@code low}, at most the outbound ring capacity
+         * @return this builder (checked by {@link #build()})
+         */
+        public Builder waterMarks(int low, int high) {
+            this.lowWaterBytes = range("lowWaterBytes", low, 0, Integer.MAX_VALUE);
+            this.highWaterBytes = range("highWaterBytes", high, 0, Integer.MAX_VALUE);
+            return this;
+        }
+
+        /**
+         * @param bytes the largest relay frame (the bytes after the length field); checked by
+         *              {@link #build()} against the ring sizes
+         * @return this builder
+         */
+        public Builder maxFrameBytes(int bytes) {
+            this.maxFrameBytes = bytes;
+            return this;
+        }
+
+        /**
+         * @param bytes the relay inbox (MpscFrameRing) capacity per connection: a power of two, 64 to 4 MiB
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder relayInboxBytes(int bytes) {
+            this.relayInboxBytes = pow2("relayInboxBytes", bytes, 64, 4 << 20);
+            return this;
+        }
+
+        /**
+         * @param n the most connections held at once (default 65,536); a connection accepted past it is closed
+         *          at once. It also sizes the buffer pool's identity table (2 buffers per connection) and the
+         *          matrix shards
+         * @return this builder
+         * @throws IllegalArgumentException if n is below 1
+         */
+        public Builder maxConnections(int n) {
+            this.maxConnections = range("maxConnections", n, 1, Integer.MAX_VALUE);
+            return this;
+        }
+
+        /**
+         * @param timeout close a connection with no inbound or outbound traffic for this long; zero: never
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder idleTimeout(Duration timeout) {
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("idleTimeout must be >= 0, was " + timeout);
+            }
+            this.idleTimeoutNanos = timeout.toNanos();
+            return this;
+        }
+
+        /**
+         * @param on when true, a peer's end of stream (FIN) only shuts the input: pending output is still
+         *           written, then the connection closes; when false (default) it closes at once
+         * @return this builder
+         */
+        public Builder halfClose(boolean on) {
+            this.halfClose = on;
+            return this;
+        }
+
+        /**
+         * @param n the most cross-thread tasks (registrations, relay wake-ups) one loop iteration runs,
+         *          1 to 1,048,576, so that tasks cannot starve I/O
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder taskBudget(int n) {
+            this.taskBudget = range("taskBudget", n, 1, 1 << 20);
+            return this;
+        }
+
+        /**
+         * @param n rebuild a sub-reactor's selector after this many consecutive premature empty selects
+         *          (the epoll spin bug), 3 or more
+         * @return this builder
+         * @throws IllegalArgumentException if below 3
+         */
+        public Builder selectorRebuildThreshold(int n) {
+            this.selectorRebuildThreshold = range("selectorRebuildThreshold", n, 3, Integer.MAX_VALUE);
+            return this;
+        }
+
+        /**
+         * @param bytes the buffer pool's byte budget (buffers beyond it are handed out but not kept)
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder poolBudgetBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("poolBudgetBytes must be >= 0, was " + bytes);
+            }
+            this.poolBudgetBytes = bytes;
+            return this;
+        }
+
+        /**
+         * @return the configuration
+         * @throws IllegalArgumentException if the settings do not fit together (named in the message)
+         */
+        public ServerConfig build() {
+            return new ServerConfig(this);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.netkit.reactor;
+
+import dev.netkit.padding.StripedCounter;
+
+/**
+ * The server's counters: one {@link StripedCounter} per metric, one padded stripe per sub-reactor (plus one
+ * for the acceptor), so each loop adds to its own cache line without CAS contention.
+ *
+ * <p><b>Thread safety.</b> Stripe {@code i} is written by sub-reactor {@code i} (the last stripe by the
+ * acceptor); the getters sum the stripes from any thread: weakly consistent while the server runs, exact
+ * once it has stopped.
+ */
+public final class ServerStats {
+    final StripedCounter accepted;
+    final StripedCounter bytesRead;
+    final StripedCounter bytesWritten;
+    final StripedCounter relayed;
+    final StripedCounter relayedCross;
+    final StripedCounter unknownTarget;
+    final StripedCounter readPauses;
+    final StripedCounter selectorRebuilds;
+    final StripedCounter acceptErrors;
+    final StripedCounter tasks;
+    final StripedCounter wakeups;
+    final StripedCounter shutdownUnflushed;
+    final StripedCounter[] closed;
+
+    ServerStats(int subReactors) {
+        int stripes = subReactors + 1;
+        accepted = new StripedCounter(stripes);
+        bytesRead = new StripedCounter(stripes);
+        bytesWritten = new StripedCounter(stripes);
+        relayed = new StripedCounter(stripes);
+        relayedCross = new StripedCounter(stripes);
+        unknownTarget = new StripedCounter(stripes);
+        readPauses = new StripedCounter(stripes);
+        selectorRebuilds = new StripedCounter(stripes);
+        acceptErrors = new StripedCounter(stripes);
+        tasks = new StripedCounter(stripes);
+        wakeups = new StripedCounter(stripes);
+        shutdownUnflushed = new StripedCounter(stripes);
+        closed = new StripedCounter[CloseReason.values().length];
+        for (int i = 0; i < closed.length; i++) {
+            closed[i] = new StripedCounter(stripes);
+        }
+    }
+
+    /** @return connections accepted and handed to a sub-reactor; any thread */
+    public long accepted() {
+        return accepted.sum();
+    }
+
+    /** @return bytes read from all connections; any thread */
+    public long bytesRead() {
+        return bytesRead.sum();
+    }
+
+    /** @return bytes written to all connections; any thread */
+    public long bytesWritten() {
+        return bytesWritten.sum();
+    }
+
+    /** @return relay frames delivered into a target's inbox; any thread */
+    public long relayed() {
+        return relayed.sum();
+    }
+
+    /** @return relay frames whose target lives on another sub-reactor; any thread */
+    public long relayedCross() {
+        return relayedCross.sum();
+    }
+
+    /** @return relay frames addressed to an unknown or stale id (answered with an error frame); any thread */
+    public long unknownTarget() {
+        return unknownTarget.sum();
+    }
+
+    /** @return how often a connection stopped reading at its high water mark (or full inbound ring); any thread */
+    public long readPauses() {
+        return readPauses.sum();
+    }
+
+    /** @return selectors rebuilt after repeated premature empty selects; any thread */
+    public long selectorRebuilds() {
+        return selectorRebuilds.sum();
+    }
+
+    /** @return accept failures (EMFILE and others), each followed by a back-off; any thread */
+    public long acceptErrors() {
+        return acceptErrors.sum();
+    }
+
+    /** @return cross-thread tasks and relay wake-ups run by the sub-reactors; any thread */
+    public long tasks() {
+        return tasks.sum();
+    }
+
+    /** @return selector wake-ups issued by producers (coalesced: at most one per sleep); any thread */
+    public long wakeups() {
+        return wakeups.sum();
+    }
+
+    /** @return connections closed at the shutdown deadline with output still pending; any thread */
+    public long shutdownUnflushed() {
+        return shutdownUnflushed.sum();
+    }
+
+    /**
+     * @param reason a close reason
+     * @return connections closed for it; any thread
+     */
+    public long closed(CloseReason reason) {
+        return closed[reason.ordinal()].sum();
+    }
+
+    /** @return connections closed for any reason; any thread */
+    public long closedTotal() {
+        long n = 0;
+        for (StripedCounter c : closed) {
+            n += c.sum();
+        }
+        return n;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("ServerStats[accepted=").append(accepted()).append(", bytesRead=")
+                .append(bytesRead()).append(", bytesWritten=").append(bytesWritten()).append(", relayed=")
+                .append(relayed()).append(" (cross ").append(relayedCross()).append("), unknownTarget=")
+                .append(unknownTarget()).append(", readPauses=").append(readPauses()).append(", rebuilds=")
+                .append(selectorRebuilds()).append(", acceptErrors=").append(acceptErrors()).append(", closed={");
+        for (CloseReason r : CloseReason.values()) {
+            long n = closed(r);
+            if (n > 0) {
+                sb.append(r).append('=').append(n).append(' ');
+            }
+        }
+        return sb.append("}]").toString();
+    }
+}

@@ -1,0 +1,284 @@
+package dev.netkit.reactor.cli;
+
+import dev.netkit.reactor.Protocol;
+import dev.netkit.reactor.Server;
+import dev.netkit.reactor.ServerConfig;
+import dev.netkit.reactor.load.IdleRun;
+import dev.netkit.reactor.load.LoadConfig;
+import dev.netkit.reactor.load.LoadGenerator;
+import dev.netkit.reactor.load.LoadResult;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * The netkit reactor command line: {@code server}, {@code load}, {@code idle} and {@code demo}. Run with
+ * {@code java -jar reactor/target/netkit-reactor.jar <command> --help}.
+ */
+@Command(name = "netkit-reactor", mixinStandardHelpOptions = true, version = "netkit reactor 0.1.0",
+        description = "Echo/relay server built from netkit, and its load generator.",
+        subcommands = {Main.ServerCommand.class, Main.LoadCommand.class, Main.IdleCommand.class, Main.DemoCommand.class})
+public final class Main implements Runnable {
+    /** The listening line the server prints; the demo parses it. */
+    static final String LISTENING = "netkit reactor listening on port ";
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** For picocli. */
+    public Main() {
+    }
+
+    /**
+     * Entry point; exits with the command's status.
+     *
+     * @param args the command line
+     */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** {@code server}: runs the server until killed (graceful shutdown on SIGTERM/SIGINT) or for --duration. */
+    @Command(name = "server", mixinStandardHelpOptions = true, description = "Run the echo or relay server.")
+    static final class ServerCommand implements Callable<Integer> {
+        @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address to listen on (default ${DEFAULT-VALUE})")
+        String bind;
+        @Option(names = {"-p", "--port"}, defaultValue = "7000", description = "port, 0 = ephemeral (default ${DEFAULT-VALUE})")
+        int port;
+        @Option(names = "--protocol", defaultValue = "echo", description = "echo or relay (default ${DEFAULT-VALUE})")
+        String protocol;
+        @Option(names = {"-r", "--reactors"}, defaultValue = "0", description = "sub-reactors, 0 = available processors")
+        int reactors;
+        @Option(names = "--idle-timeout-ms", defaultValue = "0", description = "close idle connections after this, 0 = never")
+        long idleMs;
+        @Option(names = "--half-close", description = "on FIN, finish writing before closing")
+        boolean halfClose;
+        @Option(names = "--max-connections", defaultValue = "65536", description = "default ${DEFAULT-VALUE}")
+        int maxConnections;
+        @Option(names = "--in-ring", defaultValue = "16384", description = "inbound ring bytes (default ${DEFAULT-VALUE})")
+        int inRing;
+        @Option(names = "--out-ring", defaultValue = "65536", description = "outbound ring bytes = outbound cap (default ${DEFAULT-VALUE})")
+        int outRing;
+        @Option(names = "--relay-inbox", defaultValue = "16384", description = "relay inbox bytes per connection (default ${DEFAULT-VALUE})")
+        int inbox;
+        @Option(names = "--max-frame", defaultValue = "4096", description = "largest relay frame (default ${DEFAULT-VALUE})")
+        int maxFrame;
+        @Option(names = "--duration-s", defaultValue = "0", description = "stop after this many seconds, 0 = run until killed")
+        long durationS;
+
+        @Override
+        public Integer call() throws Exception {
+            ServerConfig.Builder b = ServerConfig.builder().bind(new InetSocketAddress(bind, port))
+                    .protocol(Protocol.valueOf(protocol.toUpperCase(Locale.ROOT)))
+                    .idleTimeout(Duration.ofMillis(idleMs)).halfClose(halfClose).maxConnections(maxConnections)
+                    .inboundRingBytes(inRing).outboundRingBytes(outRing).relayInboxBytes(inbox).maxFrameBytes(maxFrame);
+            if (reactors > 0) {
+                b.subReactors(reactors);
+            }
+            Server server = Server.start(b.build());
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    server.shutdown(Duration.ofSeconds(2));     // graceful on SIGTERM / SIGINT
+                } catch (InterruptedException ignored) {
+                    // exiting
+                }
+            }));
+            System.out.println(LISTENING + server.address().getPort() + " (pid " + ProcessHandle.current().pid() + ", "
+                    + server.config() + ")");
+            System.out.flush();
+            if (durationS > 0) {
+                Thread.sleep(durationS * 1000);
+            } else {
+                Thread.sleep(Long.MAX_VALUE);
+            }
+            server.shutdown(Duration.ofSeconds(2));
+            System.out.println(server.stats());
+            return 0;
+        }
+    }
+
+    /** Shared load options. */
+    static class LoadOptions {
+        @Option(names = "--host", defaultValue = "127.0.0.1", description = "server host (default ${DEFAULT-VALUE})")
+        String host;
+        @Option(names = {"-p", "--port"}, defaultValue = "7000", description = "server port (default ${DEFAULT-VALUE})")
+        int port;
+        @Option(names = "--protocol", defaultValue = "echo", description = "echo or relay (default ${DEFAULT-VALUE})")
+        String protocol;
+        @Option(names = {"-c", "--connections"}, defaultValue = "100", description = "default ${DEFAULT-VALUE}")
+        int connections;
+        @Option(names = "--source-addresses", defaultValue = "16",
+                description = "spread client addresses over 127.0.0.2..(1+n), 0 = off (default ${DEFAULT-VALUE})")
+        int sourceAddresses;
+        @Option(names = "--pid", defaultValue = "0", description = "server pid, for RSS and CPU from /proc")
+        long pid;
+    }
+
+    /** {@code load}: closed or open loop against a running server. */
+    @Command(name = "load", mixinStandardHelpOptions = true, description = "Run a load against a server.")
+    static final class LoadCommand extends LoadOptions implements Callable<Integer> {
+        @Option(names = {"-s", "--size"}, defaultValue = "64", description = "message bytes (default ${DEFAULT-VALUE})")
+        int size;
+        @Option(names = {"-q", "--in-flight"}, defaultValue = "1", description = "closed loop: messages in flight per connection")
+        int inFlight;
+        @Option(names = "--rate", defaultValue = "0", description = "open loop: messages per second in total; 0 = closed loop")
+        long rate;
+        @Option(names = {"-d", "--duration-s"}, defaultValue = "10", description = "measured seconds (default ${DEFAULT-VALUE})")
+        long duration;
+        @Option(names = {"-w", "--warmup-s"}, defaultValue = "2", description = "warmup seconds (default ${DEFAULT-VALUE})")
+        long warmup;
+        @Option(names = {"-t", "--threads"}, defaultValue = "1", description = "client threads (default ${DEFAULT-VALUE})")
+        int threads;
+        @Option(names = "--stall-ms", defaultValue = "1000", description = "stall threshold (default ${DEFAULT-VALUE})")
+        long stallMs;
+        @Option(names = "--json", description = "write the result as JSON to this file")
+        Path json;
+        @Option(names = "--csv", description = "append the result as a CSV row to this file")
+        Path csv;
+        @Option(names = "--quiet", description = "no progress lines")
+        boolean quiet;
+
+        @Override
+        public Integer call() throws Exception {
+            LoadConfig cfg = new LoadConfig(new InetSocketAddress(host, port), protocol, connections, size, inFlight, rate,
+                    Duration.ofSeconds(duration), Duration.ofSeconds(warmup), threads, sourceAddresses, pid, stallMs, !quiet);
+            LoadResult r = LoadGenerator.run(cfg, System.out);
+            report(r, json, csv, System.out);
+            return r.mismatches() == 0 ? 0 : 1;
+        }
+    }
+
+    static void report(LoadResult r, Path json, Path csv, PrintStream out) throws java.io.IOException {
+        out.println();
+        out.print(r.toTable());
+        if (json != null) {
+            Files.writeString(json, r.toJson() + "\n");
+        }
+        if (csv != null) {
+            boolean fresh = !Files.exists(csv);
+            Files.writeString(csv, (fresh ? LoadResult.csvHeader() + "\n" : "") + r.toCsvRow() + "\n",
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+    }
+
+    /** {@code idle}: hold N idle connections and report the server's RSS per connection. */
+    @Command(name = "idle", mixinStandardHelpOptions = true, description = "Hold idle connections; report RSS per connection.")
+    static final class IdleCommand extends LoadOptions implements Callable<Integer> {
+        @Option(names = "--hold-s", defaultValue = "5", description = "seconds to hold (default ${DEFAULT-VALUE})")
+        long hold;
+
+        @Override
+        public Integer call() throws Exception {
+            int answered = IdleRun.run(new InetSocketAddress(host, port), protocol, connections, Duration.ofSeconds(hold),
+                    pid, sourceAddresses, System.out);
+            return answered > 0 ? 0 : 1;
+        }
+    }
+
+    /** {@code demo}: starts a server process, runs a short echo and relay load against it, prints the tables. */
+    @Command(name = "demo", mixinStandardHelpOptions = true,
+            description = "Start a server in a child process, load it for about 15 s, print the results.")
+    static final class DemoCommand implements Callable<Integer> {
+        @Option(names = {"-c", "--connections"}, defaultValue = "100", description = "default ${DEFAULT-VALUE}")
+        int connections;
+        @Option(names = {"-d", "--duration-s"}, defaultValue = "8", description = "echo measured seconds (default ${DEFAULT-VALUE})")
+        long duration;
+        @Option(names = {"-r", "--reactors"}, defaultValue = "0", description = "server sub-reactors, 0 = available processors")
+        int reactors;
+
+        @Override
+        public Integer call() throws Exception {
+            String java = ProcessHandle.current().info().command().orElse("java");
+            List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                    Main.class.getName(), "server", "--port", "0", "--protocol", "echo"));
+            Process echo = startServer(cmd, reactors);
+            int status;
+            try {
+                int port = awaitPort(echo);
+                System.out.printf("== echo: %d connections, 64 B messages, 1 in flight each, closed loop, %d s "
+                        + "(server pid %d) ==%n", connections, duration, echo.pid());
+                LoadResult r = LoadGenerator.run(new LoadConfig(new InetSocketAddress("127.0.0.1", port), "echo",
+                        connections, 64, 1, 0, Duration.ofSeconds(duration), Duration.ofSeconds(2), 1, 16, echo.pid(),
+                        1000, true), System.out);
+                report(r, null, null, System.out);
+                status = r.mismatches() == 0 && r.messages() > 0 ? 0 : 1;
+            } finally {
+                echo.destroy();
+                echo.waitFor();
+            }
+            cmd.set(cmd.size() - 1, "relay");
+            Process relay = startServer(cmd, reactors);
+            try {
+                int port = awaitPort(relay);
+                System.out.printf("%n== relay: %d connections in pairs (half across sub-reactors), 64 B, closed loop, "
+                        + "3 s ==%n", connections);
+                LoadResult r = LoadGenerator.run(new LoadConfig(new InetSocketAddress("127.0.0.1", port), "relay",
+                        connections, 64, 1, 0, Duration.ofSeconds(3), Duration.ofSeconds(1), 1, 16, relay.pid(),
+                        1000, true), System.out);
+                report(r, null, null, System.out);
+                if (r.mismatches() != 0 || r.messages() == 0) {
+                    status = 1;
+                }
+            } finally {
+                relay.destroy();
+                relay.waitFor();
+            }
+            System.out.println(status == 0 ? "\ndemo: OK (every message checked: sequence and CRC-32C)"
+                    : "\ndemo: FAILED (mismatches or no traffic)");
+            return status;
+        }
+
+        private static Process startServer(List<String> cmd, int reactors) throws java.io.IOException {
+            List<String> c = new ArrayList<>(cmd);
+            if (reactors > 0) {
+                c.add("--reactors");
+                c.add(Integer.toString(reactors));
+            }
+            return new ProcessBuilder(c).redirectErrorStream(true).start();
+        }
+
+        private static int awaitPort(Process p) throws java.io.IOException {
+            BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            while ((line = r.readLine()) != null) {
+                int i = line.indexOf(LISTENING);
+                if (i >= 0) {
+                    String rest = line.substring(i + LISTENING.length());
+                    int port = Integer.parseInt(rest.substring(0, rest.indexOf(' ')));
+                    Thread t = new Thread(() -> {           // keep draining the child's output
+                        try {
+                            while (r.readLine() != null) {
+                                // discard
+                            }
+                        } catch (java.io.IOException ignored) {
+                            // child gone
+                        }
+                    });
+                    t.setDaemon(true);
+                    t.start();
+                    return port;
+                }
+            }
+            throw new java.io.IOException("the server process exited before listening");
+        }
+    }
+}
