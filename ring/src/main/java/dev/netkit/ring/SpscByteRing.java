@@ -143,11 +143,13 @@ public final class SpscByteRing extends SpscPad2 {
     /**
      * Copies all of {@code src}'s remaining bytes if they fit, else none; producer.
      *
-     * @param src the bytes; its position advances past them on success
-     * @return true if they went in
+     * @param src the bytes, at most {@link #capacity()}; its position advances past them on success
+     * @return true if they went in, false if they do not fit now
+     * @throws IllegalArgumentException if more bytes remain than the capacity (they could never fit)
      */
     public boolean offer(ByteBuffer src) {
         int n = src.remaining();
+        checkOfferLength(n);
         long t = tail;
         if (free(t, n) < n) {
             return false;
@@ -162,13 +164,14 @@ public final class SpscByteRing extends SpscPad2 {
      *
      * @param src the array
      * @param off the first byte
-     * @param len how many bytes
-     * @return true if they went in
-     * @throws IllegalArgumentException if the length is negative
+     * @param len how many bytes, at most {@link #capacity()}
+     * @return true if they went in, false if they do not fit now
+     * @throws IllegalArgumentException if the length is negative or more than the capacity (it could never fit)
      * @throws IndexOutOfBoundsException if the range is outside the array
      */
     public boolean offer(byte[] src, int off, int len) {
         Rings.checkRange(src, off, len);
+        checkOfferLength(len);
         long t = tail;
         if (free(t, len) < len) {
             return false;
@@ -176,6 +179,13 @@ public final class SpscByteRing extends SpscPad2 {
         put(t, src, off, len);
         TAIL.setRelease(this, t + len);
         return true;
+    }
+
+    private void checkOfferLength(int n) {
+        if (n > capacity) {
+            throw new IllegalArgumentException("offer of " + n + " bytes exceeds the capacity " + capacity
+                    + ": it could never fit (write() takes what fits)");
+        }
     }
 
     /**

@@ -426,5 +426,13 @@ class ByteRingModelTest {
         assertThrows(IllegalArgumentException.class, () -> s.offer(new byte[4], 0, -1));
         e = assertThrows(IllegalArgumentException.class, () -> s.discard(6));
         assertTrue(e.getMessage().contains("6") && e.getMessage().contains("5"), e.getMessage());
+        // an all-or-nothing offer longer than the ring can never succeed: a retry loop would spin forever
+        e = assertThrows(IllegalArgumentException.class, () -> s.offer(new byte[17], 0, 17));
+        assertTrue(e.getMessage().contains("17") && e.getMessage().contains("16"), e.getMessage());
+        ByteBuffer big = ByteBuffer.allocate(17);
+        e = assertThrows(IllegalArgumentException.class, () -> s.offer(big));
+        assertTrue(e.getMessage().contains("17") && e.getMessage().contains("16"), e.getMessage());
+        assertEquals(0, big.position());
+        assertTrue(s.offer(new byte[11], 0, 11) && !s.offer(ByteBuffer.allocate(16)), "fits later: false, no throw");
     }
 }

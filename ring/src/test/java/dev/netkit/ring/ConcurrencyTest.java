@@ -42,7 +42,7 @@ class ConcurrencyTest {
                     }
                     if (rnd.nextBoolean()) {
                         sent += ring.write(chunk, 0, n);
-                    } else if (ring.offer(ByteBuffer.wrap(chunk, 0, n))) {
+                    } else if (n <= cap && ring.offer(ByteBuffer.wrap(chunk, 0, n))) {
                         sent += n;
                     }
                     Thread.onSpinWait();
