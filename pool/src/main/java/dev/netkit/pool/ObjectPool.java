@@ -8,7 +8,6 @@ import java.util.Iterator;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -127,19 +126,8 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
         this.inboxCapacity = b.inboxCapacity < 0 ? b.capacityPerThread : b.inboxCapacity;
         this.shared = new SharedSlots(b.stripes, b.slotsPerStripe);
         this.sharedOnly = b.sharedOnly;
-        if (b.trimPeriod != null) {
-            ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread th = new Thread(r, "netkit-pool-trim");
-                th.setDaemon(true);
-                return th;
-            });
-            t.setRemoveOnCancelPolicy(true);
-            long nanos = b.trimPeriod.toNanos();
-            t.scheduleAtFixedRate(this::trim, nanos, nanos, TimeUnit.NANOSECONDS);
-            this.timer = t;
-        } else {
-            this.timer = null;
-        }
+        this.timer = b.trimPeriod == null ? null
+                : TrimTimer.start("netkit-pool-trim", this, ObjectPool::trim, b.trimPeriod);
     }
 
     /**
@@ -747,7 +735,8 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
 
         /**
          * Calls {@link ObjectPool#trim()} every {@code period} on a daemon thread, until
-         * {@link ObjectPool#close()}.
+         * {@link ObjectPool#close()} (or until the pool, discarded
+         * without {@code close()}, is collected: the timer holds it weakly).
          *
          * @param period at least one millisecond
          * @return this builder
