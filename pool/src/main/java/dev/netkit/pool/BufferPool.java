@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A pool of direct or heap {@link ByteBuffer}s in power-of-two size classes, with the thread model of
@@ -96,15 +95,8 @@ public final class BufferPool implements AutoCloseable {
             }
             classes[i] = ObjectPool.build(ob, this::forget);
         }
-        this.trimTask = b.trimPeriod == null ? null : new ScheduledThreadPoolExecutor(1, r -> {
-            Thread th = new Thread(r, "netkit-bufferpool-trim");
-            th.setDaemon(true);
-            return th;
-        });
-        if (trimTask != null) {
-            long nanos = b.trimPeriod.toNanos();
-            trimTask.scheduleAtFixedRate(this::trim, nanos, nanos, TimeUnit.NANOSECONDS);
-        }
+        this.trimTask = b.trimPeriod == null ? null
+                : TrimTimer.start("netkit-bufferpool-trim", this, BufferPool::trim, b.trimPeriod);
     }
 
 
@@ -400,7 +392,8 @@ public final class BufferPool implements AutoCloseable {
 
         /**
          * Calls {@link BufferPool#trim()} every {@code period} on a daemon thread until
-         * {@link BufferPool#close()}.
+         * {@link BufferPool#close()} (or until the pool, discarded
+         * without {@code close()}, is collected: the timer holds it weakly).
          *
          * @param period at least one millisecond
          * @return this builder

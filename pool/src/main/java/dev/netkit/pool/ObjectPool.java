@@ -8,7 +8,6 @@ import java.util.Iterator;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -75,8 +74,8 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
      * them leaves a copy in the inbox whose state is no longer IN_QUEUE when drained, and the owner drops
      * that copy (a duplicate never reaches the stack).
      *
-     * Home (Pooled.poolHome): the cache that handed the object out, or null for objects from the shared
-     * slots. Written by the thread that holds the object exclusively, before it is published again.
+     * Home (Pooled.poolHome): the cache that handed the object out, or the pool's token for objects from
+     * the shared slots (so that another pool rejects them; null only before the first acquire). Written by the thread that holds the object exclusively, before it is published again.
      *
      * Who writes what: a LocalCache's stacks, sizes, epoch and counters are written by its owner only (see
      * LocalCache). `epoch` is incremented by trim() (volatile getAndAdd) and read opaquely on the fast
@@ -96,6 +95,8 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
         }
     }
     private static final int EPOCH_MASK = (1 << 29) - 1;
+    /** Ages at or above this (half the tag range) are tags from a period newer than the trimmer's. */
+    private static final int YOUNG_FROM_NEWER_PERIOD = 1 << 28;
 
     private final Supplier<? extends T> factory;
     private final Consumer<? super T> reset;
@@ -125,19 +126,8 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
         this.inboxCapacity = b.inboxCapacity < 0 ? b.capacityPerThread : b.inboxCapacity;
         this.shared = new SharedSlots(b.stripes, b.slotsPerStripe);
         this.sharedOnly = b.sharedOnly;
-        if (b.trimPeriod != null) {
-            ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread th = new Thread(r, "netkit-pool-trim");
-                th.setDaemon(true);
-                return th;
-            });
-            t.setRemoveOnCancelPolicy(true);
-            long nanos = b.trimPeriod.toNanos();
-            t.scheduleAtFixedRate(this::trim, nanos, nanos, TimeUnit.NANOSECONDS);
-            this.timer = t;
-        } else {
-            this.timer = null;
-        }
+        this.timer = b.trimPeriod == null ? null
+                : TrimTimer.start("netkit-pool-trim", this, ObjectPool::trim, b.trimPeriod);
     }
 
     /**
@@ -193,7 +183,8 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
      * returns homeless objects to the shared slots. Past the bounds, the object is dropped.
      *
      * @param object an object this pool handed out and the caller holds
-     * @throws IllegalArgumentException if {@code object} is null or belongs to another pool's cache
+     * @throws IllegalArgumentException if {@code object} is null or belongs to another pool (its caches or
+     *         its shared slots)
      * @throws IllegalStateException if {@code object} is not in use (released twice, or dropped)
      */
     public void release(T object) {
@@ -241,7 +232,10 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
         }
         int n = shared.trim(o -> {
             int s = (int) Pooled.STATE.getOpaque(o);
-            return (s & Pooled.STATE_MASK) == Pooled.IN_SHARED && ((e - (s >>> 3)) & EPOCH_MASK) >= 2;
+            // age in periods; a tag newer than e (released after a concurrent trim moved the epoch on)
+            // wraps to a huge age and must count as young, not as old
+            int age = (e - (s >>> 3)) & EPOCH_MASK;
+            return (s & Pooled.STATE_MASK) == Pooled.IN_SHARED && age >= 2 && age < YOUNG_FROM_NEWER_PERIOD;
         }, this::dropShared);
         if (n > 0) {
             trimmed.add(n);
@@ -405,6 +399,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
             dropped.increment();
         }
         Pooled o = create();
+        o.poolHome = token;
         created.increment();
         acquired.increment();
         return o;
@@ -452,7 +447,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
 
     private void releaseSlow(Pooled o, Thread t, LocalCache c) {
         Object home = o.poolHome;
-        if (home != null) {
+        if (home != null && home != token) {
             if (!(home instanceof LocalCache h) || h.poolToken != token) {
                 throw new IllegalArgumentException("object " + o + " belongs to another pool");
             }
@@ -490,7 +485,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
         int e = (int) EPOCH.getOpaque(this);
         casFromInUse(o, Pooled.IN_SHARED | ((e & EPOCH_MASK) << 3));
         runReset(o);
-        o.poolHome = null;
+        o.poolHome = token;
         if (shared.offer(o, SharedSlots.mix(t.threadId()))) {
             released.increment();
         } else {
@@ -604,7 +599,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
             dropped.increment();                      // a late duplicate
             return;
         }
-        o.poolHome = null;
+        o.poolHome = token;
         int e = (int) EPOCH.getOpaque(this);
         Pooled.STATE.setOpaque(o, Pooled.IN_SHARED | ((e & EPOCH_MASK) << 3));
         if (!shared.offer(o, SharedSlots.mix(Thread.currentThread().threadId()))) {
@@ -740,7 +735,8 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
 
         /**
          * Calls {@link ObjectPool#trim()} every {@code period} on a daemon thread, until
-         * {@link ObjectPool#close()}.
+         * {@link ObjectPool#close()} (or until the pool, discarded
+         * without {@code close()}, is collected: the timer holds it weakly).
          *
          * @param period at least one millisecond
          * @return this builder

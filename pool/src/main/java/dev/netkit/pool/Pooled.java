@@ -44,7 +44,8 @@ public abstract class Pooled {
     /** State word; see above. Accessed plainly by the home owner, through {@link #STATE} elsewhere. */
     int poolState = IN_USE;
     /**
-     * The per-thread cache this object belongs to, or null for the shared slots. Written only by the
+     * The per-thread cache this object belongs to, or its pool's token for the shared slots (null for an
+     * object no pool has handed out yet). Written only by the
      * thread that currently holds the object exclusively (the acquirer, or the owner adopting it), read by
      * the releasing thread, which received the object from the holder with a happens-before edge.
      */

@@ -109,6 +109,20 @@ class ObjectPoolRetentionTest {
     }
 
     @Test
+    void aDiscardedPoolWithATrimTimerIsCollectableWithoutClose() throws Exception {
+        ObjectPool<Item> p = ObjectPool.builder(Item::new).trimEvery(java.time.Duration.ofMillis(1)).build();
+        p.release(p.acquire());
+        WeakReference<ObjectPool<Item>> ref = new WeakReference<>(p);
+        p = null;
+        assertTrue(collected(ref), "the timer thread must not keep an unclosed, discarded pool reachable");
+        BufferPool b = BufferPool.heap().sizeClasses(16, 16).trimEvery(java.time.Duration.ofMillis(1)).build();
+        b.release(b.acquire(16));
+        WeakReference<BufferPool> bref = new WeakReference<>(b);
+        b = null;
+        assertTrue(collected(bref), "the timer thread must not keep an unclosed, discarded buffer pool reachable");
+    }
+
+    @Test
     void aDiscardedPoolIsCollectableEvenWhileItsThreadsLive() throws Exception {
         ObjectPool<Item> p = ObjectPool.builder(Item::new).build();
         Item held = p.acquire();              // this thread now has a cache for p in its ThreadLocalMap

@@ -316,4 +316,52 @@ class ObjectPoolTest {
         assertEquals(1, p.caches());
         assertSame(adopted, p.acquire());
     }
+
+    @Test
+    void anObjectFromAnotherPoolsSharedSlotsIsRejected() throws Exception {
+        ObjectPool<Item> p = ObjectPool.builder(Item::new).sharedOnly().build();
+        ObjectPool<Item> sharedOther = ObjectPool.builder(Item::new).sharedOnly().build();
+        ObjectPool<Item> platformOther = pool(4);
+        Item a = p.acquire();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> sharedOther.release(a));
+        assertTrue(e.getMessage().contains("another pool"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> platformOther.release(a));
+        p.release(a);                                 // still in use, so its own pool takes it back
+        assertEquals(1, p.idle());
+        assertEquals(0, sharedOther.idle() + platformOther.idle());
+        ObjectPool<Item> q = pool(4);                 // virtual threads use q's shared slots
+        Item v = onThread(true, q::acquire);
+        onThread(true, () -> {
+            assertThrows(IllegalArgumentException.class, () -> platformOther.release(v));
+            q.release(v);
+            return null;
+        });
+        assertEquals(1, q.idle());
+    }
+
+    @Test
+    void aTrimRacingANewerTrimKeepsObjectsReleasedInTheNewerPeriod() {
+        java.util.concurrent.atomic.AtomicReference<ObjectPool<Item>> self = new java.util.concurrent.atomic.AtomicReference<>();
+        Item[] fresh = new Item[2];
+        java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+        ObjectPool<Item> p = ObjectPool.build(ObjectPool.builder(Item::new).sharedOnly().sharedSlots(1, 4), o -> {
+            if (once.compareAndSet(false, true)) {
+                // while the outer trim (period 2) scans, a concurrent trim starts period 3 and two
+                // objects are released in it, into slots the outer scan has not reached yet
+                self.get().trim();
+                self.get().release(fresh[0]);
+                self.get().release(fresh[1]);
+            }
+        });
+        self.set(p);
+        Item old = p.acquire();
+        fresh[0] = p.acquire();
+        fresh[1] = p.acquire();
+        p.release(old);                               // period 0
+        p.trim();                                     // period 1: old is one period idle, kept
+        p.trim();                                     // period 2: old dropped; the hook runs the race
+        assertTrue(once.get());
+        assertEquals(2, p.idle(), "objects released in a newer period than the trimmer's are young");
+        assertEquals(1, p.stats().trimmed());
+    }
 }
