@@ -1,6 +1,6 @@
 /**
  * Zero-copy byte rings for network servers: {@link dev.netkit.ring.ByteRing} (one thread, one
- * {@code readv}/{@code writev} per call, optionally elastic through a {@link dev.netkit.ring.BufferProvider}),
+ * channel call per {@code readFrom}/{@code writeTo}, vectored when the bytes wrap, optionally elastic through a {@link dev.netkit.ring.BufferProvider}),
  * the wait-free {@link dev.netkit.ring.SpscByteRing} and the claim/commit {@link dev.netkit.ring.MpscFrameRing}.
  */
 module dev.netkit.ring {

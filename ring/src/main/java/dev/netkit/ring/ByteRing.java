@@ -9,8 +9,9 @@ import java.util.Objects;
 
 /**
  * A byte ring for one thread: bytes go in by copy or straight from a channel ({@code readv} into both
- * free segments), come out as views without copying ({@link #peek(int)}) or straight into a channel
- * ({@code writev} of both readable segments), and are freed by {@link #discard(int)}.
+ * free segments, or {@code read} when they do not wrap), come out as views without copying
+ * ({@link #peek(int)}) or straight into a channel ({@code writev} of both readable segments, or
+ * {@code write}), and are freed by {@link #discard(int)}.
  *
  * <p>The capacity is a power of two. The backing memory is a heap or a direct buffer owned by the ring
  * ({@link #heap(int)}, {@link #direct(int)}), or, in <b>elastic</b> mode ({@link #elastic(int, BufferProvider)}),
@@ -355,8 +356,9 @@ public final class ByteRing {
     }
 
     /**
-     * Reads from {@code channel} into both free segments with one scattering read ({@code readv}); owner
-     * thread. When the ring is full the channel is not called and 0 is returned. An elastic ring borrows
+     * Reads from {@code channel} into the free space with one call: a scattering read ({@code readv}) when
+     * the free space wraps, a plain {@code read} when it is contiguous (cheaper in the JDK and the kernel);
+     * owner thread. When the ring is full the channel is not called and 0 is returned. An elastic ring borrows
      * its buffer first, and returns it at once if nothing arrived and the ring is empty.
      *
      * @param channel the source
@@ -380,7 +382,7 @@ public final class ByteRing {
         segments.count = 0;
         long n;
         try {
-            n = channel.read(io, 0, count);
+            n = count == 1 ? channel.read(io[0]) : channel.read(io, 0, count);
         } catch (IOException | RuntimeException e) {
             releaseIfDrained();
             throw e;
@@ -394,8 +396,8 @@ public final class ByteRing {
     }
 
     /**
-     * Writes all readable bytes to {@code channel} with one gathering write ({@code writev}) and discards
-     * what went out; owner thread. When the ring is empty the channel is not called.
+     * Writes all readable bytes to {@code channel} with one call, a gathering write ({@code writev}) when
+     * they wrap and a plain {@code write} when they are contiguous, and discards what went out; owner thread. When the ring is empty the channel is not called.
      *
      * @param channel the destination
      * @return the number of bytes written (and discarded)
@@ -407,7 +409,7 @@ public final class ByteRing {
             return 0;
         }
         Segments s = fillReadable(n);
-        long written = channel.write(io, 0, s.count);
+        long written = s.count == 1 ? channel.write(io[0]) : channel.write(io, 0, s.count);
         s.count = 0;
         if (written > 0) {
             discard((int) written);

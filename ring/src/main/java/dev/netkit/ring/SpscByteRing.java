@@ -12,9 +12,11 @@ import java.nio.channels.ScatteringByteChannel;
  * A wait-free byte ring between one producer thread and one consumer thread, with the peek/discard
  * contract of {@link ByteRing}: the producer copies bytes in ({@link #offer(ByteBuffer)} all or nothing,
  * {@link #write(ByteBuffer)} as many as fit) or reads them straight from a channel
- * ({@link #readFrom(ScatteringByteChannel)}, one {@code readv}); the consumer sees them as views
+ * ({@link #readFrom(ScatteringByteChannel)}, one {@code readv}, or {@code read} when the
+ * free space does not wrap); the consumer sees them as views
  * ({@link #peek(int)}), frees them ({@link #discard(int)}), copies them out ({@link #read(byte[], int, int)})
- * or writes them to a channel ({@link #writeTo(GatheringByteChannel)}, one {@code writev}). Every
+ * or writes them to a channel ({@link #writeTo(GatheringByteChannel)}, one {@code writev}, or
+ * {@code write}). Every
  * operation finishes in a bounded number of steps, whatever the other thread does; none waits.
  *
  * <p><b>Threads.</b> Methods are marked <em>producer</em> (one thread at a time), <em>consumer</em> (one
@@ -228,7 +230,8 @@ public final class SpscByteRing extends SpscPad2 {
     }
 
     /**
-     * Reads from {@code channel} into both free segments with one scattering read; producer. When the ring
+     * Reads from {@code channel} into the free space with one call (a scattering read when it wraps, a plain
+     * read when it is contiguous); producer. When the ring
      * is full the channel is not called and 0 is returned.
      *
      * @param channel the source
@@ -249,7 +252,7 @@ public final class SpscByteRing extends SpscPad2 {
             Rings.setView(producerIo[1], 0, free - first);
             count = 2;
         }
-        long n = channel.read(producerIo, 0, count);
+        long n = count == 1 ? channel.read(producerIo[0]) : channel.read(producerIo, 0, count);
         if (n > 0) {
             TAIL.setRelease(this, t + n);
         }
@@ -413,8 +416,8 @@ public final class SpscByteRing extends SpscPad2 {
     }
 
     /**
-     * Writes all readable bytes to {@code channel} with one gathering write and discards what went out;
-     * consumer. When nothing is readable the channel is not called.
+     * Writes all readable bytes to {@code channel} with one call (a gathering write when they wrap, a plain
+     * write when they are contiguous) and discards what went out; consumer. When nothing is readable the channel is not called.
      *
      * @param channel the destination
      * @return the number of bytes written
@@ -427,7 +430,7 @@ public final class SpscByteRing extends SpscPad2 {
             return 0;
         }
         Segments s = fill(h, n);
-        long written = channel.write(consumerIo, 0, s.count);
+        long written = s.count == 1 ? channel.write(consumerIo[0]) : channel.write(consumerIo, 0, s.count);
         s.count = 0;
         if (written > 0) {
             HEAD.setRelease(this, h + written);

@@ -28,7 +28,7 @@ class ChannelTest {
     static final int OFFSET = 40;       // free/readable region wraps: [40, 64) + [0, ...)
     static final int N = 50;
 
-    /** Counts vectored calls and checks that the whole channel traffic goes through them. */
+    /** Counts channel calls (vectored or plain) and the buffers each was given. */
     static final class Counting implements ScatteringByteChannel, GatheringByteChannel {
         final ScatteringByteChannel in;
         final GatheringByteChannel out;
@@ -53,8 +53,10 @@ class ChannelTest {
         }
 
         @Override
-        public int read(ByteBuffer dst) {
-            throw new AssertionError("not vectored");
+        public int read(ByteBuffer dst) throws IOException {
+            calls++;
+            lastLength = 1;
+            return in.read(dst);
         }
 
         @Override
@@ -70,8 +72,10 @@ class ChannelTest {
         }
 
         @Override
-        public int write(ByteBuffer src) {
-            throw new AssertionError("not vectored");
+        public int write(ByteBuffer src) throws IOException {
+            calls++;
+            lastLength = 1;
+            return out.write(src);
         }
 
         @Override
