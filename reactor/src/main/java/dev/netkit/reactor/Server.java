@@ -43,7 +43,9 @@ public final class Server implements AutoCloseable {
      * rejects a registration. `quiesced` counts the sub-reactors that ran their shutdown task (stopped
      * reading); none closes a drained connection before all have, so no relay frame arrives after its target
      * closed. `stopped` counts down once per exited sub-reactor. `faultInjector` is a test
-     * hook (volatile, null in production) called after each inbound step on the loop thread.
+     * hook (volatile, null in production) called after each inbound step on the loop thread;
+     * `injectedAcceptFailures` and `backoffObserver` are the acceptor's test hooks (0 and null in
+     * production): the next N accepts fail as EMFILE would, and each back-off delay is reported.
      */
     private final ServerConfig cfg;
     private final ServerSocketChannel listener;
@@ -60,6 +62,8 @@ public final class Server implements AutoCloseable {
     private volatile boolean shutdownStarted;
     private volatile Throwable failure;
     volatile Consumer<Connection> faultInjector;
+    volatile int injectedAcceptFailures;
+    volatile java.util.function.LongConsumer backoffObserver;
 
     private Server(ServerConfig cfg) throws IOException {
         this.cfg = cfg;
@@ -194,7 +198,7 @@ public final class Server implements AutoCloseable {
         while (accepting) {
             SocketChannel ch;
             try {
-                ch = listener.accept();
+                ch = acceptOne();
                 backoffMs = 0;
             } catch (ClosedChannelException e) {
                 return;
@@ -202,6 +206,10 @@ public final class Server implements AutoCloseable {
                 // EMFILE/ENFILE and friends: back off instead of spinning on a listener that stays ready
                 stats.acceptErrors.increment(stripe);
                 backoffMs = Math.min(1000, Math.max(1, backoffMs * 2));
+                java.util.function.LongConsumer o = backoffObserver;
+                if (o != null) {
+                    o.accept(backoffMs);
+                }
                 try {
                     Thread.sleep(backoffMs);
                 } catch (InterruptedException ie) {
@@ -229,6 +237,16 @@ public final class Server implements AutoCloseable {
                 next = 0;
             }
         }
+    }
+
+    /** {@code listener.accept()}, or an injected failure (test hook); acceptor thread. */
+    private SocketChannel acceptOne() throws IOException {
+        int f = injectedAcceptFailures;
+        if (f > 0) {
+            injectedAcceptFailures = f - 1;     // only the acceptor writes it while it is positive
+            throw new IOException("Too many open files (injected)");
+        }
+        return listener.accept();
     }
 
     private static void closeQuietly(SocketChannel ch) {
@@ -282,6 +300,13 @@ public final class Server implements AutoCloseable {
 
     void reactorExited(SubReactor r) {
         stopped.countDown();
+    }
+
+    /** Test hook: wakes every sub-reactor's selector directly, bypassing the wakeup gate (a spurious wakeup). */
+    void spuriousWakeups() {
+        for (SubReactor r : reactors) {
+            r.spuriousWakeup();
+        }
     }
 
     /** Test hook: each sub-reactor rebuilds its selector once. */

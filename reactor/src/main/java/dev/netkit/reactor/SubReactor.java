@@ -263,6 +263,14 @@ final class SubReactor implements Runnable {
         stats.selectorRebuilds.increment(index);
     }
 
+    /**
+     * Test hook: {@code Selector.wakeup()} without the gate, so {@code select} returns 0 keys with no task
+     * and no recorded wakeup, as the epoll spin bug makes it do. Any thread.
+     */
+    void spuriousWakeup() {
+        selector.wakeup();
+    }
+
     /** Test hook: rebuilds on the loop thread. */
     void forceRebuild() {
         execute(() -> {

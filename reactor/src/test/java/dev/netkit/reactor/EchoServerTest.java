@@ -246,6 +246,58 @@ class EchoServerTest {
     }
 
     @Test
+    void acceptFailuresBackOffExponentiallyAndRecover() throws Exception {
+        // EMFILE leaves the connection in the backlog, so a naive acceptor retries at once, forever; ours
+        // sleeps 1, 2, 4 ... 1,000 ms between failures and starts from 1 ms again after a success
+        java.util.Queue<Long> delays = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        try (Server s = Server.start(small().build());
+             TestClient a = new TestClient(s.address())) {
+            echoRoundTrip(a, 7, 3000);                  // the acceptor is now blocked in accept()
+            s.backoffObserver = delays::add;
+            s.injectedAcceptFailures = 11;              // seen after the next accept returns
+            try (TestClient b = new TestClient(s.address())) {
+                echoRoundTrip(b, 8, 3000);
+                try (TestClient c = new TestClient(s.address())) {  // accepted after the 11 failures
+                    echoRoundTrip(c, 9, 3000);
+                }
+            }
+            assertEquals(List.of(1L, 2L, 4L, 8L, 16L, 32L, 64L, 128L, 256L, 512L, 1000L), List.copyOf(delays));
+            assertEquals(11, s.stats().acceptErrors());
+            delays.clear();
+            s.injectedAcceptFailures = 2;               // a success in between resets the back-off
+            try (TestClient d = new TestClient(s.address());
+                 TestClient e = new TestClient(s.address())) {
+                echoRoundTrip(e, 10, 3000);
+                echoRoundTrip(d, 11, 3000);
+            }
+            assertEquals(List.of(1L, 2L), List.copyOf(delays));
+            assertEquals(13, s.stats().acceptErrors());
+        }
+    }
+
+    @Test
+    void spuriousEmptySelectsRebuildTheSelectorAndKeepConnections() throws Exception {
+        // select() returning 0 keys early with no task and no wakeup through the gate, 512 times in a row, is
+        // the epoll spin bug; a raw Selector.wakeup() produces exactly that return
+        try (Server s = Server.start(small().subReactors(1).build());
+             TestClient a = new TestClient(s.address())) {
+            echoRoundTrip(a, 12, 3000);
+            assertEquals(0, s.stats().selectorRebuilds());
+            Await.until(() -> {
+                for (int i = 0; i < 64; i++) {
+                    s.spuriousWakeups();
+                    Thread.onSpinWait();
+                }
+                return s.stats().selectorRebuilds() >= 1;
+            }, () -> s.stats().toString());
+            echoRoundTrip(a, 13, 50_000);
+            try (TestClient b = new TestClient(s.address())) {
+                echoRoundTrip(b, 14, 50_000);
+            }
+        }
+    }
+
+    @Test
     void selectorRebuildKeepsConnections() throws Exception {
         try (Server s = Server.start(small().build());
              TestClient a = new TestClient(s.address());
