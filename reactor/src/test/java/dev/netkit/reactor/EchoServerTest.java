@@ -80,8 +80,9 @@ class EchoServerTest {
     @Test
     void slowReaderPausesReadingAndMemoryStaysBounded() throws Exception {
         long seed = Await.seed();
-        try (Server s = Server.start(small().build()); TestClient c = new TestClient(s.address())) {
-            int total = 2 << 20;
+        try (Server s = Server.start(small().build()); TestClient c = new TestClient(s.address(), 16 << 10)) {
+            // more than the server's send buffer (autotuned up to tcp_wmem's 4 MiB) and the client's 16 KiB
+            int total = 16 << 20;
             byte[] data = new byte[total];
             new Random(seed).nextBytes(data);
             try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -127,13 +128,13 @@ class EchoServerTest {
     @Test
     void resetMidWriteClosesOnlyThatConnection() throws Exception {
         try (Server s = Server.start(small().build()); TestClient control = new TestClient(s.address())) {
-            TestClient victim = new TestClient(s.address());
+            TestClient victim = new TestClient(s.address(), 16 << 10);
             byte[] chunk = new byte[64 << 10];
             // fill the server's outbound path for the victim (it never reads), then reset
             try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
                 ex.submit(() -> {
                     try {
-                        for (int i = 0; i < 64; i++) {
+                        for (int i = 0; i < 256; i++) {        // 16 MiB: more than the kernel buffers
                             victim.write(chunk);
                         }
                     } catch (IOException expected) {

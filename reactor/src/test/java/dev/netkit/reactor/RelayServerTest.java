@@ -176,6 +176,11 @@ class RelayServerTest {
         Server s = Server.start(relay().outboundRingBytes(64 << 10).relayInboxBytes(256 << 10).build());
         int n = 6;
         java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+        // each target has one sender, which keeps at most 1,000 frames (213 KB) ahead of what the target
+        // read: less than the inbox (256 KiB), so no target is closed for its outbound cap however the
+        // readers are scheduled (a cap close would lose frames, which is the cap's documented answer)
+        java.util.concurrent.atomic.AtomicLongArray readBy = new java.util.concurrent.atomic.AtomicLongArray(n);
+        java.util.concurrent.atomic.AtomicIntegerArray ended = new java.util.concurrent.atomic.AtomicIntegerArray(n);
         List<Peer> peers = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             peers.add(new Peer(s));
@@ -184,11 +189,16 @@ class RelayServerTest {
             List<Future<?>> readers = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 Peer me = peers.get(i);
-                Peer to = peers.get((i + 1) % n);      // a ring of senders: same and other sub-reactors
+                int mine = i;
+                int target = (i + 1) % n;
+                Peer to = peers.get(target);            // a ring of senders: same and other sub-reactors
                 ex.submit(() -> {
                     byte[] payload = new byte[200];
                     try {
                         for (int k = 0; k < 20_000; k++) {
+                            while (k - readBy.get(target) > 1_000 && ended.get(target) == 0) {
+                                Thread.sleep(1);
+                            }
                             me.c.sendFrame(to.id, payload);
                         }
                     } catch (java.io.IOException closed) {
@@ -202,8 +212,10 @@ class RelayServerTest {
                             TestClient.Frame f = me.c.readFrame();
                             assertEquals(RelayFrames.DATA, f.type());
                             received.incrementAndGet();
+                            readBy.incrementAndGet(mine);
                         }
                     } catch (java.io.IOException endOfStream) {
+                        ended.set(mine, 1);
                         me.c.close();
                     }
                     return null;

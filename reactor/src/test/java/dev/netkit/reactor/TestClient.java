@@ -16,6 +16,18 @@ final class TestClient implements AutoCloseable {
         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
     }
 
+    /**
+     * A client whose receive buffer is fixed at {@code receiveBuffer} bytes before it connects (which turns
+     * off the kernel's autotuning), so that a client that does not read fills the path back to the server
+     * quickly instead of after tens of megabytes.
+     */
+    TestClient(InetSocketAddress address, int receiveBuffer) throws IOException {
+        ch = SocketChannel.open();
+        ch.setOption(StandardSocketOptions.SO_RCVBUF, receiveBuffer);
+        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        ch.connect(address);
+    }
+
     void write(byte[] b) throws IOException {
         write(b, 0, b.length);
     }
