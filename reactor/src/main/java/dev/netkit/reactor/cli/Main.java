@@ -97,7 +97,8 @@ public final class Main implements Runnable {
             Server server = Server.start(b.build());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
-                    server.shutdown(Duration.ofSeconds(2));     // graceful on SIGTERM / SIGINT
+                    server.shutdown(Duration.ofSeconds(2));     // graceful on SIGTERM / SIGINT; idempotent
+                    System.out.println(server.stats());
                 } catch (InterruptedException ignored) {
                     // exiting
                 }
@@ -110,8 +111,7 @@ public final class Main implements Runnable {
             } else {
                 Thread.sleep(Long.MAX_VALUE);
             }
-            server.shutdown(Duration.ofSeconds(2));
-            System.out.println(server.stats());
+            server.shutdown(Duration.ofSeconds(2));     // the shutdown hook prints the stats
             return 0;
         }
     }
