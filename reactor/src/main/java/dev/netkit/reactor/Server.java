@@ -200,6 +200,7 @@ public final class Server implements AutoCloseable {
             try {
                 ch = acceptOne();
                 backoffMs = 0;
+                stats.accepted.increment(stripe);
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {

@@ -45,7 +45,11 @@ public final class ServerStats {
         }
     }
 
-    /** @return connections accepted and handed to a sub-reactor; any thread */
+    /**
+     * @return connections the acceptor took from the listener, including those it closed at once (past
+     *         max connections, or a socket option that failed on a connection the peer had already
+     *         reset): at rest, accepted = the sum of the closes + the open connections; any thread
+     */
     public long accepted() {
         return accepted.sum();
     }

@@ -313,7 +313,6 @@ final class SubReactor implements Runnable {
             return;
         }
         owned++;
-        stats.accepted.increment(index);
         if (idle != null) {
             idle.add(c, now);
         }

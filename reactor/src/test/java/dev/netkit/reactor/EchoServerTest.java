@@ -241,6 +241,7 @@ class EchoServerTest {
              TestClient c = new TestClient(s.address())) {
             assertTrue(c.awaitClosed());
             assertEquals(1, s.stats().closed(CloseReason.MAX_CONNECTIONS));
+            assertEquals(3, s.stats().accepted());          // the one closed at once counts as accepted too
             echoRoundTrip(a, 1, 5000);
             echoRoundTrip(b, 2, 5000);
         }
