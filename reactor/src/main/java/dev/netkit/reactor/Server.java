@@ -76,10 +76,11 @@ public final class Server implements AutoCloseable {
                 .sizeClasses(Math.max(16, minClass), Math.max(16, maxClass))
                 .budgetBytes(cfg.poolBudgetBytes)
                 .maxBuffers((int) Math.min(1 << 24, 2L * cfg.maxConnections + 4096))
-                // A sub-reactor borrows an outbound buffer for every connection it serves in one loop
-                // iteration and returns them all at the flush, so its cache must hold that many: each
-                // thread may keep its share of the byte budget (a cache of 64 dropped most returns at
-                // 1,000 connections, and every drop became an allocateDirect on the next borrow).
+                // Every connection whose output the kernel did not take at once (a slow reader, a paused
+                // connection, a relay backlog) keeps its outbound buffer, so a sub-reactor can hold one per
+                // connection, and returns arrive in bursts as those connections drain: each thread's cache
+                // may keep its share of the byte budget (a cache of 64 dropped most returns at 1,000
+                // connections, and every drop became an allocateDirect on the next borrow).
                 .capacityPerThread((int) Math.max(64, Math.min(65536,
                         cfg.poolBudgetBytes / Math.max(16, minClass) / cfg.subReactors)))
                 .build();

@@ -357,9 +357,9 @@ public final class ByteRing {
 
     /**
      * Reads from {@code channel} into the free space with one call: a scattering read ({@code readv}) when
-     * the free space wraps, a plain {@code read} when it is contiguous (cheaper in the JDK and the kernel);
-     * owner thread. When the ring is full the channel is not called and 0 is returned. An elastic ring borrows
-     * its buffer first, and returns it at once if nothing arrived and the ring is empty.
+     * the free space wraps, a plain {@code read} when it is contiguous (cheaper in the JDK and the
+     * kernel); owner thread. When the ring is full the channel is not called and 0 is returned. An elastic
+     * ring borrows its buffer first, and returns it at once if nothing arrived and the ring is empty.
      *
      * @param channel the source
      * @return what the channel's read returned: the byte count, 0, or -1 at end of stream
@@ -397,7 +397,8 @@ public final class ByteRing {
 
     /**
      * Writes all readable bytes to {@code channel} with one call, a gathering write ({@code writev}) when
-     * they wrap and a plain {@code write} when they are contiguous, and discards what went out; owner thread. When the ring is empty the channel is not called.
+     * they wrap and a plain {@code write} when they are contiguous, and discards what went out; owner
+     * thread. When the ring is empty the channel is not called.
      *
      * @param channel the destination
      * @return the number of bytes written (and discarded)

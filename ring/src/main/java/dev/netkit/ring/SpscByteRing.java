@@ -12,12 +12,10 @@ import java.nio.channels.ScatteringByteChannel;
  * A wait-free byte ring between one producer thread and one consumer thread, with the peek/discard
  * contract of {@link ByteRing}: the producer copies bytes in ({@link #offer(ByteBuffer)} all or nothing,
  * {@link #write(ByteBuffer)} as many as fit) or reads them straight from a channel
- * ({@link #readFrom(ScatteringByteChannel)}, one {@code readv}, or {@code read} when the
- * free space does not wrap); the consumer sees them as views
- * ({@link #peek(int)}), frees them ({@link #discard(int)}), copies them out ({@link #read(byte[], int, int)})
- * or writes them to a channel ({@link #writeTo(GatheringByteChannel)}, one {@code writev}, or
- * {@code write}). Every
- * operation finishes in a bounded number of steps, whatever the other thread does; none waits.
+ * ({@link #readFrom(ScatteringByteChannel)}, one {@code readv}, or {@code read} when the free space does
+ * not wrap); the consumer sees them as views ({@link #peek(int)}), frees them ({@link #discard(int)}),
+ * copies them out ({@link #read(byte[], int, int)}) or writes them to a channel
+ * ({@link #writeTo(GatheringByteChannel)}, one {@code writev}, or {@code write}). Every operation finishes in a bounded number of steps, whatever the other thread does; none waits.
  *
  * <p><b>Threads.</b> Methods are marked <em>producer</em> (one thread at a time), <em>consumer</em> (one
  * thread at a time) or <em>any thread</em>. The producer and the consumer may be the same thread. A role
@@ -230,9 +228,9 @@ public final class SpscByteRing extends SpscPad2 {
     }
 
     /**
-     * Reads from {@code channel} into the free space with one call (a scattering read when it wraps, a plain
-     * read when it is contiguous); producer. When the ring
-     * is full the channel is not called and 0 is returned.
+     * Reads from {@code channel} into the free space with one call (a scattering read when it wraps, a
+     * plain read when it is contiguous); producer. When the ring is full the channel is not called and 0 is
+     * returned.
      *
      * @param channel the source
      * @return what the channel's read returned: the byte count, 0, or -1 at end of stream
@@ -417,7 +415,8 @@ public final class SpscByteRing extends SpscPad2 {
 
     /**
      * Writes all readable bytes to {@code channel} with one call (a gathering write when they wrap, a plain
-     * write when they are contiguous) and discards what went out; consumer. When nothing is readable the channel is not called.
+     * write when they are contiguous) and discards what went out; consumer. When nothing is readable the
+     * channel is not called.
      *
      * @param channel the destination
      * @return the number of bytes written
