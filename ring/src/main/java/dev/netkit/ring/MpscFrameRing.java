@@ -95,6 +95,12 @@ public final class MpscFrameRing extends MpscPad2 {
     public static final long DEFAULT_RECLAIM_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** The default number of frames one peek can return. */
     public static final int DEFAULT_MAX_BATCH = 64;
+    /** {@link #tryOffer(ByteBuffer)}: the frame was committed. */
+    public static final int OFFER_COMMITTED = 0;
+    /** {@link #tryOffer(ByteBuffer)}: the ring had no room; nothing was written. */
+    public static final int OFFER_FULL = 1;
+    /** {@link #tryOffer(ByteBuffer)}: the consumer reclaimed the frame before its commit; it is dropped. */
+    public static final int OFFER_RECLAIMED = 2;
 
     static final int EMPTY = 0;
     static final int CLAIMED = 1;
@@ -317,24 +323,41 @@ public final class MpscFrameRing extends MpscPad2 {
 
     /**
      * Copies {@code src}'s remaining bytes into one frame and commits it, or does nothing if the ring is
-     * full; any producer. Allocates nothing.
+     * full; any producer. Allocates nothing. {@link #tryOffer(ByteBuffer)} tells a full ring from a
+     * reclaimed frame.
      *
-     * @param src the payload, 1 to {@link #maxFrameLength()} bytes; its position advances on success
+     * @param src the payload, 1 to {@link #maxFrameLength()} bytes; its position advances unless the ring
+     *            was full
      * @return true if the frame was committed; false if the ring was full, or (only after this thread
      *         stalled for the reclaim timeout between claim and commit) if the consumer reclaimed the frame
      * @throws IllegalArgumentException if the length is out of range
      */
     public boolean offer(ByteBuffer src) {
+        return tryOffer(src) == OFFER_COMMITTED;
+    }
+
+    /**
+     * {@link #offer(ByteBuffer)}, telling why a frame was not committed; any producer. Allocates nothing.
+     *
+     * @param src the payload, 1 to {@link #maxFrameLength()} bytes; its position advances unless the ring
+     *            was full
+     * @return {@link #OFFER_COMMITTED} if the frame was committed; {@link #OFFER_FULL} if the ring had no
+     *         room (nothing was written); {@link #OFFER_RECLAIMED} if this thread stalled for the reclaim
+     *         timeout between claim and commit and the consumer reclaimed the frame (it is dropped, its
+     *         space given back)
+     * @throws IllegalArgumentException if the length is out of range
+     */
+    public int tryOffer(ByteBuffer src) {
         int length = src.remaining();
         checkLength(length);
         int index = claim(length);
         if (index < 0) {
-            return false;
+            return OFFER_FULL;
         }
         int p = src.position();
         buffer.put(index + HEADER_LENGTH, src, p, length);
         src.position(p + length);
-        return commit(index, length);
+        return commit(index, length) ? OFFER_COMMITTED : OFFER_RECLAIMED;
     }
 
     /**
