@@ -17,5 +17,10 @@ public enum CloseReason {
     /** The connection's handler threw. */
     HANDLER_ERROR,
     /** The server shut down. */
-    SHUTDOWN
+    SHUTDOWN,
+    /**
+     * The connection's sub-reactor stopped on an unexpected error ({@link Server#failure()}): its
+     * connections, and those queued for it, are closed.
+     */
+    LOOP_FAILED
 }

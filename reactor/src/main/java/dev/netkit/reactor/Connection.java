@@ -29,10 +29,18 @@ final class Connection extends IdleTimeouts.Entry {
      * Two fields are shared: `closed` (release store by the owner when it closes, acquire/opaque reads by
      * relay producers, who then skip the connection: a hint, the inbox stays safe to write either way), and
      * `scheduled` (0/1: whether the connection sits in its owner's ready queue for an inbox drain; producers
-     * CAS 0 -> 1 after committing a frame and enqueue it only when they win; the owner stores 0 with a
-     * volatile store before it peeks the inbox, so a frame committed after that store is followed by a
-     * successful CAS and a new notification). The inbox is created before the connection is added to the
-     * ConnMatrix, and ConnMatrix.add/get publish it to producers.
+     * CAS 0 -> 1 after committing a frame and enqueue it only when they win). The inbox is created before
+     * the connection is added to the ConnMatrix, and ConnMatrix.add/get publish it to producers.
+     *
+     * The wake-up handshake is a Dekker pair: the producer stores the frame header (commit) and then loads
+     * `scheduled`; the owner stores `scheduled = 0` and then loads the frame headers (peek). No lost
+     * wake-up means: not both loads miss the other side's store (the producer sees 1 and does not enqueue,
+     * and the owner sees no frame). A store followed by a load to another location is the one reordering
+     * that release/acquire (and even a volatile store followed by an acquire load) allows, and the commit
+     * is a plain release store when the inbox's reclaim is off. So each side puts a full fence between its
+     * store and its load (trySchedule begins with one, unschedule ends with one): correct for every commit
+     * mode by the fences' specification, not by the commit happening to be a CAS. jcstress:
+     * dev.netkit.stress.reactor.InboxWakeup*Test, with reclaim on and off.
      */
     private static final VarHandle CLOSED;
     private static final VarHandle SCHEDULED;
@@ -83,14 +91,20 @@ final class Connection extends IdleTimeouts.Entry {
         CLOSED.setRelease(this, true);
     }
 
-    /** @return true if the caller must enqueue the connection for an inbox drain; any thread */
+    /**
+     * Call after committing a frame to the inbox (whatever the commit's access mode).
+     *
+     * @return true if the caller must enqueue the connection for an inbox drain; any thread
+     */
     boolean trySchedule() {
+        VarHandle.fullFence();          // the commit (store), then the flag (load): see the notes
         return (int) SCHEDULED.getVolatile(this) == 0 && SCHEDULED.compareAndSet(this, 0, 1);
     }
 
     /** Owner, before draining the inbox. */
     void unschedule() {
         SCHEDULED.setVolatile(this, 0);
+        VarHandle.fullFence();          // the flag (store), then the frame headers (loads): see the notes
     }
 
     @Override

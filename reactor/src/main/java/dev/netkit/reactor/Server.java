@@ -11,8 +11,14 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -29,12 +35,15 @@ import java.util.function.Consumer;
  * <p>Guarantees: echo returns every byte read, in order; a relay frame is delivered whole and in order
  * per sender-target pair, or its sender gets an error frame (unknown or stale target), or the target is
  * closed for exceeding its outbound cap; a misbehaving connection (malformed frame, outbound cap, handler
- * {@code Throwable}, idle) is closed alone with a counted {@link CloseReason}; accept failures (EMFILE)
- * back off instead of spinning; {@link #shutdown(Duration)} stops accepting and reading, writes what was
- * read within the deadline, then closes.
+ * {@code Throwable}, idle) is closed alone with a counted {@link CloseReason} (a handler's exception is
+ * kept: {@link #handlerErrors()}); accept failures (EMFILE) back off instead of spinning; a sub-reactor
+ * that dies on an unexpected error gets no more connections, its own are closed, and the server reports it
+ * ({@link #failure()}, {@link #awaitFailure(Duration)}); {@link #shutdown(Duration)} stops accepting and
+ * reading, writes what was read within the deadline, then closes.
  *
- * <p><b>Thread safety.</b> {@link #start(ServerConfig)}, the getters and {@link #shutdown(Duration)} may be
- * called from any thread; shutdown is idempotent.
+ * <p><b>Thread safety.</b> {@link #start(ServerConfig)}, the getters, {@link #awaitFailure(Duration)},
+ * {@link #shutdown(Duration)} and {@link #close()} may be called from any thread; shutdown and close may be
+ * called any number of times, concurrently too.
  */
 public final class Server implements AutoCloseable {
     /*
@@ -42,11 +51,25 @@ public final class Server implements AutoCloseable {
      * the acceptor before a hand-off and decremented by a sub-reactor when it closes a connection or
      * rejects a registration. `quiesced` counts the sub-reactors that ran their shutdown task (stopped
      * reading); none closes a drained connection before all have, so no relay frame arrives after its target
-     * closed. `stopped` counts down once per exited sub-reactor. `faultInjector` is a test
-     * hook (volatile, null in production) called after each inbound step on the loop thread;
-     * `injectedAcceptFailures` and `backoffObserver` are the acceptor's test hooks (0 and null in
-     * production): the next N accepts fail as EMFILE would, and each back-off delay is reported.
+     * closed; each sub-reactor counts itself once (its shutdown task, or its death), so it reaches exactly
+     * reactors.length. `stopped` counts down once per exited sub-reactor.
+     *
+     * Shutdown is claimed once, by the CAS of `shutdownClaimed`; the claimant stops the acceptor, joins it
+     * uninterruptibly (keeping its interrupt status for after) and hands every sub-reactor its shutdown
+     * task, so once any call has returned or thrown, the shutdown is under way and every later call only
+     * waits on `stopped`. `failure` is set once (CAS) by the first sub-reactor that dies, then `failed`
+     * counts down; the acceptor skips dead sub-reactors (SubReactor's notes, "A dead loop").
+     * `handlerErrors` keeps the first exception of each class a connection's handling threw; the
+     * putIfAbsent that adds a class also logs it, so each class is logged once.
+     *
+     * Test hooks (volatile, null or 0 in production): `faultInjector` is called after each inbound step on
+     * the loop thread; `iterationHook` at the top of each loop iteration (outside any connection's handling:
+     * a throw there kills the loop); `injectedAcceptFailures` and `backoffObserver`: the next N accepts fail
+     * as EMFILE would, and each back-off delay is reported; `injectedSelectorFailures`: the next N selector
+     * rebuilds fail to open a selector.
      */
+    private static final System.Logger LOG = System.getLogger("dev.netkit.reactor");
+
     private final ServerConfig cfg;
     private final ServerSocketChannel listener;
     private final InetSocketAddress address;
@@ -58,18 +81,22 @@ public final class Server implements AutoCloseable {
     private final AtomicInteger live = new AtomicInteger();
     private final AtomicInteger quiesced = new AtomicInteger();
     private final CountDownLatch stopped;
+    private final AtomicBoolean shutdownClaimed = new AtomicBoolean();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final CountDownLatch failed = new CountDownLatch(1);
+    private final ConcurrentHashMap<Class<? extends Throwable>, Throwable> handlerErrors = new ConcurrentHashMap<>();
     private volatile boolean accepting = true;
-    private volatile boolean shutdownStarted;
-    private volatile Throwable failure;
     volatile Consumer<Connection> faultInjector;
     volatile int injectedAcceptFailures;
     volatile java.util.function.LongConsumer backoffObserver;
+    volatile java.util.function.IntConsumer iterationHook;
+    final AtomicInteger injectedSelectorFailures = new AtomicInteger();
 
     private Server(ServerConfig cfg) throws IOException {
         this.cfg = cfg;
         this.stats = new ServerStats(cfg.subReactors);
-        this.matrix = new ConnMatrix<>(cfg.subReactors, Math.min(ConnMatrix.MAX_SLOTS_PER_SHARD,
-                Integer.highestOneBit(Math.max(4096, cfg.maxConnections)) * 2));
+        this.matrix = new ConnMatrix<>(cfg.subReactors, (int) Math.min(ConnMatrix.MAX_SLOTS_PER_SHARD,
+                2L * Integer.highestOneBit(Math.max(4096, cfg.maxConnections))));
         int minClass = Math.min(cfg.inboundRingBytes, cfg.outboundRingBytes);
         int maxClass = Math.max(cfg.inboundRingBytes, cfg.outboundRingBytes);
         this.pool = BufferPool.direct()
@@ -146,33 +173,79 @@ public final class Server implements AutoCloseable {
         return pool.liveBuffers() - pool.idle();
     }
 
-    /** @return the first unexpected error that stopped a sub-reactor, or null; any thread */
+    /**
+     * The causes of {@link CloseReason#HANDLER_ERROR} closes: for each exception class, the first one
+     * thrown (each class is also logged once, with its stack trace, on the {@code dev.netkit.reactor}
+     * {@link System.Logger}); {@link ServerStats#closed(CloseReason)} counts them all.
+     *
+     * @return an unmodifiable live view; any thread
+     */
+    public Map<Class<? extends Throwable>, Throwable> handlerErrors() {
+        return Collections.unmodifiableMap(handlerErrors);
+    }
+
+    /**
+     * @return the first unexpected error that stopped a sub-reactor, or null. Once set, the acceptor hands
+     *         that sub-reactor no more connections, and the connections it owned or had queued are closed
+     *         ({@link CloseReason#LOOP_FAILED}); the others keep serving. Any thread
+     */
     public Throwable failure() {
-        return failure;
+        return failure.get();
+    }
+
+    /**
+     * Waits until a sub-reactor stops on an unexpected error (see {@link #failure()}) or the timeout
+     * passes. Any thread.
+     *
+     * @param timeout how long to wait at most
+     * @return the failure, or null if none came within the timeout
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public Throwable awaitFailure(Duration timeout) throws InterruptedException {
+        long nanos = timeout.toNanos();
+        if (nanos == Long.MAX_VALUE) {
+            failed.await();
+        } else {
+            failed.await(nanos, TimeUnit.NANOSECONDS);
+        }
+        return failure.get();
     }
 
     /**
      * Graceful shutdown: stops accepting, stops reading, writes every byte already read (echo) and every
      * frame already delivered (relay) until {@code flushDeadline} has passed, then closes every connection
-     * and stops the threads. Blocks until they stopped. Any thread; a second call only waits.
+     * and stops the threads. Blocks until they stopped. Any thread, any number of times, concurrently too:
+     * the first call starts the shutdown (and finishes starting it even if interrupted: it keeps the
+     * caller's interrupt status), every call waits for the same end.
      *
-     * @param flushDeadline how long pending output may take
+     * @param flushDeadline how long pending output may take (the first call's counts)
      * @return true if no connection was closed with output still pending
-     * @throws InterruptedException if interrupted while waiting
+     * @throws InterruptedException if interrupted while waiting for the threads to stop (the shutdown goes
+     *                              on; call again to wait for it)
      */
     public boolean shutdown(Duration flushDeadline) throws InterruptedException {
-        if (!shutdownStarted) {
-            shutdownStarted = true;
+        if (shutdownClaimed.compareAndSet(false, true)) {
             accepting = false;
             try {
                 listener.close();
             } catch (IOException ignored) {
                 // closing anyway
             }
-            acceptor.join();
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    acceptor.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
             long deadline = System.nanoTime() + flushDeadline.toNanos();
             for (SubReactor r : reactors) {
                 r.beginShutdown(deadline);
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
         stopped.await();
@@ -180,7 +253,10 @@ public final class Server implements AutoCloseable {
         return stats.shutdownUnflushed() == 0;
     }
 
-    /** Shuts down with a one-second flush deadline. Any thread. */
+    /**
+     * Shuts down with a one-second flush deadline and waits for the threads to stop. Any thread. If
+     * interrupted while waiting, it returns with the interrupt status set (the shutdown goes on).
+     */
     @Override
     public void close() {
         try {
@@ -234,11 +310,26 @@ public final class Server implements AutoCloseable {
                 closeQuietly(ch);
                 continue;
             }
-            reactors[next].register(ch);
-            if (++next == reactors.length) {
-                next = 0;
+            SubReactor target = null;
+            for (int k = 0; k < reactors.length && target == null; k++) {
+                SubReactor r = reactors[next];
+                if (++next == reactors.length) {
+                    next = 0;
+                }
+                if (!r.isDead()) {
+                    target = r;
+                }
+            }
+            if (target == null || !target.register(ch)) {
+                // every loop died, or this one died while the channel was being handed to it
+                rejected(ch, stripe, CloseReason.LOOP_FAILED);
             }
         }
+    }
+
+    /** @return the acceptor's stats stripe; any thread */
+    int acceptorStripe() {
+        return reactors.length;
     }
 
     /** {@code listener.accept()}, or an injected failure (test hook); acceptor thread. */
@@ -266,6 +357,11 @@ public final class Server implements AutoCloseable {
         quiesced.incrementAndGet();
     }
 
+    /** Test hook: the number of shutdown tasks the sub-reactors ran. */
+    int quiescedCount() {
+        return quiesced.get();
+    }
+
     /** @return whether every sub-reactor stopped reading (shutdown) */
     boolean allQuiesced() {
         return quiesced.get() == reactors.length;
@@ -288,15 +384,25 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    void taskFailed(SubReactor r, Throwable t) {
-        if (failure == null) {
-            failure = t;
+    /** A connection's handling threw: keep the first cause of each class and log it once; any loop thread. */
+    void handlerError(Throwable t) {
+        if (handlerErrors.putIfAbsent(t.getClass(), t) == null) {
+            LOG.log(System.Logger.Level.WARNING, "a connection's handler threw " + t.getClass().getName()
+                    + "; the connection was closed (HANDLER_ERROR; each exception class is logged once)", t);
         }
     }
 
+    /** A cross-thread task threw on {@code r}'s loop; the loop goes on. */
+    void taskFailed(SubReactor r, Throwable t) {
+        LOG.log(System.Logger.Level.ERROR, "a task failed on " + r.thread.getName() + "; the loop goes on", t);
+    }
+
+    /** {@code r}'s loop stopped on an unexpected error: the first one becomes the server's failure. */
     void reactorFailed(SubReactor r, Throwable t) {
-        if (failure == null) {
-            failure = t;
+        LOG.log(System.Logger.Level.ERROR, r.thread.getName() + " stopped on an unexpected error; its connections"
+                + " are closed and it gets no new ones", t);
+        if (failure.compareAndSet(null, t)) {
+            failed.countDown();
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.netkit.reactor;
 
+import dev.netkit.ring.MpscFrameRing;
+
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
@@ -28,6 +30,7 @@ public final class ServerConfig {
     final int taskBudget;
     final int selectorRebuildThreshold;
     final long poolBudgetBytes;
+    final long relayInboxReclaimNanos;
 
     private ServerConfig(Builder b) {
         this.bind = b.bind;
@@ -45,6 +48,7 @@ public final class ServerConfig {
         this.taskBudget = b.taskBudget;
         this.selectorRebuildThreshold = b.selectorRebuildThreshold;
         this.poolBudgetBytes = b.poolBudgetBytes;
+        this.relayInboxReclaimNanos = b.relayInboxReclaimNanos;
         if (lowWaterBytes > highWaterBytes || highWaterBytes > outboundRingBytes) {
             throw new IllegalArgumentException("water marks must satisfy 0 <= low (" + lowWaterBytes + ") <= high ("
                     + highWaterBytes + ") <= outboundRingBytes (" + outboundRingBytes + ")");
@@ -136,6 +140,7 @@ public final class ServerConfig {
         private int taskBudget = 1024;
         private int selectorRebuildThreshold = 512;
         private long poolBudgetBytes = 256L << 20;
+        private long relayInboxReclaimNanos = MpscFrameRing.DEFAULT_RECLAIM_TIMEOUT_NANOS;
 
         private Builder() {
         }
@@ -308,6 +313,24 @@ public final class ServerConfig {
                 throw new IllegalArgumentException("poolBudgetBytes must be >= 0, was " + bytes);
             }
             this.poolBudgetBytes = bytes;
+            return this;
+        }
+
+        /**
+         * How long a relay frame that a sender's sub-reactor claimed in a target's inbox but did not commit
+         * (that thread stalled: a long GC pause, a debugger) may block the inbox before the target's loop
+         * reclaims it and delivers the frames behind it; the reclaimed frame is dropped and counted
+         * ({@link ServerStats#relayDropped()}), its target stays open. Default: one second.
+         *
+         * @param timeout zero or more; zero reclaims an uncommitted frame at first sight
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder relayInboxReclaimTimeout(Duration timeout) {
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("relayInboxReclaimTimeout must be >= 0, was " + timeout);
+            }
+            this.relayInboxReclaimNanos = timeout.toNanos();
             return this;
         }
 

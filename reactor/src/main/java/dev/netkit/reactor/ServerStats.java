@@ -16,9 +16,11 @@ public final class ServerStats {
     final StripedCounter bytesWritten;
     final StripedCounter relayed;
     final StripedCounter relayedCross;
+    final StripedCounter relayDropped;
     final StripedCounter unknownTarget;
     final StripedCounter readPauses;
     final StripedCounter selectorRebuilds;
+    final StripedCounter selectorRebuildFailures;
     final StripedCounter acceptErrors;
     final StripedCounter tasks;
     final StripedCounter wakeups;
@@ -32,9 +34,11 @@ public final class ServerStats {
         bytesWritten = new StripedCounter(stripes);
         relayed = new StripedCounter(stripes);
         relayedCross = new StripedCounter(stripes);
+        relayDropped = new StripedCounter(stripes);
         unknownTarget = new StripedCounter(stripes);
         readPauses = new StripedCounter(stripes);
         selectorRebuilds = new StripedCounter(stripes);
+        selectorRebuildFailures = new StripedCounter(stripes);
         acceptErrors = new StripedCounter(stripes);
         tasks = new StripedCounter(stripes);
         wakeups = new StripedCounter(stripes);
@@ -74,6 +78,15 @@ public final class ServerStats {
         return relayedCross.sum();
     }
 
+    /**
+     * @return relay frames dropped because the target's loop reclaimed them from its inbox: the sending
+     *         loop stalled between claiming the frame and committing it for longer than
+     *         {@link ServerConfig.Builder#relayInboxReclaimTimeout}; the target stays open; any thread
+     */
+    public long relayDropped() {
+        return relayDropped.sum();
+    }
+
     /** @return relay frames addressed to an unknown or stale id (answered with an error frame); any thread */
     public long unknownTarget() {
         return unknownTarget.sum();
@@ -87,6 +100,14 @@ public final class ServerStats {
     /** @return selectors rebuilt after repeated premature empty selects; any thread */
     public long selectorRebuilds() {
         return selectorRebuilds.sum();
+    }
+
+    /**
+     * @return selector rebuilds that could not open a new selector (EMFILE): the loop kept its old one and
+     *         tries again after as many premature selects; any thread
+     */
+    public long selectorRebuildFailures() {
+        return selectorRebuildFailures.sum();
     }
 
     /** @return accept failures (EMFILE and others), each followed by a back-off; any thread */

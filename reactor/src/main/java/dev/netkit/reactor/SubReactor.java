@@ -9,6 +9,8 @@ import dev.netkit.timingwheel.IdleTimeouts;
 import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -27,9 +29,16 @@ import java.util.function.Consumer;
  * {@code taskBudget} cross-thread tasks and inbox notifications; expire idle timers; flush every
  * connection that got output in this iteration with one gathering write each.
  *
- * <p><b>Thread safety.</b> Everything runs on the loop thread except {@link #execute(Runnable)},
- * {@link #notifyInbox(Connection, SubReactor)} and {@link #beginShutdown(long)}, which any thread may call
- * (lock-free: an MPSC queue offer and a {@link WakeupGate}).
+ * <p>Faults. Anything a connection's handling throws (its read, protocol step, inbox drain or flush)
+ * closes that connection alone ({@link CloseReason#HANDLER_ERROR}, its cause kept by the server); a cross-thread
+ * task that throws is logged and the loop goes on; a selector rebuild that cannot open a selector keeps the
+ * old one. Should the loop die anyway, it marks itself dead, and the server routes no more connections to it
+ * and closes those it owned or had queued ({@link CloseReason#LOOP_FAILED}).
+ *
+ * <p><b>Thread safety.</b> Everything runs on the loop thread except {@link #execute(Runnable, int)},
+ * {@link #notifyInbox(Connection, SubReactor)}, {@link #beginShutdown(long)} and {@link #isDead()}, which
+ * any thread may call, and {@link #register(SocketChannel)}, the acceptor's (lock-free: an MPSC queue
+ * offer and a {@link WakeupGate}).
  */
 final class SubReactor implements Runnable {
     /*
@@ -39,7 +48,19 @@ final class SubReactor implements Runnable {
      * Connection.scheduled). Producers offer, then call gate.wakeIfSleeping(); the loop calls
      * gate.prepareToSleep() and re-checks both queues before select, so no offer is left unseen while the
      * loop sleeps (WakeupGate's notes). `selector` is volatile only because producers' wake action reads it
-     * and a rebuild replaces it. All other fields are loop-thread-only.
+     * and a rebuild replaces it. `dead` is written once, by the loop thread as it dies, and read by anyone.
+     * All other fields are loop-thread-only. A wakeup is counted on the waker's own stats stripe (the
+     * acceptor's, another loop's) or, for any other thread, in the counter's shared cells: never on this
+     * loop's stripe, whose single writer is this thread.
+     *
+     * A dead loop. When loop() throws, the thread stores dead = true, issues a full fence, and drains `tasks`
+     * with poll() (which waits for an offer in progress); the acceptor offers a Registration, issues a full
+     * fence, and reads `dead`. A Dekker pair: either the drain finds the registration or the acceptor sees
+     * `dead`, or both; then Registration.claim() (a CAS) decides who handles the channel, the drain (which
+     * rejects it: LOOP_FAILED) or the acceptor (which closes it as well). So no accepted channel is left
+     * neither registered nor closed. A dead loop also counts as quiesced (once, `quiescedSelf`), so a
+     * shutdown never waits for it; tasks queued after its drain (a shutdown task, a relay producer's close
+     * request) are never run, and need not be: its connections are closed and out of the matrix.
      *
      * Flush at once. A connection that got output from its own read (echo) or from its inbox drain (relay)
      * is written right there, with one gathering write, not at the end of the iteration: still one write
@@ -53,6 +74,15 @@ final class SubReactor implements Runnable {
      */
     private static final int IDLE_POLL_LIMIT = 4096;
     private static final int INBOX_BATCH = 32;
+    private static final VarHandle DEAD;
+
+    static {
+        try {
+            DEAD = MethodHandles.lookup().findVarHandle(SubReactor.class, "dead", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     final int index;
     private final Server server;
@@ -67,7 +97,11 @@ final class SubReactor implements Runnable {
     private final Consumer<SelectionKey> onKey = this::onKey;
     private final ByteBuffer scratch;
     final Thread thread;
+    private final int inboxBatch;
     private volatile Selector selector;
+    @SuppressWarnings("unused") // through DEAD
+    private volatile boolean dead;
+    private boolean quiescedSelf;
 
     private Connection[] dirty = new Connection[64];
     private int dirtyCount;
@@ -97,17 +131,32 @@ final class SubReactor implements Runnable {
         } else {
             this.idle = null;
         }
+        this.inboxBatch = Math.min(INBOX_BATCH, cfg.relayInboxBytes / MpscFrameRing.HEADER_LENGTH);
         this.scratch = ByteBuffer.allocateDirect(cfg.maxFrameBytes + RelayFrames.SERVER_HEADER + 8);
         this.thread = new Thread(this, "netkit-reactor-" + index);
     }
 
     // ------------------------------------------------------------------ cross-thread entry points
 
-    /** Runs {@code task} on the loop thread within an iteration or two. Any thread. */
-    void execute(Runnable task) {
+    /**
+     * Runs {@code task} on the loop thread within an iteration or two (or, if the loop has died, in its
+     * final drain or never). Any thread.
+     *
+     * @param wakerStripe the calling thread's own stats stripe (a sub-reactor's index, the acceptor's), or
+     *                    -1 for any other thread (counted in the shared cells)
+     */
+    void execute(Runnable task, int wakerStripe) {
         tasks.offer(task);
         if (gate.wakeIfSleeping()) {
-            stats.wakeups.increment(index);
+            countWakeup(wakerStripe);
+        }
+    }
+
+    private void countWakeup(int wakerStripe) {
+        if (wakerStripe >= 0) {
+            stats.wakeups.increment(wakerStripe);
+        } else {
+            stats.wakeups.increment();
         }
     }
 
@@ -127,7 +176,7 @@ final class SubReactor implements Runnable {
         } else {
             ready.offer(c);
             if (gate.wakeIfSleeping()) {
-                stats.wakeups.increment(caller == null ? index : caller.index);
+                countWakeup(caller == null ? -1 : caller.index);
             }
         }
     }
@@ -145,25 +194,89 @@ final class SubReactor implements Runnable {
                 }
                 markDirty(c);
             }
-            server.quiesced();              // this loop reads no more input
-        });
+            quiesce();
+        }, -1);
     }
 
-    /** Hands an accepted channel to this loop. Any thread. */
-    void register(SocketChannel ch) {
-        execute(() -> doRegister(ch));
+    /** Tells the server, once, that this loop reads no more input (shutdown, or death); loop thread. */
+    private void quiesce() {
+        if (!quiescedSelf) {
+            quiescedSelf = true;
+            server.quiesced();
+        }
+    }
+
+    /**
+     * Hands an accepted channel to this loop; the acceptor thread.
+     *
+     * @return false if the loop died and the channel is the caller's to close (it was neither registered
+     *         nor closed, and never will be by this loop)
+     */
+    boolean register(SocketChannel ch) {
+        Registration r = new Registration(this, ch);
+        execute(r, server.acceptorStripe());
+        VarHandle.fullFence();              // offer, then read `dead`: see "A dead loop" in the notes
+        return !isDead() || !r.claim();
+    }
+
+    /** @return whether this loop stopped on an unexpected error; any thread */
+    boolean isDead() {
+        return (boolean) DEAD.getVolatile(this);
+    }
+
+    /**
+     * A channel handed to a loop: run once, by the loop (its task) or, if the loop died meanwhile, by the
+     * acceptor ({@link #claim()} decides who).
+     */
+    private static final class Registration implements Runnable {
+        private static final VarHandle CLAIMED;
+
+        static {
+            try {
+                CLAIMED = MethodHandles.lookup().findVarHandle(Registration.class, "claimed", boolean.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private final SubReactor loop;
+        private final SocketChannel ch;
+        @SuppressWarnings("unused") // through CLAIMED
+        private volatile boolean claimed;
+
+        Registration(SubReactor loop, SocketChannel ch) {
+            this.loop = loop;
+            this.ch = ch;
+        }
+
+        /** @return true for the one caller that gets to handle the channel; any thread */
+        boolean claim() {
+            return CLAIMED.compareAndSet(this, false, true);
+        }
+
+        @Override
+        public void run() {
+            if (claim()) {
+                loop.doRegister(ch);
+            }
+        }
     }
 
     // ------------------------------------------------------------------ the loop
 
     @Override
     public void run() {
+        boolean failed = false;
         try {
             loop();
         } catch (Throwable t) {
+            failed = true;
+            DEAD.setVolatile(this, true);
+            VarHandle.fullFence();          // `dead`, then drain the tasks: see "A dead loop" in the notes
             server.reactorFailed(this, t);
         } finally {
-            closeAll();
+            quiesce();                      // a dead loop reads nothing either: shutdown must not wait for it
+            closeAll(failed ? CloseReason.LOOP_FAILED : CloseReason.SHUTDOWN);
             try {
                 selector.close();
             } catch (IOException ignored) {
@@ -175,6 +288,10 @@ final class SubReactor implements Runnable {
 
     private void loop() throws IOException {
         while (true) {
+            java.util.function.IntConsumer hook = server.iterationHook;
+            if (hook != null) {
+                hook.accept(index);         // test hook (a loop that dies); null in production
+            }
             now = System.nanoTime();
             if (shuttingDown) {
                 checkShutdown();
@@ -196,7 +313,7 @@ final class SubReactor implements Runnable {
                 if (n == 0 && !woken && tasks.isEmpty() && ready.isEmpty()
                         && (timeoutMs == 0 || now - t0 < TimeUnit.MILLISECONDS.toNanos(timeoutMs) / 2)) {
                     if (++emptySelects >= cfg.selectorRebuildThreshold) {
-                        rebuildSelector();
+                        tryRebuildSelector();
                     }
                 } else {
                     emptySelects = 0;
@@ -256,9 +373,19 @@ final class SubReactor implements Runnable {
         }
     }
 
+    /** {@link #rebuildSelector()}; if no new selector can be opened (EMFILE), keeps the old one. */
+    private void tryRebuildSelector() {
+        try {
+            rebuildSelector();
+        } catch (IOException e) {
+            emptySelects = 0;               // try again after as many premature selects
+            stats.selectorRebuildFailures.increment(index);
+        }
+    }
+
     private void rebuildSelector() throws IOException {
         Selector old = selector;
-        Selector fresh = Selector.open();
+        Selector fresh = openSelector();
         for (SelectionKey k : old.keys()) {
             if (!k.isValid() || !(k.attachment() instanceof Connection c)) {
                 continue;
@@ -273,6 +400,13 @@ final class SubReactor implements Runnable {
         stats.selectorRebuilds.increment(index);
     }
 
+    private Selector openSelector() throws IOException {
+        if (server.injectedSelectorFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new IOException("Too many open files (injected)");
+        }
+        return Selector.open();
+    }
+
     /**
      * Test hook: {@code Selector.wakeup()} without the gate, so {@code select} returns 0 keys with no task
      * and no recorded wakeup, as the epoll spin bug makes it do. Any thread.
@@ -283,18 +417,16 @@ final class SubReactor implements Runnable {
 
     /** Test hook: rebuilds on the loop thread. */
     void forceRebuild() {
-        execute(() -> {
-            try {
-                rebuildSelector();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        execute(this::tryRebuildSelector, -1);
     }
 
     // ------------------------------------------------------------------ connections
 
     private void doRegister(SocketChannel ch) {
+        if (isDead()) {
+            server.rejected(ch, index, CloseReason.LOOP_FAILED);
+            return;
+        }
         if (shuttingDown) {
             server.rejected(ch, index, CloseReason.SHUTDOWN);
             return;
@@ -303,13 +435,15 @@ final class SubReactor implements Runnable {
         try {
             ByteRing in = ByteRing.elastic(cfg.inboundRingBytes, buffers);
             ByteRing out = ByteRing.elastic(cfg.outboundRingBytes, buffers);
-            MpscFrameRing inbox = cfg.protocol == Protocol.RELAY ? new MpscFrameRing(cfg.relayInboxBytes) : null;
+            MpscFrameRing inbox = cfg.protocol != Protocol.RELAY ? null
+                    : new MpscFrameRing(cfg.relayInboxBytes, inboxBatch, cfg.relayInboxReclaimNanos, System::nanoTime);
             c = new Connection(this, ch, in, out, inbox);
             c.interest = SelectionKey.OP_READ;
             c.key = ch.register(selector, SelectionKey.OP_READ, c);
             c.id = matrix.add(index, c);
         } catch (Throwable e) {
             server.rejected(ch, index, CloseReason.HANDLER_ERROR);
+            server.handlerError(e);
             return;
         }
         owned++;
@@ -322,6 +456,14 @@ final class SubReactor implements Runnable {
     }
 
     void close(Connection c, CloseReason reason) {
+        close(c, reason, null);
+    }
+
+    /** Closes {@code c}; a {@code cause} (a handler's exception) is kept and logged once per class. */
+    private void close(Connection c, CloseReason reason, Throwable cause) {
+        if (cause != null) {
+            server.handlerError(cause);
+        }
         if (c.isClosed()) {
             return;
         }
@@ -343,17 +485,23 @@ final class SubReactor implements Runnable {
         server.connectionClosed();
     }
 
-    private void closeAll() {
+    private void closeAll(CloseReason reason) {
         for (Connection c : ownedConnections()) {
-            if (!c.out.isEmpty() || !c.in.isEmpty()) {
-                stats.shutdownUnflushed.increment(index);
-            }
-            close(c, CloseReason.SHUTDOWN);
-        }
-        Runnable t;
-        while ((t = tasks.relaxedPoll()) != null) {
             try {
-                t.run();                    // registrations see shuttingDown or a closed selector: they close
+                if (!c.out.isEmpty() || !c.in.isEmpty()) {
+                    stats.shutdownUnflushed.increment(index);
+                }
+                close(c, reason);
+            } catch (Throwable ignored) {
+                // closing anyway: the rest must close too
+            }
+        }
+        // poll, not relaxedPoll: wait for an offer in progress, so that a registration whose offer came
+        // before our `dead` store is run here (see "A dead loop" in the notes)
+        Runnable t;
+        while ((t = tasks.poll()) != null) {
+            try {
+                t.run();                    // registrations see dead or shuttingDown: they close
             } catch (Throwable ignored) {
                 // shutting down
             }
@@ -382,24 +530,34 @@ final class SubReactor implements Runnable {
             return;     // another loop may still read and relay into our inboxes: keep every connection open
         }
         for (Connection c : ownedConnections()) {
-            if (!c.outputShut && c.out.isEmpty() && (c.inbox == null || c.inbox.isEmpty())
-                    && (cfg.protocol != Protocol.ECHO || c.in.isEmpty())) {
-                if (c.inputShut) {
-                    close(c, CloseReason.SHUTDOWN);     // the peer sent FIN already: nothing left to read
-                    continue;
-                }
-                try {
-                    c.channel.shutdownOutput();
-                } catch (IOException e) {
-                    close(c, CloseReason.SHUTDOWN);
-                    continue;
-                }
-                c.outputShut = true;
-                c.in.clear();
-                c.readPaused = false;
-                updateInterest(c);
+            try {
+                shutDownIfFlushed(c);
+            } catch (Throwable t) {
+                close(c, CloseReason.HANDLER_ERROR, t);
             }
         }
+    }
+
+    /** {@link #checkShutdown()} for one connection. */
+    private void shutDownIfFlushed(Connection c) {
+        if (c.outputShut || !c.out.isEmpty() || (c.inbox != null && !c.inbox.isEmpty())
+                || (cfg.protocol == Protocol.ECHO && !c.in.isEmpty())) {
+            return;
+        }
+        if (c.inputShut) {
+            close(c, CloseReason.SHUTDOWN);     // the peer sent FIN already: nothing left to read
+            return;
+        }
+        try {
+            c.channel.shutdownOutput();
+        } catch (IOException e) {
+            close(c, CloseReason.SHUTDOWN);
+            return;
+        }
+        c.outputShut = true;
+        c.in.clear();
+        c.readPaused = false;
+        updateInterest(c);
     }
 
     private void discardInput(Connection c) throws IOException {
@@ -451,7 +609,7 @@ final class SubReactor implements Runnable {
         } catch (IOException e) {
             close(c, CloseReason.IO_ERROR);
         } catch (Throwable t) {
-            close(c, CloseReason.HANDLER_ERROR);
+            close(c, CloseReason.HANDLER_ERROR, t);
         }
     }
 
@@ -540,7 +698,14 @@ final class SubReactor implements Runnable {
         }
         b.putInt(0, 9 + payload).putLong(4, src.id).put(12, RelayFrames.DATA);
         b.flip().position(0);
-        if (!t.inbox.offer(b)) {
+        int offered = t.inbox.tryOffer(b);
+        if (offered == MpscFrameRing.OFFER_RECLAIMED) {
+            // this loop stalled past the reclaim timeout between claim and commit: the target's loop
+            // skipped the frame; the target is healthy
+            stats.relayDropped.increment(index);
+            return;
+        }
+        if (offered == MpscFrameRing.OFFER_FULL) {
             // the target does not read fast enough: its outbound cap (ring + inbox) is exceeded
             if (t.owner == this) {
                 close(t, CloseReason.OUTBOUND_CAP);
@@ -552,7 +717,7 @@ final class SubReactor implements Runnable {
                     if (x == t) {
                         o.close(x, CloseReason.OUTBOUND_CAP);
                     }
-                });
+                }, index);
             }
             return;
         }
@@ -578,11 +743,17 @@ final class SubReactor implements Runnable {
 
     private void drainNotified(Connection c) {
         c.unschedule();
-        if (!c.isClosed()) {
+        if (c.isClosed()) {
+            return;
+        }
+        try {
             drainInbox(c);
-            if (c.dirty && !c.isClosed()) {
-                flushOrClose(c);            // write now: see "Flush at once" in the notes
-            }
+        } catch (Throwable t) {
+            close(c, CloseReason.HANDLER_ERROR, t);
+            return;
+        }
+        if (c.dirty && !c.isClosed()) {
+            flushOrClose(c);                // write now: see "Flush at once" in the notes
         }
     }
 
@@ -592,7 +763,7 @@ final class SubReactor implements Runnable {
         boolean moved = false;
         c.inboxBacklog = false;
         while (true) {
-            Segments s = inbox.peek(INBOX_BATCH);
+            Segments s = inbox.peek(inboxBatch);
             int k = s.count();
             if (k == 0) {
                 break;
@@ -643,7 +814,7 @@ final class SubReactor implements Runnable {
         } catch (IOException e) {
             close(c, CloseReason.IO_ERROR);
         } catch (Throwable t) {
-            close(c, CloseReason.HANDLER_ERROR);
+            close(c, CloseReason.HANDLER_ERROR, t);
         }
     }
 

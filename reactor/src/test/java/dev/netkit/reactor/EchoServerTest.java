@@ -32,7 +32,7 @@ class EchoServerTest {
     }
 
     /** Sends {@code total} bytes in random-sized writes and reads them back on another thread. */
-    private static void echoRoundTrip(TestClient c, long seed, int total) throws Exception {
+    static void echoRoundTrip(TestClient c, long seed, int total) throws Exception {
         Random rnd = new Random(seed);
         byte[] data = new byte[total];
         rnd.nextBytes(data);

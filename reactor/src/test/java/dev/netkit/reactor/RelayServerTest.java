@@ -27,7 +27,7 @@ class RelayServerTest {
     }
 
     /** A client with its id from the hello frame. */
-    private static final class Peer implements AutoCloseable {
+    static final class Peer implements AutoCloseable {
         final TestClient c;
         final long id;
 

@@ -57,7 +57,10 @@ public final class Main implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** {@code server}: runs the server until killed (graceful shutdown on SIGTERM/SIGINT) or for --duration. */
+    /**
+     * {@code server}: runs the server until killed (graceful shutdown on SIGTERM/SIGINT) or for --duration;
+     * exits with status 1 if a sub-reactor stops on an unexpected error ({@link Server#failure()}).
+     */
     @Command(name = "server", mixinStandardHelpOptions = true, description = "Run the echo or relay server.")
     static final class ServerCommand implements Callable<Integer> {
         @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address to listen on (default ${DEFAULT-VALUE})")
@@ -106,12 +109,14 @@ public final class Main implements Runnable {
             System.out.println(LISTENING + server.address().getPort() + " (pid " + ProcessHandle.current().pid() + ", "
                     + server.config() + ")");
             System.out.flush();
-            if (durationS > 0) {
-                Thread.sleep(durationS * 1000);
-            } else {
-                Thread.sleep(Long.MAX_VALUE);
-            }
+            // run for the duration (or until killed), unless a sub-reactor dies first: then fail loudly
+            Throwable failure = server.awaitFailure(durationS > 0 ? Duration.ofSeconds(durationS)
+                    : Duration.ofNanos(Long.MAX_VALUE));
             server.shutdown(Duration.ofSeconds(2));     // the shutdown hook prints the stats
+            if (failure != null) {
+                System.err.println("netkit: a sub-reactor stopped on an unexpected error, exiting: " + failure);
+                return 1;
+            }
             return 0;
         }
     }
