@@ -277,9 +277,21 @@ public final class TimingWheel<T> {
         if (i < 0) {
             return false;
         }
-        detach(i);
-        free(i);
-        size--;
+        remove(i);
+        return true;
+    }
+
+    /**
+     * Cancels a pending timer only if its payload is {@code payload} (the same reference). O(1). Owner
+     * thread only. For a caller that may hold a handle so old that its generation has wrapped and names
+     * another timer again: {@link WheelTimer}'s queued cancellations, whose payloads each enter the wheel once.
+     */
+    boolean cancelIf(long handle, T payload) {
+        int i = live(handle);
+        if (i < 0 || payloads[i] != payload) {
+            return false;
+        }
+        remove(i);
         return true;
     }
 
@@ -461,9 +473,7 @@ public final class TimingWheel<T> {
             int prev = prevOf(links[i]);
             if (prev != FREE) {
                 T p = (T) payloads[i];
-                detach(i);
-                free(i);
-                size--;
+                remove(i);
                 sink.accept(p);
             }
         }
@@ -547,6 +557,13 @@ public final class TimingWheel<T> {
         links = Arrays.copyOf(links, m);
         ticks = Arrays.copyOf(ticks, m);
         payloads = Arrays.copyOf(payloads, m);
+    }
+
+    /** Removes pending node i: out of its list, freed, uncounted. */
+    private void remove(int i) {
+        detach(i);
+        free(i);
+        size--;
     }
 
     /** Frees node i: next generation, payload dropped, pushed on the free list (a free list ends at a self-link). */

@@ -79,6 +79,13 @@ public final class WheelTimer {
      * and claims it itself and throws RejectedExecutionException. A claim is a CAS on the timeout's word,
      * so exactly one of them takes it (or the task had already run, or the user cancelled it).
      *
+     * Queued cancellations. A cancel() that won its claim queues the timeout; the worker frees its wheel
+     * node with the handle in its word. Between the claim and the offer the canceller may be preempted for
+     * any time: the deadline passes, the worker frees the node (the expiry loses its claim), and the node
+     * may be reused until its 16-bit generation wraps, so that the handle names a live timeout again. So
+     * the worker removes the node only if its payload is this very timeout (TimingWheel.cancelIf): a
+     * timeout enters the wheel at most once, so that identity test has no ABA.
+     *
      * Counting. `pending` is a StripedCounter: producers increment and cancellers decrement through its
      * shared (probe-hashed) cells; the worker decrements expiries and stop's claims on its owned stripe 0.
      * Every path that ends a timeout decrements after winning its claim CAS, so each timeout is counted
@@ -396,7 +403,7 @@ public final class WheelTimer {
             long st = w & Timeout.STATE_MASK;
             if (st == Timeout.CANCELLED) {
                 if ((w & Timeout.IN_WHEEL) != 0) {
-                    wheel.cancel(w >>> Timeout.VALUE_SHIFT);     // a stale handle (expired meanwhile) is a no-op
+                    wheel.cancelIf(w >>> Timeout.VALUE_SHIFT, t);   // only t: its node may hold another by now
                 }
                 continue;
             }

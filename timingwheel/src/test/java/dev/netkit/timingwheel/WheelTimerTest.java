@@ -330,4 +330,48 @@ class WheelTimerTest {
         assertTrue(x.isExpired());
         assertSame(t, x.timer());
     }
+
+    /**
+     * Issue 12 (3). {@code Timeout.cancel()} claims the timeout, then queues it for the worker with its
+     * wheel handle. A canceller preempted between the two lets the deadline pass (the wheel frees the node)
+     * and the node be reused until its 16-bit generation wraps: the stale handle then names a live timeout.
+     * The queued cancel must remove only the timeout it was queued for. The test runs cancel's two halves
+     * ({@code claim}, then {@code cancelled}, both package-private) apart, which places the preemption
+     * deterministically.
+     */
+    @Test
+    void aQueuedCancelNeverRemovesTheTimeoutThatReusedItsWheelNode() {
+        AtomicLong clock = new AtomicLong();
+        long tick = 1_000_000L;
+        WheelTimer t = WheelTimer.manual(clock::get, tick, 0);
+        Timeout x = t.newTimeout(() -> { }, 1, TimeUnit.MILLISECONDS);
+        t.advance();                                             // x into the wheel
+        long staleHandle = x.word() >>> Timeout.VALUE_SHIFT;
+        assertTrue((x.word() & Timeout.IN_WHEEL) != 0, "x is in the wheel");
+        assertTrue(x.claim(Timeout.CANCELLED));                  // cancel(), first half; then preempted
+        clock.set(tick);
+        assertEquals(0, t.advance());                            // x's deadline: its node is freed, x is not run
+        int[] victimRuns = new int[1];
+        Timeout victim = null;
+        for (int i = 0; i < 70_000 && victim == null; i++) {     // reuse the node until the generation wraps
+            Timeout v = t.newTimeout(() -> victimRuns[0]++, 1, TimeUnit.HOURS);
+            t.advance();
+            if (v.word() >>> Timeout.VALUE_SHIFT == staleHandle) {
+                victim = v;
+            } else {
+                assertTrue(v.cancel());                          // the next advance frees the node first
+            }
+        }
+        assertTrue(victim != null, "the node never came back with x's handle");
+        t.cancelled(x);                                          // cancel(), second half: x's handle is queued
+        t.advance();
+        clock.set(2 * 3_600_000 * tick);
+        t.advance();
+        assertEquals(1, victimRuns[0], "x's queued cancel removed the timeout that reused its node: it ran "
+                + victimRuns[0] + " times, isPending " + victim.isPending() + ", pendingTimeouts " + t.pendingTimeouts());
+        assertTrue(victim.isExpired());
+        assertTrue(x.isCancelled());
+        assertEquals(0, t.pendingTimeouts());
+        assertTrue(t.stop().isEmpty());
+    }
 }
