@@ -48,7 +48,8 @@ import java.util.function.Consumer;
  * <p><b>Memory.</b> Per timer: one {@code long} of links and generation, one {@code int} deadline tick
  * and one payload reference, in three parallel arrays: 16 bytes with compressed references (20 without).
  * The arrays grow by half when full, never shrink, and allocate nothing else: schedule, cancel, touch and
- * poll allocate nothing once the arrays are large enough. Up to 2<sup>24</sup> - 3 - levels *
+ * poll allocate nothing once the arrays are large enough. An {@code OutOfMemoryError} while they grow
+ * leaves the wheel as it was: the operation that needed the room throws it and changes nothing. Up to 2<sup>24</sup> - 3 - levels *
  * 2<sup>bitsPerLevel</sup> pending timers (about 16.7 million).
  *
  * @param <T> the payload type
@@ -78,6 +79,12 @@ public final class TimingWheel<T> {
      * bagTicks: swap-remove on cancel). bagMinTick is a lower bound of their deadlines (exact after each
      * scan, lowered by inserts, left as is by removals); the overflow event is the first tick of
      * bagMinTick's top-level span. At that event every overflow timer now within the wheel's span moves in.
+     *
+     * Failure atomicity. The arrays' growth is the only allocation: grow() (from allocate(), before the new
+     * node is used) and reserveOverflow() (called by schedule and touch before they move anything; place()
+     * itself never allocates: a cascade or an overflow scan never places into the overflow) each allocate
+     * every new array before publishing any. So an OutOfMemoryError, like the full wheel's
+     * IllegalStateException, leaves the wheel as it was (at most with larger arrays).
      *
      * Single-threaded: no field is volatile and nothing is published; the owner's program order is all.
      */
@@ -142,6 +149,12 @@ public final class TimingWheel<T> {
     private long curNanos;
     private long lastNow;
     private int eventLevel;
+
+    /**
+     * Test hook: how many more array allocations succeed before one throws {@code OutOfMemoryError} (0: the
+     * next one); negative, the default, for never. Read only where the arrays grow.
+     */
+    int allocationsBeforeFailure = -1;
 
     private int[] bagNodes = new int[0];
     private long[] bagTicks = new long[0];
@@ -258,9 +271,11 @@ public final class TimingWheel<T> {
     /** Schedules at an absolute tick (the WheelTimer's worker computes ticks itself). Owner thread only. */
     long scheduleTick(long tick, T payload) {
         Objects.requireNonNull(payload, "payload");
+        long d = tick < cur ? cur : tick;
+        reserveOverflow(d);
         int i = allocate();
         payloads[i] = payload;
-        place(i, tick < cur ? cur : tick);
+        place(i, d);
         size++;
         return handleOf(i, genOf(links[i]));
     }
@@ -309,6 +324,7 @@ public final class TimingWheel<T> {
             return false;
         }
         long d = tickOf(deadlineNanos);
+        reserveOverflow(d);
         detach(i);
         place(i, d);
         return true;
@@ -554,9 +570,38 @@ public final class TimingWheel<T> {
                     + (INDEX_LIMIT - sentinels));
         }
         int m = (int) Math.min(INDEX_LIMIT, Math.max(n + 16L, n + (n >> 1)));
-        links = Arrays.copyOf(links, m);
-        ticks = Arrays.copyOf(ticks, m);
-        payloads = Arrays.copyOf(payloads, m);
+        allocating();
+        long[] l = Arrays.copyOf(links, m);          // every new array first, then publish them all
+        allocating();
+        int[] t = Arrays.copyOf(ticks, m);
+        allocating();
+        Object[] p = Arrays.copyOf(payloads, m);
+        links = l;
+        ticks = t;
+        payloads = p;
+    }
+
+    /**
+     * Grows the overflow arrays now if placing a timer at deadline tick d (d >= cur) needs a slot they lack,
+     * so that schedule and touch allocate before they change anything.
+     */
+    private void reserveOverflow(long d) {
+        if (((d ^ cur) >>> totalBits) != 0 && bagSize == bagNodes.length) {
+            int m = Math.max(16, bagSize + (bagSize >> 1));
+            allocating();
+            int[] nodes = Arrays.copyOf(bagNodes, m);
+            allocating();
+            long[] ts = Arrays.copyOf(bagTicks, m);
+            bagNodes = nodes;
+            bagTicks = ts;
+        }
+    }
+
+    /** Called before each array allocation: throws the test hook's OutOfMemoryError when it is due. */
+    private void allocating() {
+        if (allocationsBeforeFailure >= 0 && allocationsBeforeFailure-- == 0) {
+            throw new OutOfMemoryError("injected by the test hook before an array allocation");
+        }
     }
 
     /** Removes pending node i: out of its list, freed, uncounted. */
@@ -683,12 +728,8 @@ public final class TimingWheel<T> {
         }
     }
 
+    /** Appends node i, deadline tick d, to the overflow arrays, which reserveOverflow made room in. */
     private void bagAdd(int i, long d) {
-        if (bagSize == bagNodes.length) {
-            int m = Math.max(16, bagSize + (bagSize >> 1));
-            bagNodes = Arrays.copyOf(bagNodes, m);
-            bagTicks = Arrays.copyOf(bagTicks, m);
-        }
         int pos = bagSize++;
         bagNodes[pos] = i;
         bagTicks[pos] = d;

@@ -91,6 +91,9 @@ public final class WheelTimer {
      * Every path that ends a timeout decrements after winning its claim CAS, so each timeout is counted
      * down exactly once (the bug behind Netty #14959 cannot happen). maxPending is checked against
      * pending.sum() before the increment, so concurrent producers may overshoot it by at most their number.
+     * newTimeout increments only after what can throw (the clock, the Timeout's allocation), and takes the
+     * increment back if the offer throws (an OutOfMemoryError for a new queue chunk, which JCTools rolls
+     * back): a newTimeout that throws leaves no count.
      */
 
     /** The longest delay; longer ones are clamped to it (73 years). */
@@ -236,11 +239,16 @@ public final class WheelTimer {
                 throw new RejectedExecutionException("pending timeouts " + p + " reached maxPending " + maxPending);
             }
         }
-        pending.increment();
         long total = (clock.getAsLong() - origin) + delayNanos;
         long tick = total <= 0 ? 0 : Math.min(MAX_TICK, (total - 1) / tickNanos + 1);
-        Timeout t = new Timeout(this, task, tick);
-        queue.offer(t);
+        Timeout t = new Timeout(this, task, tick);   // what can throw (the clock, this allocation) comes first
+        pending.increment();
+        try {
+            queue.offer(t);                          // may allocate a chunk; JCTools undoes a failed one
+        } catch (Throwable e) {
+            pending.add(-1);
+            throw e;
+        }
         if ((int) STATE.getVolatile(this) != RUNNING) {
             if (t.claim(Timeout.CANCELLED)) {
                 pending.add(-1);

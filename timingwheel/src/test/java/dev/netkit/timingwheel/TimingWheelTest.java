@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -210,5 +212,98 @@ class TimingWheelTest {
         assertTrue(w.isEmpty());
         long h = w.schedule(5 * MS, 1);
         assertTrue(w.isPending(h));
+    }
+
+    /**
+     * Empties the wheel, half by polls and the rest by {@code clear}, and checks that exactly the expected
+     * payloads come out, each once, and that the count ends at zero.
+     */
+    static void drainExactly(TimingWheel<Integer> w, Set<Integer> expected, String what) {
+        assertEquals(expected.size(), w.size(), what + ": size");
+        List<Integer> out = new ArrayList<>();
+        long now = 0;
+        while (out.size() < expected.size() / 2) {
+            now += MS;
+            w.poll(now, (h, p) -> out.add(p), Integer.MAX_VALUE);
+        }
+        w.clear(out::add);
+        assertEquals(expected.size(), out.size(), what + ": payloads out " + out);
+        assertEquals(expected, new HashSet<>(out), what + ": payloads out");
+        assertEquals(0, w.size(), what + ": size after the drain");
+        assertTrue(w.isEmpty());
+    }
+
+    /** Issue 12 (6): an OutOfMemoryError at any of grow's three allocations leaves the wheel as it was. */
+    @Test
+    void anOutOfMemoryErrorWhileTheNodeArraysGrowLeavesTheWheelAsItWas() {
+        for (int k = 0; k < 3; k++) {
+            String what = "allocation " + k + " of the growth fails";
+            TimingWheel<Integer> w = new TimingWheel<>(0, MS, 6, 5, 16);
+            Set<Integer> scheduled = new HashSet<>();
+            for (int i = 0; i < 16; i++) {
+                w.schedule((i + 1) * MS, i);
+                scheduled.add(i);
+            }
+            w.allocationsBeforeFailure = k;
+            assertThrows(OutOfMemoryError.class, () -> w.schedule(100 * MS, -1), what);
+            assertEquals(16, w.capacity(), what + ": capacity");
+            assertEquals(16, w.size(), what + ": size");
+            for (int i = 16; i < 60; i++) {                      // grows now, and keeps working
+                w.schedule((i % 20 + 1) * MS, i);
+                scheduled.add(i);
+            }
+            drainExactly(w, scheduled, what);
+        }
+    }
+
+    /** Issue 12 (6): an OutOfMemoryError while the overflow arrays grow (schedule) leaves the wheel as it was. */
+    @Test
+    void anOutOfMemoryErrorWhileTheOverflowGrowsLeavesTheWheelAsItWas() {
+        for (int k = 0; k < 2; k++) {
+            String what = "allocation " + k + " of the overflow's growth fails";
+            TimingWheel<Integer> w = new TimingWheel<>(0, MS, 2, 2, 100);     // a 16-tick horizon
+            Set<Integer> scheduled = new HashSet<>();
+            for (int i = 0; i < 16; i++) {
+                w.schedule((1_000 + i) * MS, i);                 // beyond the horizon: the overflow, full at 16
+                scheduled.add(i);
+            }
+            w.allocationsBeforeFailure = k;
+            assertThrows(OutOfMemoryError.class, () -> w.schedule(2_000 * MS, -1), what);
+            assertEquals(16, w.size(), what + ": size");
+            for (int i = 16; i < 40; i++) {
+                w.schedule((i % 2 == 0 ? 1_000 + i : i % 10 + 1) * MS, i);
+                scheduled.add(i);
+            }
+            drainExactly(w, scheduled, what);
+        }
+    }
+
+    /**
+     * Issue 12 (6): an OutOfMemoryError while touch moves a timer into a full overflow leaves the timer
+     * where it was, pending at its old deadline.
+     */
+    @Test
+    void anOutOfMemoryErrorWhileTouchGrowsTheOverflowLeavesTheTimerWhereItWas() {
+        for (int k = 0; k < 2; k++) {
+            String what = "allocation " + k + " of the overflow's growth fails";
+            TimingWheel<Integer> w = new TimingWheel<>(0, MS, 2, 2, 100);
+            for (int i = 0; i < 16; i++) {
+                w.schedule((1_000 + i) * MS, i);
+            }
+            long h = w.schedule(5 * MS, 99);
+            w.allocationsBeforeFailure = k;
+            assertThrows(OutOfMemoryError.class, () -> w.touch(h, 3_000 * MS), what);
+            assertTrue(w.isPending(h), what + ": pending");
+            assertEquals(17, w.size(), what + ": size");
+            List<Integer> fired = new ArrayList<>();
+            w.poll(5 * MS, (x, p) -> fired.add(p), 100);
+            assertEquals(List.of(99), fired, what + ": the touched timer fires at its old deadline");
+            assertFalse(w.isPending(h));
+            Set<Integer> rest = new HashSet<>();
+            for (int i = 0; i < 16; i++) {
+                rest.add(i);
+            }
+            drainExactly(w, rest, what);
+        }
     }
 }

@@ -17,6 +17,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -371,6 +373,36 @@ class WheelTimerTest {
                 + victimRuns[0] + " times, isPending " + victim.isPending() + ", pendingTimeouts " + t.pendingTimeouts());
         assertTrue(victim.isExpired());
         assertTrue(x.isCancelled());
+        assertEquals(0, t.pendingTimeouts());
+        assertTrue(t.stop().isEmpty());
+    }
+
+    /**
+     * Issue 12 (6): newTimeout counted the timeout before the steps that can throw (reading the clock,
+     * allocating the Timeout), so an OutOfMemoryError there left the count raised forever. The test's clock
+     * throws OutOfMemoryError on newTimeout's read (a failure where the allocation stands too).
+     */
+    @Test
+    void aNewTimeoutThatFailsBeforeItIsQueuedLeavesNoCount() {
+        AtomicLong clock = new AtomicLong();
+        AtomicBoolean failing = new AtomicBoolean();
+        WheelTimer t = WheelTimer.manual(() -> {
+            if (failing.get()) {
+                throw new OutOfMemoryError("injected by the test's clock");
+            }
+            return clock.get();
+        }, 1_000_000L, 1);
+        failing.set(true);
+        assertThrows(OutOfMemoryError.class, () -> t.newTimeout(() -> { }, 1, TimeUnit.MILLISECONDS));
+        failing.set(false);
+        assertEquals(0, t.pendingTimeouts(), "a newTimeout that threw left the pending count raised");
+        AtomicInteger ran = new AtomicInteger();
+        Timeout x = t.newTimeout(ran::incrementAndGet, 1, TimeUnit.MILLISECONDS);   // maxPending 1: accepted
+        assertEquals(1, t.pendingTimeouts());
+        clock.set(1_000_000L);
+        assertEquals(1, t.advance());
+        assertEquals(1, ran.get());
+        assertTrue(x.isExpired());
         assertEquals(0, t.pendingTimeouts());
         assertTrue(t.stop().isEmpty());
     }
