@@ -34,6 +34,10 @@ import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
  *       {@code RejectedExecutionException}, say): that task never runs, yet its timeout counts as expired
  *       ({@code isExpired()} true, {@code cancel()} false), since it was claimed before the hand-off. Give an
  *       executor that never rejects if every task must run.</li>
+ *   <li>An {@code Error} in the timer's own work (an {@code OutOfMemoryError} while its wheel grows, say)
+ *       ends the worker and goes to its uncaught-exception handler. The timer is then stopped: every
+ *       timeout that never ran is cancelled, and the first {@link #stop()} returns them. In manual mode
+ *       the Error propagates from {@link #advance()}, and the timer stays usable: nothing is lost.</li>
  *   <li>The worker parks while no timeout is pending (no ticking), and while timeouts are pending it sleeps
  *       until the next one is due, waking at least every 16 ms (every tick if the tick is longer) to free
  *       cancelled timeouts' slots. A
@@ -58,7 +62,8 @@ public final class WheelTimer {
      *
      * Threads. `wheel` is read and written only by the worker (in manual mode: the driver calling
      * advance(), and stop()). `queue` has many producers (newTimeout, cancel) and the worker as its only
-     * consumer. `state` (RUNNING -> STOPPED, once, by CAS in stop) and `sleeping` are volatile; `wakeAtTick`
+     * consumer. `state` (RUNNING -> STOPPED by CAS in stop; or RUNNING -> DEAD by CAS in a worker that an
+     * Error ends, then DEAD -> STOPPED by CAS in stop) and `sleeping` are volatile; `wakeAtTick`
      * is written by the worker (opaque) before its volatile write of `sleeping`, and read by producers
      * (opaque) after their volatile read of `sleeping`, so a producer that sees the worker asleep sees the
      * planned wake-up of that sleep or a later one.
@@ -78,6 +83,16 @@ public final class WheelTimer {
      * offered timeout and claims it (PENDING -> CANCELLED, returned by stop()), or newTimeout sees STOPPED
      * and claims it itself and throws RejectedExecutionException. A claim is a CAS on the timeout's word,
      * so exactly one of them takes it (or the task had already run, or the user cancelled it).
+     *
+     * Worker death. An Error that escapes the loop (an OutOfMemoryError while the wheel grows, say; what
+     * tasks and the executor throw is caught) ends the worker: it CASes RUNNING -> DEAD (a failed CAS means
+     * stop() came first), which rejects producers as STOPPED does (the same Dekker pair as above), and does
+     * the final drain. A timeout that takeIn had taken from the queue but not into the wheel when the Error
+     * struck is kept in `stranded` (worker only; in manual mode the driver's and stop()'s, whose calls the
+     * user serializes): the next transfer takes it in first (manual mode: the next advance()), the final
+     * drain claims it first. The first stop() then wins its CAS (RUNNING or DEAD -> STOPPED), joins the
+     * worker and returns `unprocessed`, which the worker wrote before it ended (the join orders that write
+     * before the read); later calls lose the CAS and return an empty set.
      *
      * Queued cancellations. A cancel() that won its claim queues the timeout; the worker frees its wheel
      * node with the handle in its word. Between the claim and the offer the canceller may be preempted for
@@ -104,6 +119,7 @@ public final class WheelTimer {
     private static final int TRANSFER_BATCH = 100_000;
     private static final int RUNNING = 0;
     private static final int STOPPED = 1;
+    private static final int DEAD = 2;
     private static final int AWAKE = 0;
     private static final int TIMED = 1;
     private static final int FOREVER = 2;
@@ -124,7 +140,7 @@ public final class WheelTimer {
     }
 
     private final MpscUnboundedAtomicArrayQueue<Timeout> queue = new MpscUnboundedAtomicArrayQueue<>(1024);
-    private final TimingWheel<Timeout> wheel;
+    final TimingWheel<Timeout> wheel;        // package-private for the tests' allocation-failure hook
     private final TimingWheel.ExpiryHandler<Timeout> expire = this::expire;
     private final StripedCounter pending = new StripedCounter(1);
     private final LongSupplier clock;
@@ -139,6 +155,7 @@ public final class WheelTimer {
     @SuppressWarnings("unused") private long wakeAtTick;
     private long expired;                    // timeouts this worker expired (won the claim); worker only
     private Set<Timeout> unprocessed;        // written by the worker before it ends; read by stop() after join
+    private Timeout stranded;                // taken from the queue, not into the wheel (an Error); worker only
 
     /**
      * A timer with a worker thread (a daemon platform thread named {@code netkit-wheel-timer}), tasks run on
@@ -282,7 +299,7 @@ public final class WheelTimer {
         return pending.sum();
     }
 
-    /** @return whether {@link #stop()} has been called; any thread */
+    /** @return whether {@link #stop()} has been called, or the worker died of an {@code Error}; any thread */
     public boolean isStopped() {
         return (int) STATE.getVolatile(this) != RUNNING;
     }
@@ -325,6 +342,11 @@ public final class WheelTimer {
      * (interrupts are deferred). Any thread except the worker; in manual mode, not concurrently with
      * {@link #advance()}. A second call returns an empty set.
      *
+     * <p>If the worker died of an {@code Error} (the worker thread's uncaught-exception handler saw it), the
+     * timer was already stopped: {@link #isStopped()} is true and {@code newTimeout} rejects. The timeouts
+     * that never ran were cancelled then, and the first {@code stop()} returns them all, including one the
+     * worker was taking into its wheel when the Error struck.
+     *
      * @return the timeouts that never ran, now cancelled
      * @throws IllegalStateException if called from the worker thread (from a task)
      */
@@ -332,7 +354,7 @@ public final class WheelTimer {
         if (worker != null && Thread.currentThread() == worker) {
             throw new IllegalStateException("stop() called from the timer's worker thread (a task); call it from another thread");
         }
-        if (!STATE.compareAndSet(this, RUNNING, STOPPED)) {
+        if (!STATE.compareAndSet(this, RUNNING, STOPPED) && !STATE.compareAndSet(this, DEAD, STOPPED)) {
             return Set.of();
         }
         if (worker == null) {
@@ -395,42 +417,55 @@ public final class WheelTimer {
                 SLEEPING.setVolatile(this, AWAKE);
             }
         } finally {
-            STATE.setVolatile(this, STOPPED);        // if the loop died abnormally, producers are rejected from now
+            STATE.compareAndSet(this, RUNNING, DEAD); // died of an Error: producers are rejected from now on
             unprocessed = shutdown();
         }
     }
 
     /** Takes queued new timeouts into the wheel and frees cancelled ones. Worker (or manual driver) only. */
     private void transfer() {
+        Timeout t = stranded;
+        if (t != null) {
+            stranded = null;
+            takeIn(t);
+        }
         for (int k = 0; k < TRANSFER_BATCH; k++) {
-            Timeout t = queue.poll();
+            t = queue.poll();
             if (t == null) {
                 return;
             }
-            long w = t.word();
-            long st = w & Timeout.STATE_MASK;
-            if (st == Timeout.CANCELLED) {
-                if ((w & Timeout.IN_WHEEL) != 0) {
-                    wheel.cancelIf(w >>> Timeout.VALUE_SHIFT, t);   // only t: its node may hold another by now
-                }
-                continue;
+            takeIn(t);
+        }
+    }
+
+    /** Puts a timeout taken from the queue into the wheel, or frees the wheel node of a cancelled one. */
+    private void takeIn(Timeout t) {
+        long w = t.word();
+        long st = w & Timeout.STATE_MASK;
+        if (st == Timeout.CANCELLED) {
+            if ((w & Timeout.IN_WHEEL) != 0) {
+                wheel.cancelIf(w >>> Timeout.VALUE_SHIFT, t);   // only t: its node may hold another by now
             }
-            if (st != Timeout.PENDING || (w & Timeout.IN_WHEEL) != 0) {
-                continue;
+            return;
+        }
+        if (st != Timeout.PENDING || (w & Timeout.IN_WHEEL) != 0) {
+            return;
+        }
+        long h;
+        try {
+            h = wheel.scheduleTick(w >>> Timeout.VALUE_SHIFT, t);
+        } catch (IllegalStateException full) {           // 16.7 million pending: the wheel is full
+            if (t.claim(Timeout.CANCELLED)) {
+                pending.add(-1);
             }
-            long h;
-            try {
-                h = wheel.scheduleTick(w >>> Timeout.VALUE_SHIFT, t);
-            } catch (IllegalStateException full) {       // 16.7 million pending: the wheel is full
-                if (t.claim(Timeout.CANCELLED)) {
-                    pending.add(-1);
-                }
-                report(full);
-                continue;
-            }
-            if (!t.casWord(w, Timeout.IN_WHEEL | (h << Timeout.VALUE_SHIFT))) {
-                wheel.cancel(h);                                  // cancelled between our read and CAS
-            }
+            report(full);
+            return;
+        } catch (Throwable e) {                          // an Error (OutOfMemoryError): the wheel is as it was
+            stranded = t;                                // first in line for the next transfer, or for shutdown
+            throw e;
+        }
+        if (!t.casWord(w, Timeout.IN_WHEEL | (h << Timeout.VALUE_SHIFT))) {
+            wheel.cancel(h);                             // cancelled between our read and CAS
         }
     }
 
@@ -464,19 +499,22 @@ public final class WheelTimer {
     /** After STOPPED: claims every timeout left in the queue and the wheel. Worker (or stop() in manual mode). */
     private Set<Timeout> shutdown() {
         Set<Timeout> out = Collections.newSetFromMap(new IdentityHashMap<>());
-        Timeout t;
-        while ((t = queue.poll()) != null) {
-            if (t.claim(Timeout.CANCELLED)) {
-                pending.add(0, -1);
-                out.add(t);
-            }
+        Timeout t = stranded;
+        stranded = null;
+        if (t != null) {
+            takeBack(t, out);
         }
-        wheel.clear(x -> {
-            if (x.claim(Timeout.CANCELLED)) {
-                pending.add(0, -1);
-                out.add(x);
-            }
-        });
+        while ((t = queue.poll()) != null) {
+            takeBack(t, out);
+        }
+        wheel.clear(x -> takeBack(x, out));
         return Collections.unmodifiableSet(out);
+    }
+
+    private void takeBack(Timeout t, Set<Timeout> out) {
+        if (t.claim(Timeout.CANCELLED)) {
+            pending.add(0, -1);
+            out.add(t);
+        }
     }
 }

@@ -406,4 +406,68 @@ class WheelTimerTest {
         assertEquals(0, t.pendingTimeouts());
         assertTrue(t.stop().isEmpty());
     }
+
+    /**
+     * Issue 12 (6): a worker killed by an Error (here an OutOfMemoryError while the wheel grows for the
+     * 1,025th timeout, injected by the wheel's test hook) marked the timer stopped itself, so a later stop()
+     * returned an empty set, and the timeout it was taking into the wheel was in neither the queue nor the
+     * wheel. stop() must return every timeout that never ran.
+     */
+    @Test
+    void stopAfterTheWorkerDiedReturnsEveryUnrunTimeoutIncludingTheOneInTransfer() throws Exception {
+        List<Throwable> seen = new CopyOnWriteArrayList<>();
+        AtomicReference<Thread> worker = new AtomicReference<>();
+        WheelTimer t = new WheelTimer(1, TimeUnit.MILLISECONDS, r -> {
+            Thread th = new Thread(r, "dying-worker");
+            th.setDaemon(true);
+            th.setUncaughtExceptionHandler((x, e) -> seen.add(e));
+            worker.set(th);
+            return th;
+        }, null, 0);
+        t.wheel.allocationsBeforeFailure = 0;        // the wheel's first growth fails (published by the offers)
+        int n = 1_025;                               // the wheel holds 1,024 before it grows
+        List<Timeout> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            all.add(t.newTimeout(() -> { }, 1, TimeUnit.HOURS));
+        }
+        Thread w = worker.get();
+        w.join(AWAIT_S * 1_000);
+        assertFalse(w.isAlive(), "the worker is still alive");
+        assertEquals(1, seen.size());
+        assertTrue(seen.get(0) instanceof OutOfMemoryError, String.valueOf(seen.get(0)));
+        assertTrue(t.isStopped());
+        assertThrows(RejectedExecutionException.class, () -> t.newTimeout(() -> { }, 1, TimeUnit.SECONDS));
+        Set<Timeout> left = t.stop();
+        assertEquals(n, left.size(), "stop() after the worker died returned " + left.size() + " of the " + n
+                + " unrun timeouts");
+        for (Timeout x : all) {
+            assertTrue(left.contains(x) && x.isCancelled(), "not returned cancelled: " + x);
+        }
+        assertEquals(0, t.pendingTimeouts());
+        assertTrue(t.stop().isEmpty());
+    }
+
+    /**
+     * Issue 12 (6), manual mode: an Error while advance() takes a timeout into the wheel propagates to the
+     * driver; that timeout must not be lost: the next advance() takes it in.
+     */
+    @Test
+    void anErrorWhileAdvanceTakesATimeoutInLosesNothing() {
+        AtomicLong clock = new AtomicLong();
+        long tick = 1_000_000L;
+        WheelTimer t = WheelTimer.manual(clock::get, tick, 0);
+        t.wheel.allocationsBeforeFailure = 0;
+        int n = 1_025;
+        AtomicInteger ran = new AtomicInteger();
+        for (int i = 0; i < n; i++) {
+            t.newTimeout(ran::incrementAndGet, 1, TimeUnit.MILLISECONDS);
+        }
+        assertThrows(OutOfMemoryError.class, t::advance);
+        assertEquals(0, t.advance());
+        clock.set(tick);
+        assertEquals(n, t.advance(), "timeouts run after an Error in advance(): " + ran.get() + " of " + n);
+        assertEquals(n, ran.get());
+        assertEquals(0, t.pendingTimeouts());
+        assertTrue(t.stop().isEmpty());
+    }
 }
