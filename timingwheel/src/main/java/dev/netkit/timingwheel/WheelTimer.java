@@ -111,9 +111,12 @@ public final class WheelTimer {
      * back): a newTimeout that throws leaves no count.
      */
 
-    /** The longest delay; longer ones are clamped to it (73 years). */
+    /**
+     * The longest delay; longer ones are clamped to it (2^61 ns, 73 years). See {@link #newTimeout} for
+     * the one case where the deadline is counted from the worker's take-in instead.
+     */
     public static final long MAX_DELAY_NANOS = 1L << 61;
-    private static final long MAX_TICK = (1L << 60) - 1;
+    private static final long MAX_TICK = (1L << 60) - 1;     // in a Timeout's word: "did not fit, see farTick"
     private static final long DRAIN_INTERVAL_NANOS = 16_000_000L;
     private static final int EXPIRY_BATCH = 1024;
     private static final int TRANSFER_BATCH = 100_000;
@@ -238,6 +241,11 @@ public final class WheelTimer {
      * count, and at most one unpark of the sleeping worker). Any thread, including a running task.
      *
      * @param task  what to run; on the worker (or the manual driver), or handed to the executor
+     * <p>The deadline is counted in ticks from the timer's start, with room for 2^60 - 1 ticks. A deadline
+     * beyond that (possible with a tick of 1 or 2 ns, or once the timer has run for decades: 36 years with
+     * a 3 ns tick, 73 with 4 ns) is counted instead as {@code MAX_DELAY_NANOS} from when the worker takes
+     * the timeout in (reads its clock after this call did): later than asked, never earlier.
+     *
      * @param delay the delay; negative means 0; longer than {@link #MAX_DELAY_NANOS} is clamped
      * @param unit  the delay's unit
      * @return the timeout, to cancel it
@@ -451,9 +459,13 @@ public final class WheelTimer {
         if (st != Timeout.PENDING || (w & Timeout.IN_WHEEL) != 0) {
             return;
         }
+        long tick = w >>> Timeout.VALUE_SHIFT;
+        if (tick == MAX_TICK) {
+            tick = farTick();                            // its deadline tick did not fit: never early
+        }
         long h;
         try {
-            h = wheel.scheduleTick(w >>> Timeout.VALUE_SHIFT, t);
+            h = wheel.scheduleTick(tick, t);
         } catch (IllegalStateException full) {           // 16.7 million pending: the wheel is full
             if (t.claim(Timeout.CANCELLED)) {
                 pending.add(-1);
@@ -467,6 +479,17 @@ public final class WheelTimer {
         if (!t.casWord(w, Timeout.IN_WHEEL | (h << Timeout.VALUE_SHIFT))) {
             wheel.cancel(h);                             // cancelled between our read and CAS
         }
+    }
+
+    /**
+     * The deadline tick of MAX_DELAY_NANOS from the clock's time now, exact (no overflow for a timer younger
+     * than 2^62 ns): for a timeout whose own deadline tick did not fit its word. Its deadline was at most
+     * MAX_DELAY_NANOS after its newTimeout read the clock, and that read happened before this one.
+     */
+    private long farTick() {
+        long elapsed = clock.getAsLong() - origin;
+        long r = Math.floorMod(elapsed, tickNanos);
+        return Math.floorDiv(elapsed, tickNanos) + (r + MAX_DELAY_NANOS - 1) / tickNanos + 1;
     }
 
     private void expire(long handle, Timeout t) {

@@ -470,4 +470,44 @@ class WheelTimerTest {
         assertEquals(0, t.pendingTimeouts());
         assertTrue(t.stop().isEmpty());
     }
+
+    /**
+     * Issue 19 (1): a timeout's deadline tick has 61 bits before the worker takes it in, so with a 1 or 2 ns
+     * tick {@code MAX_DELAY_NANOS} (2^61 ns) did not fit and was cut to 2^60 - 1 ticks: the task ran early
+     * (at 2^60 - 1 ns with a 1 ns tick, 2 ns early with a 2 ns tick).
+     */
+    @Test
+    void aMaxDelayTimeoutNeverRunsEarlyWhateverTheTick() {
+        long max = WheelTimer.MAX_DELAY_NANOS;
+        // the issue's reproduction: a 1 ns tick, taken in by an advance() when the clock reads 2^60 - 1
+        AtomicLong clock = new AtomicLong();
+        WheelTimer t = WheelTimer.manual(clock::get, 1, 0);
+        AtomicInteger ran = new AtomicInteger();
+        t.newTimeout(ran::incrementAndGet, max, TimeUnit.NANOSECONDS);
+        clock.set((1L << 60) - 1);
+        t.advance();
+        assertEquals(0, ran.get(), "a MAX_DELAY_NANOS timeout ran at " + clock.get() + " ns with a 1 ns tick");
+        clock.set(max - 1);
+        t.advance();
+        assertEquals(0, ran.get(), "a MAX_DELAY_NANOS timeout ran at " + clock.get() + " ns with a 1 ns tick");
+        clock.set((1L << 60) - 1 + max);           // MAX_DELAY_NANOS after the advance that took it in
+        t.advance();
+        assertEquals(1, ran.get());
+        // taken in at once: runs at its delay's tick boundary, not a tick earlier
+        for (long tick : new long[] {1, 2, 3, 1_000_000}) {
+            clock.set(0);
+            WheelTimer u = WheelTimer.manual(clock::get, tick, 0);
+            AtomicInteger r = new AtomicInteger();
+            Timeout x = u.newTimeout(r::incrementAndGet, Long.MAX_VALUE, TimeUnit.NANOSECONDS);   // clamped
+            u.advance();
+            clock.set(max - 1);
+            u.advance();
+            assertEquals(0, r.get(), "a MAX_DELAY_NANOS timeout ran before its delay (by " + clock.get() + " ns) with a " + tick + " ns tick");
+            clock.set(((max - 1) / tick + 1) * tick);   // the first tick boundary at or after the delay
+            u.advance();
+            assertEquals(1, r.get(), "tick " + tick);
+            assertTrue(x.isExpired());
+            assertEquals(0, u.pendingTimeouts());
+        }
+    }
 }
