@@ -24,7 +24,8 @@ import java.util.function.Consumer;
  * (a smaller {@code now} advances nothing).
  *
  * <p><b>Deadlines.</b> A deadline not after the latest {@code now} given to {@code poll} (the past)
- * expires at the next {@code poll}, whatever its {@code now}. A deadline more than 2<sup>62</sup> ns ahead of the wheel's
+ * expires at the next {@code poll}, whatever its {@code now} (within that poll's limit), in its place in
+ * deadline-tick order (see {@link #poll}). A deadline more than 2<sup>62</sup> ns ahead of the wheel's
  * time, {@code Long.MAX_VALUE} when the wheel's time is near zero for instance, is clamped to 2<sup>62</sup>
  * ns ahead. Note that on the wrap-safe scale a deadline is only "after" the wheel's time if
  * {@code deadline - time} is positive: {@code Long.MAX_VALUE} is in the past when the wheel's time is
@@ -74,6 +75,13 @@ public final class TimingWheel<T> {
      * event lies at or before the poll's tick, cur jumps to that tick directly: no timer shares a prefix
      * boundary in between, so the invariant holds. Since a wheel timer has cur <= d < cur + 2^totalBits
      * (totalBits <= 30), ticks[i] keeps only the low 32 bits of d and d = cur + (ticks[i] - (int) cur).
+     *
+     * The past. lastNow is the latest poll's now (set as the poll starts, so its handler sees it) and
+     * lastNowTick its tick; cur <= lastNowTick. A deadline not after lastNow must expire by the next poll:
+     * one not after curNanos gets d = cur (the due list, behind the timers there); a later one keeps its
+     * own tick, lowered to lastNowTick if it is in now's unfinished tick. So it keeps its place in
+     * deadline-tick order, and every poll from lastNow on reaches it. Only the first case needs no
+     * division; the future path (below lastNow's check) is the hot one and is unchanged.
      *
      * Overflow. Timers whose d differs from cur above the top level live in dense arrays (bagNodes,
      * bagTicks: swap-remove on cancel). bagMinTick is a lower bound of their deadlines (exact after each
@@ -148,6 +156,7 @@ public final class TimingWheel<T> {
     private long cur;
     private long curNanos;
     private long lastNow;
+    private long lastNowTick;
     private int eventLevel;
 
     /**
@@ -354,11 +363,18 @@ public final class TimingWheel<T> {
 
     /**
      * Expires the timers due at {@code nowNanos}: moves the wheel forward to {@code nowNanos}'s tick,
-     * cascading higher levels down on the way, and hands each expired timer to the handler, in deadline-tick
-     * order (timers of one tick in the order they reached the due list; a timer scheduled in the past while
-     * an earlier poll stopped at its limit may come before older ones). Stops after {@code limit}
-     * expiries; the next call resumes exactly there. Cascading moves are not counted against the limit.
-     * Owner thread only; not reentrant (a handler must not call poll).
+     * cascading higher levels down on the way, and hands each expired timer to the handler. Stops after
+     * {@code limit} expiries; the next call resumes exactly there. Cascading moves are not counted against
+     * the limit. Owner thread only; not reentrant (a handler must not call poll).
+     *
+     * <p><b>Order.</b> Timers expire in order of their effective ticks, across polls too; those of one
+     * effective tick in the order they reached the due list. A timer's effective tick, set when it is
+     * scheduled or touched, is its deadline tick; for a deadline not after the latest poll's {@code now}
+     * (the past, which includes the current poll's {@code now} while its handler runs), it is that tick
+     * raised to the wheel's current tick ({@link #currentTick()}: during a poll, the tick being expired) and
+     * lowered to {@code now}'s tick. So a timer a handler schedules with a deadline after the tick being
+     * expired takes its place among the timers still to come (and expires in this poll if it is not after
+     * {@code now}); one with a deadline at or before that tick comes right after the timers already due.
      *
      * <p>If the handler throws, the exception propagates; the timer it was given is already removed, and
      * the wheel is consistent: the next poll resumes with the next timer.
@@ -377,6 +393,7 @@ public final class TimingWheel<T> {
         long nowTick = Math.floorDiv(nowNanos - origin, tickNanos);
         if (nowNanos - lastNow > 0) {
             lastNow = nowNanos;
+            lastNowTick = nowTick;
         }
         long[] l;
         int fired = 0;
@@ -499,8 +516,9 @@ public final class TimingWheel<T> {
 
     /** The deadline tick of a time: the first tick boundary at or after it, clamped, wrap-safe. */
     private long tickOf(long deadlineNanos) {
-        if (deadlineNanos - lastNow <= 0) {
-            return cur;                                  // not after the latest poll's now: due
+        if (deadlineNanos - lastNow <= 0) {              // not after the latest poll's now: due by the next poll
+            long past = deadlineNanos - curNanos;
+            return past <= 0 ? cur : Math.min(cur + ceilTicks(past), lastNowTick);
         }
         long off = deadlineNanos - curNanos;             // > 0, since curNanos <= lastNow
         if (off > MAX_OFFSET_NANOS || off < 0) {         // < 0: the subtraction overflowed

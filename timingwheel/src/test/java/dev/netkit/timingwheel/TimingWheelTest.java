@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -304,6 +307,167 @@ class TimingWheelTest {
                 rest.add(i);
             }
             drainExactly(w, rest, what);
+        }
+    }
+
+    /**
+     * Issue 19 (3): a timer that a handler schedules with a deadline before the poll's {@code now} but after
+     * the tick being expired keeps its place in deadline-tick order; it no longer jumps ahead of earlier
+     * timers still due in the same poll. Also between polls, after a poll that stopped at its limit.
+     */
+    @Test
+    void aTimerScheduledBeforeThePollsNowKeepsItsPlaceInDeadlineTickOrder() {
+        TimingWheel<String> w = new TimingWheel<>(0, 10);
+        w.schedule(20, "A");
+        w.schedule(500, "B");
+        List<String> fired = new ArrayList<>();
+        w.poll(1_000, (h, p) -> {
+            fired.add(p);
+            if (p.equals("A")) {
+                w.schedule(800, "C");                    // tick 80: after B's 50
+                w.schedule(15, "D");                     // tick 2, the tick being expired: next
+            }
+        }, 100);
+        assertEquals(List.of("A", "D", "B", "C"), fired, "handler-scheduled timers out of deadline-tick order");
+
+        TimingWheel<String> v = new TimingWheel<>(0, 10);
+        v.schedule(20, "A");
+        v.schedule(500, "B");
+        fired.clear();
+        assertEquals(1, v.poll(1_005, (h, p) -> fired.add(p), 1));   // stops at its limit after A
+        v.schedule(800, "C");                            // before the last poll's now, after B's tick
+        v.schedule(1_003, "E");                          // after now's tick boundary, before now: due
+        assertEquals(3, v.poll(1_005, (h, p) -> fired.add(p), 100));
+        assertEquals(List.of("A", "B", "C", "E"), fired, "scheduled between polls, out of deadline-tick order");
+    }
+
+    /**
+     * Issue 19 (3), seeded: random schedules, touches and cancels, between polls and from handlers, in the
+     * past and the future, with polls stopped by limits; every timer fires in order of its effective tick
+     * as documented on {@link TimingWheel#poll}: its deadline tick, or for a deadline not after the latest
+     * poll's {@code now}, that tick raised to the wheel's current tick and lowered to {@code now}'s tick.
+     */
+    @Test
+    void timersExpireInOrderOfTheirEffectiveTicks() {
+        for (long seed : new long[] {1, 2, 3, 42, System.nanoTime()}) {
+            for (int levels = 2; levels <= 5; levels += 3) {
+                new OrderRun(seed, levels == 2 ? 2 : 6, levels).run();
+            }
+        }
+    }
+
+    static final class OrderRun {
+        static final long TICK = 10;
+        final long seed;
+        final String ctx;
+        final SplittableRandom rnd;
+        final TimingWheel<Integer> w;
+        final Map<Integer, Long> handle = new HashMap<>();
+        final Map<Integer, Long> deadline = new HashMap<>();
+        final Map<Integer, Long> effective = new HashMap<>();
+        long now;
+        long lastNow;
+        long lastFired = Long.MIN_VALUE;
+        int next;
+
+        OrderRun(long seed, int bits, int levels) {
+            this.seed = seed;
+            this.ctx = "seed " + seed + ", " + levels + " levels of " + (1 << bits) + " slots";
+            this.rnd = new SplittableRandom(seed);
+            this.w = new TimingWheel<>(0, TICK, bits, levels, 0);
+        }
+
+        /** The documented effective tick of a deadline given now (origin 0, so ticks are times / TICK). */
+        long effectiveTick(long d) {
+            long ceil = Math.ceilDiv(d, TICK);
+            if (d > lastNow) {
+                return ceil;
+            }
+            long cur = w.currentTick();
+            return d <= cur * TICK ? cur : Math.min(ceil, Math.floorDiv(lastNow, TICK));
+        }
+
+        long randomDeadline() {
+            int r = rnd.nextInt(10);
+            long base = r < 7 ? now : lastNow;
+            return base + rnd.nextLong(-40 * TICK, r < 9 ? 120 * TICK : 400 * TICK);
+        }
+
+        void schedule() {
+            int id = next++;
+            long d = randomDeadline();
+            effective.put(id, effectiveTick(d));
+            deadline.put(id, d);
+            handle.put(id, w.schedule(d, id));
+        }
+
+        Integer randomPending() {
+            if (handle.isEmpty()) {
+                return null;
+            }
+            int id = rnd.nextInt(next);
+            return handle.containsKey(id) ? id : null;
+        }
+
+        void touch() {
+            Integer id = randomPending();
+            if (id != null) {
+                long d = randomDeadline();
+                effective.put(id, effectiveTick(d));
+                deadline.put(id, d);
+                assertTrue(w.touch(handle.get(id), d), ctx);
+            }
+        }
+
+        void cancel() {
+            Integer id = randomPending();
+            if (id != null) {
+                assertTrue(w.cancel(handle.remove(id)), ctx);
+            }
+        }
+
+        void onExpiry(long h, Integer id) {
+            assertEquals(handle.remove(id), h, ctx + ": handle of timer " + id);
+            long e = effective.get(id);
+            if (e < lastFired || now < deadline.get(id)) {
+                fail(ctx + ": timer " + id + " (deadline " + deadline.get(id) + ", effective tick " + e
+                        + ") fired at now " + now + " after a timer of effective tick " + lastFired);
+            }
+            lastFired = e;
+            int r = rnd.nextInt(10);
+            if (r < 3) {
+                schedule();
+            } else if (r < 4) {
+                touch();
+            } else if (r < 5) {
+                cancel();
+            }
+        }
+
+        void run() {
+            for (int step = 0; step < 20_000; step++) {
+                int r = rnd.nextInt(10);
+                if (r < 4) {
+                    schedule();
+                } else if (r < 5) {
+                    touch();
+                } else if (r < 6) {
+                    cancel();
+                } else {
+                    now += rnd.nextLong(0, 4 * TICK);
+                    lastNow = Math.max(lastNow, now);
+                    int limit = rnd.nextInt(3) == 0 ? Integer.MAX_VALUE : rnd.nextInt(1, 8);
+                    if (w.poll(now, this::onExpiry, limit) < limit) {
+                        for (Map.Entry<Integer, Long> e : handle.entrySet()) {
+                            if (effective.get(e.getKey()) <= Math.floorDiv(now, TICK)) {
+                                fail(ctx + ": timer " + e.getKey() + " of effective tick " + effective.get(e.getKey())
+                                        + " still pending after a complete poll at " + now);
+                            }
+                        }
+                    }
+                }
+                assertEquals(handle.size(), w.size(), ctx + ": size");
+            }
         }
     }
 }
