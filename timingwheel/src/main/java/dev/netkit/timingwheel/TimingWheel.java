@@ -18,7 +18,11 @@ import java.util.function.Consumer;
  * scale (any origin, any sign). The wheel counts ticks of {@code tickNanos} from the {@code startNanos}
  * given to the constructor; a deadline's tick is the first tick boundary at or after it, and the timer
  * expires at the first {@code poll(now)} with {@code now} at or past that boundary. So a timer never
- * expires before its deadline, and expires at most one tick after it when polls come at least once a tick.
+ * expires before its deadline. The boundary is less than one tick after the deadline, so when polls come
+ * at least once a tick a timer expires less than two ticks after its deadline: at most
+ * {@code 2 * tickNanos - 2} ns, reached by a deadline 1 ns after a boundary with polls 1 ns before each
+ * boundary. A poll at the boundary itself (at {@link #nextDeadline()}, say) expires it less than one tick
+ * after its deadline.
  * All arithmetic is on differences, so deadlines survive the sign wrap of {@code nanoTime}; times passed in
  * must be within 2<sup>62</sup> ns (146 years) of the wheel's time, and {@code now} must not go backwards
  * (a smaller {@code now} advances nothing).

@@ -25,9 +25,11 @@ import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
  * <ul>
  *   <li>Exactly one of: the task runs (or is handed to the executor), {@code cancel()} returns true, or
  *       {@link #stop()} returns the timeout (cancelled).</li>
- *   <li>A task never runs before its delay has passed on the timer's clock, and, while the worker keeps
- *       up, at most about one tick after it (plus the OS's wake-up latency). Ticks are counted from the
- *       timer's start, so lateness does not accumulate when the worker falls behind.</li>
+ *   <li>A task never runs before its delay has passed on the timer's clock. It runs at its deadline's
+ *       tick boundary (less than one tick after the deadline), where the worker's sleep ends: so, while the
+ *       worker keeps up, less than one tick late plus the OS's wake-up latency (manual mode: at the first
+ *       {@link #advance()} at or after that boundary). Ticks are counted from the timer's start, so
+ *       lateness does not accumulate when the worker falls behind.</li>
  *   <li>Fields written before {@code newTimeout} are visible to the task.</li>
  *   <li>A task that throws does not stop the worker; the exception goes to the worker thread's
  *       uncaught-exception handler. So does an exception from the executor's {@code execute} (a

@@ -470,4 +470,41 @@ class TimingWheelTest {
             }
         }
     }
+
+    /**
+     * Issue 19 (2): how late a timer may fire when polls come at least once a tick. Its tick boundary is up
+     * to tick - 1 ns after its deadline and the first poll at or past the boundary up to tick - 1 ns after
+     * that, so the documented bound must hold at every phase, and the worst phase must reach it.
+     */
+    @Test
+    void polledOnceATickATimerFiresWithinTheDocumentedBoundWhichTheWorstPhaseReaches() {
+        long tick = 10;
+        long bound = 2 * tick - 2;                       // documented: less than two ticks late
+        TimingWheel<String> w = new TimingWheel<>(0, tick);
+        w.schedule(11, "x");                             // the issue's case: polls at 9, 19, 29
+        List<Long> firedAt = new ArrayList<>();
+        for (long now = 9; now <= 29; now += tick) {
+            long at = now;
+            w.poll(now, (h, p) -> firedAt.add(at), 10);
+        }
+        assertEquals(List.of(29L), firedAt);
+        long worst = -1;
+        for (long start : new long[] {0, -7, Long.MAX_VALUE - 25}) {
+            for (long d = 1; d <= 3 * tick; d++) {
+                for (long phase = 0; phase < tick; phase++) {
+                    TimingWheel<String> v = new TimingWheel<>(start, tick);
+                    v.schedule(start + d, "x");
+                    long now = start + phase;
+                    while (v.poll(now, (h, p) -> { }, 10) == 0) {
+                        now += tick;                     // polls exactly a tick apart
+                    }
+                    long late = now - (start + d);
+                    assertTrue(late >= 0 && late <= bound, "deadline " + d + ", polls at " + phase + " + k * " + tick
+                            + ": fired " + late + " ns after its deadline, the documented bound is " + bound);
+                    worst = Math.max(worst, late);
+                }
+            }
+        }
+        assertEquals(bound, worst, "the worst phase's lateness");
+    }
 }
