@@ -54,8 +54,8 @@ import java.util.function.Consumer;
  * and one payload reference, in three parallel arrays: 16 bytes with compressed references (20 without).
  * The arrays grow by half when full, never shrink, and allocate nothing else: schedule, cancel, touch and
  * poll allocate nothing once the arrays are large enough. An {@code OutOfMemoryError} while they grow
- * leaves the wheel as it was: the operation that needed the room throws it and changes nothing. Up to 2<sup>24</sup> - 3 - levels *
- * 2<sup>bitsPerLevel</sup> pending timers (about 16.7 million).
+ * leaves the wheel as it was: the operation that needed the room throws it and changes nothing. Up to
+ * 2<sup>24</sup> - 3 - levels * 2<sup>bitsPerLevel</sup> pending timers (about 16.7 million).
  *
  * @param <T> the payload type
  */
@@ -84,8 +84,8 @@ public final class TimingWheel<T> {
      * lastNowTick its tick; cur <= lastNowTick. A deadline not after lastNow must expire by the next poll:
      * one not after curNanos gets d = cur (the due list, behind the timers there); a later one keeps its
      * own tick, lowered to lastNowTick if it is in now's unfinished tick. So it keeps its place in
-     * deadline-tick order, and every poll from lastNow on reaches it. Only the first case needs no
-     * division; the future path (below lastNow's check) is the hot one and is unchanged.
+     * deadline-tick order, and every poll from lastNow on reaches it. (The future path after lastNow's
+     * check, the one schedule and touch normally take, does not look at lastNowTick.)
      *
      * Overflow. Timers whose d differs from cur above the top level live in dense arrays (bagNodes,
      * bagTicks: swap-remove on cancel). bagMinTick is a lower bound of their deadlines (exact after each

@@ -118,7 +118,7 @@ public final class WheelTimer {
      * the one case where the deadline is counted from the worker's take-in instead.
      */
     public static final long MAX_DELAY_NANOS = 1L << 61;
-    private static final long MAX_TICK = (1L << 60) - 1;     // in a Timeout's word: "did not fit, see farTick"
+    private static final long MAX_TICK = (1L << 60) - 1;     // a Timeout's deadline tick is capped here: see farTick
     private static final long DRAIN_INTERVAL_NANOS = 16_000_000L;
     private static final int EXPIRY_BATCH = 1024;
     private static final int TRANSFER_BATCH = 100_000;
@@ -242,12 +242,12 @@ public final class WheelTimer {
      * Schedules {@code task} to run once after {@code delay}. Lock-free (an MPSC queue offer, a striped
      * count, and at most one unpark of the sleeping worker). Any thread, including a running task.
      *
-     * @param task  what to run; on the worker (or the manual driver), or handed to the executor
      * <p>The deadline is counted in ticks from the timer's start, with room for 2^60 - 1 ticks. A deadline
      * beyond that (possible with a tick of 1 or 2 ns, or once the timer has run for decades: 36 years with
      * a 3 ns tick, 73 with 4 ns) is counted instead as {@code MAX_DELAY_NANOS} from when the worker takes
      * the timeout in (reads its clock after this call did): later than asked, never earlier.
      *
+     * @param task  what to run; on the worker (or the manual driver), or handed to the executor
      * @param delay the delay; negative means 0; longer than {@link #MAX_DELAY_NANOS} is clamped
      * @param unit  the delay's unit
      * @return the timeout, to cancel it
@@ -521,7 +521,10 @@ public final class WheelTimer {
         }
     }
 
-    /** After STOPPED: claims every timeout left in the queue and the wheel. Worker (or stop() in manual mode). */
+    /**
+     * After STOPPED or DEAD: claims every timeout left (stranded, in the queue, in the wheel). Worker (or
+     * stop() in manual mode).
+     */
     private Set<Timeout> shutdown() {
         Set<Timeout> out = Collections.newSetFromMap(new IdentityHashMap<>());
         Timeout t = stranded;
