@@ -27,7 +27,8 @@ public final class IdleTimeouts<E extends IdleTimeouts.Entry> {
      * Implementation notes. `Entry.lastActivity` is written with setOpaque by whoever records traffic and
      * read with getOpaque by the owner; it publishes nothing else. `Entry.handle` is the entry's current
      * wheel handle (or NO_HANDLE), read and written only by the owner. The wheel holds at most one timer per
-     * entry; its deadline is never later than lastActivity + idleNanos as the owner last saw it.
+     * entry; its deadline is never later than lastActivity + idleNanos as the owner last saw it, so the
+     * wheel's lateness bound (TimingWheel's class documentation) holds for the report.
      */
 
     /**
@@ -101,7 +102,9 @@ public final class IdleTimeouts<E extends IdleTimeouts.Entry> {
      * A helper with its own wheel. Any thread may construct it; then only the owner uses it.
      *
      * @param startNanos the current time on the owner's clock
-     * @param tickNanos  the wheel's tick (the report may come up to one tick after the idle duration)
+     * @param tickNanos  the wheel's tick: polled at least once a tick, an entry is reported less than two
+     *                   ticks (at most {@code 2 * tickNanos - 2} ns) after its last activity plus
+     *                   {@code idleNanos}; polled at {@link #nextDelayNanos}, less than one tick after it
      * @param idleNanos  the idle duration, at least 1 ns
      * @param handler    receives idle entries
      * @throws IllegalArgumentException if tickNanos or idleNanos is below 1

@@ -16,8 +16,9 @@ public final class Timeout {
      * Implementation notes.
      *
      * `word` packs everything that changes: bits 0-1 the state (PENDING 0, CANCELLED 1, EXPIRED 2), bit 2
-     * IN_WHEEL, bits 3-63 a value: the deadline tick (counted from the timer's start) until the worker puts
-     * the timeout in its wheel, the wheel handle after that. Transitions:
+     * IN_WHEEL, bits 3-63 a value: the deadline tick (counted from the timer's start; capped at 2^60 - 1,
+     * which tells the worker to count MAX_DELAY_NANOS from its own clock instead) until the worker puts the
+     * timeout in its wheel, the wheel handle after that. Transitions:
      *   - the constructor writes (tick << 3) | PENDING plainly; the MPSC queue's offer publishes it (release)
      *     and the worker's poll acquires it;
      *   - the worker CASes PENDING|tick to PENDING|IN_WHEEL|handle after scheduling it in its wheel (and

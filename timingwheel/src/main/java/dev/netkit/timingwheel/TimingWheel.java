@@ -18,13 +18,18 @@ import java.util.function.Consumer;
  * scale (any origin, any sign). The wheel counts ticks of {@code tickNanos} from the {@code startNanos}
  * given to the constructor; a deadline's tick is the first tick boundary at or after it, and the timer
  * expires at the first {@code poll(now)} with {@code now} at or past that boundary. So a timer never
- * expires before its deadline, and expires at most one tick after it when polls come at least once a tick.
+ * expires before its deadline. The boundary is less than one tick after the deadline, so when polls come
+ * at least once a tick a timer expires less than two ticks after its deadline: at most
+ * {@code 2 * tickNanos - 2} ns, reached by a deadline 1 ns after a boundary with polls 1 ns before each
+ * boundary. A poll at the boundary itself (at {@link #nextDeadline()}, say) expires it less than one tick
+ * after its deadline.
  * All arithmetic is on differences, so deadlines survive the sign wrap of {@code nanoTime}; times passed in
  * must be within 2<sup>62</sup> ns (146 years) of the wheel's time, and {@code now} must not go backwards
  * (a smaller {@code now} advances nothing).
  *
  * <p><b>Deadlines.</b> A deadline not after the latest {@code now} given to {@code poll} (the past)
- * expires at the next {@code poll}, whatever its {@code now}. A deadline more than 2<sup>62</sup> ns ahead of the wheel's
+ * expires at the next {@code poll}, whatever its {@code now} (within that poll's limit), in its place in
+ * deadline-tick order (see {@link #poll}). A deadline more than 2<sup>62</sup> ns ahead of the wheel's
  * time, {@code Long.MAX_VALUE} when the wheel's time is near zero for instance, is clamped to 2<sup>62</sup>
  * ns ahead. Note that on the wrap-safe scale a deadline is only "after" the wheel's time if
  * {@code deadline - time} is positive: {@code Long.MAX_VALUE} is in the past when the wheel's time is
@@ -48,8 +53,9 @@ import java.util.function.Consumer;
  * <p><b>Memory.</b> Per timer: one {@code long} of links and generation, one {@code int} deadline tick
  * and one payload reference, in three parallel arrays: 16 bytes with compressed references (20 without).
  * The arrays grow by half when full, never shrink, and allocate nothing else: schedule, cancel, touch and
- * poll allocate nothing once the arrays are large enough. Up to 2<sup>24</sup> - 3 - levels *
- * 2<sup>bitsPerLevel</sup> pending timers (about 16.7 million).
+ * poll allocate nothing once the arrays are large enough. An {@code OutOfMemoryError} while they grow
+ * leaves the wheel as it was: the operation that needed the room throws it and changes nothing. Up to
+ * 2<sup>24</sup> - 3 - levels * 2<sup>bitsPerLevel</sup> pending timers (about 16.7 million).
  *
  * @param <T> the payload type
  */
@@ -74,10 +80,23 @@ public final class TimingWheel<T> {
      * boundary in between, so the invariant holds. Since a wheel timer has cur <= d < cur + 2^totalBits
      * (totalBits <= 30), ticks[i] keeps only the low 32 bits of d and d = cur + (ticks[i] - (int) cur).
      *
+     * The past. lastNow is the latest poll's now (set as the poll starts, so its handler sees it) and
+     * lastNowTick its tick; cur <= lastNowTick. A deadline not after lastNow must expire by the next poll:
+     * one not after curNanos gets d = cur (the due list, behind the timers there); a later one keeps its
+     * own tick, lowered to lastNowTick if it is in now's unfinished tick. So it keeps its place in
+     * deadline-tick order, and every poll from lastNow on reaches it. (The future path after lastNow's
+     * check, the one schedule and touch normally take, does not look at lastNowTick.)
+     *
      * Overflow. Timers whose d differs from cur above the top level live in dense arrays (bagNodes,
      * bagTicks: swap-remove on cancel). bagMinTick is a lower bound of their deadlines (exact after each
      * scan, lowered by inserts, left as is by removals); the overflow event is the first tick of
      * bagMinTick's top-level span. At that event every overflow timer now within the wheel's span moves in.
+     *
+     * Failure atomicity. The arrays' growth is the only allocation: grow() (from allocate(), before the new
+     * node is used) and reserveOverflow() (called by schedule and touch before they move anything; place()
+     * itself never allocates: a cascade or an overflow scan never places into the overflow) each allocate
+     * every new array before publishing any. So an OutOfMemoryError, like the full wheel's
+     * IllegalStateException, leaves the wheel as it was (at most with larger arrays).
      *
      * Single-threaded: no field is volatile and nothing is published; the owner's program order is all.
      */
@@ -141,7 +160,14 @@ public final class TimingWheel<T> {
     private long cur;
     private long curNanos;
     private long lastNow;
+    private long lastNowTick;
     private int eventLevel;
+
+    /**
+     * Test hook: how many more array allocations succeed before one throws {@code OutOfMemoryError} (0: the
+     * next one); negative, the default, for never. Read only where the arrays grow.
+     */
+    int allocationsBeforeFailure = -1;
 
     private int[] bagNodes = new int[0];
     private long[] bagTicks = new long[0];
@@ -258,9 +284,11 @@ public final class TimingWheel<T> {
     /** Schedules at an absolute tick (the WheelTimer's worker computes ticks itself). Owner thread only. */
     long scheduleTick(long tick, T payload) {
         Objects.requireNonNull(payload, "payload");
+        long d = tick < cur ? cur : tick;
+        reserveOverflow(d);
         int i = allocate();
         payloads[i] = payload;
-        place(i, tick < cur ? cur : tick);
+        place(i, d);
         size++;
         return handleOf(i, genOf(links[i]));
     }
@@ -277,9 +305,21 @@ public final class TimingWheel<T> {
         if (i < 0) {
             return false;
         }
-        detach(i);
-        free(i);
-        size--;
+        remove(i);
+        return true;
+    }
+
+    /**
+     * Cancels a pending timer only if its payload is {@code payload} (the same reference). O(1). Owner
+     * thread only. For a caller that may hold a handle so old that its generation has wrapped and names
+     * another timer again: {@link WheelTimer}'s queued cancellations, whose payloads each enter the wheel once.
+     */
+    boolean cancelIf(long handle, T payload) {
+        int i = live(handle);
+        if (i < 0 || payloads[i] != payload) {
+            return false;
+        }
+        remove(i);
         return true;
     }
 
@@ -297,6 +337,7 @@ public final class TimingWheel<T> {
             return false;
         }
         long d = tickOf(deadlineNanos);
+        reserveOverflow(d);
         detach(i);
         place(i, d);
         return true;
@@ -326,11 +367,18 @@ public final class TimingWheel<T> {
 
     /**
      * Expires the timers due at {@code nowNanos}: moves the wheel forward to {@code nowNanos}'s tick,
-     * cascading higher levels down on the way, and hands each expired timer to the handler, in deadline-tick
-     * order (timers of one tick in the order they reached the due list; a timer scheduled in the past while
-     * an earlier poll stopped at its limit may come before older ones). Stops after {@code limit}
-     * expiries; the next call resumes exactly there. Cascading moves are not counted against the limit.
-     * Owner thread only; not reentrant (a handler must not call poll).
+     * cascading higher levels down on the way, and hands each expired timer to the handler. Stops after
+     * {@code limit} expiries; the next call resumes exactly there. Cascading moves are not counted against
+     * the limit. Owner thread only; not reentrant (a handler must not call poll).
+     *
+     * <p><b>Order.</b> Timers expire in order of their effective ticks, across polls too; those of one
+     * effective tick in the order they reached the due list. A timer's effective tick, set when it is
+     * scheduled or touched, is its deadline tick; for a deadline not after the latest poll's {@code now}
+     * (the past, which includes the current poll's {@code now} while its handler runs), it is that tick
+     * raised to the wheel's current tick ({@link #currentTick()}: during a poll, the tick being expired) and
+     * lowered to {@code now}'s tick. So a timer a handler schedules with a deadline after the tick being
+     * expired takes its place among the timers still to come (and expires in this poll if it is not after
+     * {@code now}); one with a deadline at or before that tick comes right after the timers already due.
      *
      * <p>If the handler throws, the exception propagates; the timer it was given is already removed, and
      * the wheel is consistent: the next poll resumes with the next timer.
@@ -349,6 +397,7 @@ public final class TimingWheel<T> {
         long nowTick = Math.floorDiv(nowNanos - origin, tickNanos);
         if (nowNanos - lastNow > 0) {
             lastNow = nowNanos;
+            lastNowTick = nowTick;
         }
         long[] l;
         int fired = 0;
@@ -461,9 +510,7 @@ public final class TimingWheel<T> {
             int prev = prevOf(links[i]);
             if (prev != FREE) {
                 T p = (T) payloads[i];
-                detach(i);
-                free(i);
-                size--;
+                remove(i);
                 sink.accept(p);
             }
         }
@@ -473,8 +520,9 @@ public final class TimingWheel<T> {
 
     /** The deadline tick of a time: the first tick boundary at or after it, clamped, wrap-safe. */
     private long tickOf(long deadlineNanos) {
-        if (deadlineNanos - lastNow <= 0) {
-            return cur;                                  // not after the latest poll's now: due
+        if (deadlineNanos - lastNow <= 0) {              // not after the latest poll's now: due by the next poll
+            long past = deadlineNanos - curNanos;
+            return past <= 0 ? cur : Math.min(cur + ceilTicks(past), lastNowTick);
         }
         long off = deadlineNanos - curNanos;             // > 0, since curNanos <= lastNow
         if (off > MAX_OFFSET_NANOS || off < 0) {         // < 0: the subtraction overflowed
@@ -544,9 +592,45 @@ public final class TimingWheel<T> {
                     + (INDEX_LIMIT - sentinels));
         }
         int m = (int) Math.min(INDEX_LIMIT, Math.max(n + 16L, n + (n >> 1)));
-        links = Arrays.copyOf(links, m);
-        ticks = Arrays.copyOf(ticks, m);
-        payloads = Arrays.copyOf(payloads, m);
+        allocating();
+        long[] l = Arrays.copyOf(links, m);          // every new array first, then publish them all
+        allocating();
+        int[] t = Arrays.copyOf(ticks, m);
+        allocating();
+        Object[] p = Arrays.copyOf(payloads, m);
+        links = l;
+        ticks = t;
+        payloads = p;
+    }
+
+    /**
+     * Grows the overflow arrays now if placing a timer at deadline tick d (d >= cur) needs a slot they lack,
+     * so that schedule and touch allocate before they change anything.
+     */
+    private void reserveOverflow(long d) {
+        if (((d ^ cur) >>> totalBits) != 0 && bagSize == bagNodes.length) {
+            int m = Math.max(16, bagSize + (bagSize >> 1));
+            allocating();
+            int[] nodes = Arrays.copyOf(bagNodes, m);
+            allocating();
+            long[] ts = Arrays.copyOf(bagTicks, m);
+            bagNodes = nodes;
+            bagTicks = ts;
+        }
+    }
+
+    /** Called before each array allocation: throws the test hook's OutOfMemoryError when it is due. */
+    private void allocating() {
+        if (allocationsBeforeFailure >= 0 && allocationsBeforeFailure-- == 0) {
+            throw new OutOfMemoryError("injected by the test hook before an array allocation");
+        }
+    }
+
+    /** Removes pending node i: out of its list, freed, uncounted. */
+    private void remove(int i) {
+        detach(i);
+        free(i);
+        size--;
     }
 
     /** Frees node i: next generation, payload dropped, pushed on the free list (a free list ends at a self-link). */
@@ -666,12 +750,8 @@ public final class TimingWheel<T> {
         }
     }
 
+    /** Appends node i, deadline tick d, to the overflow arrays, which reserveOverflow made room in. */
     private void bagAdd(int i, long d) {
-        if (bagSize == bagNodes.length) {
-            int m = Math.max(16, bagSize + (bagSize >> 1));
-            bagNodes = Arrays.copyOf(bagNodes, m);
-            bagTicks = Arrays.copyOf(bagTicks, m);
-        }
         int pos = bagSize++;
         bagNodes[pos] = i;
         bagTicks[pos] = d;

@@ -25,15 +25,21 @@ import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
  * <ul>
  *   <li>Exactly one of: the task runs (or is handed to the executor), {@code cancel()} returns true, or
  *       {@link #stop()} returns the timeout (cancelled).</li>
- *   <li>A task never runs before its delay has passed on the timer's clock, and, while the worker keeps
- *       up, at most about one tick after it (plus the OS's wake-up latency). Ticks are counted from the
- *       timer's start, so lateness does not accumulate when the worker falls behind.</li>
+ *   <li>A task never runs before its delay has passed on the timer's clock. It runs at its deadline's
+ *       tick boundary (less than one tick after the deadline), where the worker's sleep ends: so, while the
+ *       worker keeps up, less than one tick late plus the OS's wake-up latency (manual mode: at the first
+ *       {@link #advance()} at or after that boundary). Ticks are counted from the timer's start, so
+ *       lateness does not accumulate when the worker falls behind.</li>
  *   <li>Fields written before {@code newTimeout} are visible to the task.</li>
  *   <li>A task that throws does not stop the worker; the exception goes to the worker thread's
  *       uncaught-exception handler. So does an exception from the executor's {@code execute} (a
  *       {@code RejectedExecutionException}, say): that task never runs, yet its timeout counts as expired
  *       ({@code isExpired()} true, {@code cancel()} false), since it was claimed before the hand-off. Give an
  *       executor that never rejects if every task must run.</li>
+ *   <li>An {@code Error} in the timer's own work (an {@code OutOfMemoryError} while its wheel grows, say)
+ *       ends the worker and goes to its uncaught-exception handler. The timer is then stopped: every
+ *       timeout that never ran is cancelled, and the first {@link #stop()} returns them. In manual mode
+ *       the Error propagates from {@link #advance()}, and the timer stays usable: nothing is lost.</li>
  *   <li>The worker parks while no timeout is pending (no ticking), and while timeouts are pending it sleeps
  *       until the next one is due, waking at least every 16 ms (every tick if the tick is longer) to free
  *       cancelled timeouts' slots. A
@@ -58,7 +64,8 @@ public final class WheelTimer {
      *
      * Threads. `wheel` is read and written only by the worker (in manual mode: the driver calling
      * advance(), and stop()). `queue` has many producers (newTimeout, cancel) and the worker as its only
-     * consumer. `state` (RUNNING -> STOPPED, once, by CAS in stop) and `sleeping` are volatile; `wakeAtTick`
+     * consumer. `state` (RUNNING -> STOPPED by CAS in stop; or RUNNING -> DEAD by CAS in a worker that an
+     * Error ends, then DEAD -> STOPPED by CAS in stop) and `sleeping` are volatile; `wakeAtTick`
      * is written by the worker (opaque) before its volatile write of `sleeping`, and read by producers
      * (opaque) after their volatile read of `sleeping`, so a producer that sees the worker asleep sees the
      * planned wake-up of that sleep or a later one.
@@ -79,21 +86,45 @@ public final class WheelTimer {
      * and claims it itself and throws RejectedExecutionException. A claim is a CAS on the timeout's word,
      * so exactly one of them takes it (or the task had already run, or the user cancelled it).
      *
+     * Worker death. An Error that escapes the loop (an OutOfMemoryError while the wheel grows, say; what
+     * tasks and the executor throw is caught) ends the worker: it CASes RUNNING -> DEAD (a failed CAS means
+     * stop() came first), which rejects producers as STOPPED does (the same Dekker pair as above), and does
+     * the final drain. A timeout that takeIn had taken from the queue but not into the wheel when the Error
+     * struck is kept in `stranded` (worker only; in manual mode the driver's and stop()'s, whose calls the
+     * user serializes): the next transfer takes it in first (manual mode: the next advance()), the final
+     * drain claims it first. The first stop() then wins its CAS (RUNNING or DEAD -> STOPPED), joins the
+     * worker and returns `unprocessed`, which the worker wrote before it ended (the join orders that write
+     * before the read); later calls lose the CAS and return an empty set.
+     *
+     * Queued cancellations. A cancel() that won its claim queues the timeout; the worker frees its wheel
+     * node with the handle in its word. Between the claim and the offer the canceller may be preempted for
+     * any time: the deadline passes, the worker frees the node (the expiry loses its claim), and the node
+     * may be reused until its 16-bit generation wraps, so that the handle names a live timeout again. So
+     * the worker removes the node only if its payload is this very timeout (TimingWheel.cancelIf): a
+     * timeout enters the wheel at most once, so that identity test has no ABA.
+     *
      * Counting. `pending` is a StripedCounter: producers increment and cancellers decrement through its
      * shared (probe-hashed) cells; the worker decrements expiries and stop's claims on its owned stripe 0.
      * Every path that ends a timeout decrements after winning its claim CAS, so each timeout is counted
      * down exactly once (the bug behind Netty #14959 cannot happen). maxPending is checked against
      * pending.sum() before the increment, so concurrent producers may overshoot it by at most their number.
+     * newTimeout increments only after what can throw (the clock, the Timeout's allocation), and takes the
+     * increment back if the offer throws (an OutOfMemoryError for a new queue chunk, which JCTools rolls
+     * back): a newTimeout that throws leaves no count.
      */
 
-    /** The longest delay; longer ones are clamped to it (73 years). */
+    /**
+     * The longest delay; longer ones are clamped to it (2^61 ns, 73 years). See {@link #newTimeout} for
+     * the one case where the deadline is counted from the worker's take-in instead.
+     */
     public static final long MAX_DELAY_NANOS = 1L << 61;
-    private static final long MAX_TICK = (1L << 60) - 1;
+    private static final long MAX_TICK = (1L << 60) - 1;     // a Timeout's deadline tick is capped here: see farTick
     private static final long DRAIN_INTERVAL_NANOS = 16_000_000L;
     private static final int EXPIRY_BATCH = 1024;
     private static final int TRANSFER_BATCH = 100_000;
     private static final int RUNNING = 0;
     private static final int STOPPED = 1;
+    private static final int DEAD = 2;
     private static final int AWAKE = 0;
     private static final int TIMED = 1;
     private static final int FOREVER = 2;
@@ -114,7 +145,7 @@ public final class WheelTimer {
     }
 
     private final MpscUnboundedAtomicArrayQueue<Timeout> queue = new MpscUnboundedAtomicArrayQueue<>(1024);
-    private final TimingWheel<Timeout> wheel;
+    final TimingWheel<Timeout> wheel;        // package-private for the tests' allocation-failure hook
     private final TimingWheel.ExpiryHandler<Timeout> expire = this::expire;
     private final StripedCounter pending = new StripedCounter(1);
     private final LongSupplier clock;
@@ -129,6 +160,7 @@ public final class WheelTimer {
     @SuppressWarnings("unused") private long wakeAtTick;
     private long expired;                    // timeouts this worker expired (won the claim); worker only
     private Set<Timeout> unprocessed;        // written by the worker before it ends; read by stop() after join
+    private Timeout stranded;                // taken from the queue, not into the wheel (an Error); worker only
 
     /**
      * A timer with a worker thread (a daemon platform thread named {@code netkit-wheel-timer}), tasks run on
@@ -210,6 +242,11 @@ public final class WheelTimer {
      * Schedules {@code task} to run once after {@code delay}. Lock-free (an MPSC queue offer, a striped
      * count, and at most one unpark of the sleeping worker). Any thread, including a running task.
      *
+     * <p>The deadline is counted in ticks from the timer's start, with room for 2^60 - 1 ticks. A deadline
+     * beyond that (possible with a tick of 1 or 2 ns, or once the timer has run for decades: 36 years with
+     * a 3 ns tick, 73 with 4 ns) is counted instead as {@code MAX_DELAY_NANOS} from when the worker takes
+     * the timeout in (reads its clock after this call did): later than asked, never earlier.
+     *
      * @param task  what to run; on the worker (or the manual driver), or handed to the executor
      * @param delay the delay; negative means 0; longer than {@link #MAX_DELAY_NANOS} is clamped
      * @param unit  the delay's unit
@@ -229,11 +266,16 @@ public final class WheelTimer {
                 throw new RejectedExecutionException("pending timeouts " + p + " reached maxPending " + maxPending);
             }
         }
-        pending.increment();
         long total = (clock.getAsLong() - origin) + delayNanos;
         long tick = total <= 0 ? 0 : Math.min(MAX_TICK, (total - 1) / tickNanos + 1);
-        Timeout t = new Timeout(this, task, tick);
-        queue.offer(t);
+        Timeout t = new Timeout(this, task, tick);   // what can throw (the clock, this allocation) comes first
+        pending.increment();
+        try {
+            queue.offer(t);                          // may allocate a chunk; JCTools undoes a failed one
+        } catch (Throwable e) {
+            pending.add(-1);
+            throw e;
+        }
         if ((int) STATE.getVolatile(this) != RUNNING) {
             if (t.claim(Timeout.CANCELLED)) {
                 pending.add(-1);
@@ -267,7 +309,7 @@ public final class WheelTimer {
         return pending.sum();
     }
 
-    /** @return whether {@link #stop()} has been called; any thread */
+    /** @return whether {@link #stop()} has been called, or the worker died of an {@code Error}; any thread */
     public boolean isStopped() {
         return (int) STATE.getVolatile(this) != RUNNING;
     }
@@ -310,6 +352,11 @@ public final class WheelTimer {
      * (interrupts are deferred). Any thread except the worker; in manual mode, not concurrently with
      * {@link #advance()}. A second call returns an empty set.
      *
+     * <p>If the worker died of an {@code Error} (the worker thread's uncaught-exception handler saw it), the
+     * timer was already stopped: {@link #isStopped()} is true and {@code newTimeout} rejects. The timeouts
+     * that never ran were cancelled then, and the first {@code stop()} returns them all, including one the
+     * worker was taking into its wheel when the Error struck.
+     *
      * @return the timeouts that never ran, now cancelled
      * @throws IllegalStateException if called from the worker thread (from a task)
      */
@@ -317,7 +364,7 @@ public final class WheelTimer {
         if (worker != null && Thread.currentThread() == worker) {
             throw new IllegalStateException("stop() called from the timer's worker thread (a task); call it from another thread");
         }
-        if (!STATE.compareAndSet(this, RUNNING, STOPPED)) {
+        if (!STATE.compareAndSet(this, RUNNING, STOPPED) && !STATE.compareAndSet(this, DEAD, STOPPED)) {
             return Set.of();
         }
         if (worker == null) {
@@ -380,43 +427,71 @@ public final class WheelTimer {
                 SLEEPING.setVolatile(this, AWAKE);
             }
         } finally {
-            STATE.setVolatile(this, STOPPED);        // if the loop died abnormally, producers are rejected from now
+            STATE.compareAndSet(this, RUNNING, DEAD); // died of an Error: producers are rejected from now on
             unprocessed = shutdown();
         }
     }
 
     /** Takes queued new timeouts into the wheel and frees cancelled ones. Worker (or manual driver) only. */
     private void transfer() {
+        Timeout t = stranded;
+        if (t != null) {
+            stranded = null;
+            takeIn(t);
+        }
         for (int k = 0; k < TRANSFER_BATCH; k++) {
-            Timeout t = queue.poll();
+            t = queue.poll();
             if (t == null) {
                 return;
             }
-            long w = t.word();
-            long st = w & Timeout.STATE_MASK;
-            if (st == Timeout.CANCELLED) {
-                if ((w & Timeout.IN_WHEEL) != 0) {
-                    wheel.cancel(w >>> Timeout.VALUE_SHIFT);     // a stale handle (expired meanwhile) is a no-op
-                }
-                continue;
-            }
-            if (st != Timeout.PENDING || (w & Timeout.IN_WHEEL) != 0) {
-                continue;
-            }
-            long h;
-            try {
-                h = wheel.scheduleTick(w >>> Timeout.VALUE_SHIFT, t);
-            } catch (IllegalStateException full) {       // 16.7 million pending: the wheel is full
-                if (t.claim(Timeout.CANCELLED)) {
-                    pending.add(-1);
-                }
-                report(full);
-                continue;
-            }
-            if (!t.casWord(w, Timeout.IN_WHEEL | (h << Timeout.VALUE_SHIFT))) {
-                wheel.cancel(h);                                  // cancelled between our read and CAS
-            }
+            takeIn(t);
         }
+    }
+
+    /** Puts a timeout taken from the queue into the wheel, or frees the wheel node of a cancelled one. */
+    private void takeIn(Timeout t) {
+        long w = t.word();
+        long st = w & Timeout.STATE_MASK;
+        if (st == Timeout.CANCELLED) {
+            if ((w & Timeout.IN_WHEEL) != 0) {
+                wheel.cancelIf(w >>> Timeout.VALUE_SHIFT, t);   // only t: its node may hold another by now
+            }
+            return;
+        }
+        if (st != Timeout.PENDING || (w & Timeout.IN_WHEEL) != 0) {
+            return;
+        }
+        long tick = w >>> Timeout.VALUE_SHIFT;
+        if (tick == MAX_TICK) {
+            tick = farTick();                            // its deadline tick did not fit: never early
+        }
+        long h;
+        try {
+            h = wheel.scheduleTick(tick, t);
+        } catch (IllegalStateException full) {           // 16.7 million pending: the wheel is full
+            if (t.claim(Timeout.CANCELLED)) {
+                pending.add(-1);
+            }
+            report(full);
+            return;
+        } catch (Throwable e) {                          // an Error (OutOfMemoryError): the wheel is as it was
+            stranded = t;                                // first in line for the next transfer, or for shutdown
+            throw e;
+        }
+        if (!t.casWord(w, Timeout.IN_WHEEL | (h << Timeout.VALUE_SHIFT))) {
+            wheel.cancel(h);                             // cancelled between our read and CAS
+        }
+    }
+
+    /**
+     * The deadline tick of MAX_DELAY_NANOS from the clock's time now, exact (no overflow for a timer younger
+     * than 2^62 ns): for a timeout whose own deadline tick did not fit its word. Its deadline was at most
+     * MAX_DELAY_NANOS after its newTimeout read the clock, and that read happened before this one.
+     */
+    private long farTick() {
+        long elapsed = clock.getAsLong() - origin;
+        long r = Math.floorMod(elapsed, tickNanos);
+        return Math.floorDiv(elapsed, tickNanos) + (r + MAX_DELAY_NANOS - 1) / tickNanos + 1;
     }
 
     private void expire(long handle, Timeout t) {
@@ -446,22 +521,28 @@ public final class WheelTimer {
         }
     }
 
-    /** After STOPPED: claims every timeout left in the queue and the wheel. Worker (or stop() in manual mode). */
+    /**
+     * After STOPPED or DEAD: claims every timeout left (stranded, in the queue, in the wheel). Worker (or
+     * stop() in manual mode).
+     */
     private Set<Timeout> shutdown() {
         Set<Timeout> out = Collections.newSetFromMap(new IdentityHashMap<>());
-        Timeout t;
-        while ((t = queue.poll()) != null) {
-            if (t.claim(Timeout.CANCELLED)) {
-                pending.add(0, -1);
-                out.add(t);
-            }
+        Timeout t = stranded;
+        stranded = null;
+        if (t != null) {
+            takeBack(t, out);
         }
-        wheel.clear(x -> {
-            if (x.claim(Timeout.CANCELLED)) {
-                pending.add(0, -1);
-                out.add(x);
-            }
-        });
+        while ((t = queue.poll()) != null) {
+            takeBack(t, out);
+        }
+        wheel.clear(x -> takeBack(x, out));
         return Collections.unmodifiableSet(out);
+    }
+
+    private void takeBack(Timeout t, Set<Timeout> out) {
+        if (t.claim(Timeout.CANCELLED)) {
+            pending.add(0, -1);
+            out.add(t);
+        }
     }
 }

@@ -93,4 +93,25 @@ class IdleTimeoutsTest {
         assertEquals(0, t.size());
         assertTrue(t.rearms() > 0);
     }
+
+    /**
+     * Issue 19 (2): how late an idle entry may be reported when polls come at least once a tick (its timer's
+     * deadline is its last activity plus the idle time; see TimingWheelTest for the timer's bound). The
+     * issue's case: idle 11 ns, tick 10 ns, polls at 9, 19, 29.
+     */
+    @Test
+    void polledOnceATickAnIdleEntryIsReportedWithinTheDocumentedBound() {
+        long tick = 10;
+        long bound = 2 * tick - 2;                       // documented: less than two ticks late
+        List<Long> idleFor = new ArrayList<>();
+        IdleTimeouts<Conn> t = new IdleTimeouts<>(0, tick, 11, (c, d) -> idleFor.add(d));
+        t.add(new Conn(1), 0);
+        for (long now = 9; now <= 29; now += tick) {
+            t.poll(now, 10);
+        }
+        assertEquals(1, idleFor.size());
+        assertTrue(idleFor.get(0) - 11 <= bound, "reported idle for " + idleFor.get(0) + " ns, "
+                + (idleFor.get(0) - 11) + " ns after its idle time of 11 ns; the documented bound is " + bound);
+        assertEquals(29, idleFor.get(0));
+    }
 }

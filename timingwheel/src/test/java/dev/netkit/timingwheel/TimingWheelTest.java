@@ -5,9 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -210,5 +215,296 @@ class TimingWheelTest {
         assertTrue(w.isEmpty());
         long h = w.schedule(5 * MS, 1);
         assertTrue(w.isPending(h));
+    }
+
+    /**
+     * Empties the wheel, half by polls and the rest by {@code clear}, and checks that exactly the expected
+     * payloads come out, each once, and that the count ends at zero.
+     */
+    static void drainExactly(TimingWheel<Integer> w, Set<Integer> expected, String what) {
+        assertEquals(expected.size(), w.size(), what + ": size");
+        List<Integer> out = new ArrayList<>();
+        long now = 0;
+        while (out.size() < expected.size() / 2) {
+            now += MS;
+            w.poll(now, (h, p) -> out.add(p), Integer.MAX_VALUE);
+        }
+        w.clear(out::add);
+        assertEquals(expected.size(), out.size(), what + ": payloads out " + out);
+        assertEquals(expected, new HashSet<>(out), what + ": payloads out");
+        assertEquals(0, w.size(), what + ": size after the drain");
+        assertTrue(w.isEmpty());
+    }
+
+    /** Issue 12 (6): an OutOfMemoryError at any of grow's three allocations leaves the wheel as it was. */
+    @Test
+    void anOutOfMemoryErrorWhileTheNodeArraysGrowLeavesTheWheelAsItWas() {
+        for (int k = 0; k < 3; k++) {
+            String what = "allocation " + k + " of the growth fails";
+            TimingWheel<Integer> w = new TimingWheel<>(0, MS, 6, 5, 16);
+            Set<Integer> scheduled = new HashSet<>();
+            for (int i = 0; i < 16; i++) {
+                w.schedule((i + 1) * MS, i);
+                scheduled.add(i);
+            }
+            w.allocationsBeforeFailure = k;
+            assertThrows(OutOfMemoryError.class, () -> w.schedule(100 * MS, -1), what);
+            assertEquals(16, w.capacity(), what + ": capacity");
+            assertEquals(16, w.size(), what + ": size");
+            for (int i = 16; i < 60; i++) {                      // grows now, and keeps working
+                w.schedule((i % 20 + 1) * MS, i);
+                scheduled.add(i);
+            }
+            drainExactly(w, scheduled, what);
+        }
+    }
+
+    /** Issue 12 (6): an OutOfMemoryError while the overflow arrays grow (schedule) leaves the wheel as it was. */
+    @Test
+    void anOutOfMemoryErrorWhileTheOverflowGrowsLeavesTheWheelAsItWas() {
+        for (int k = 0; k < 2; k++) {
+            String what = "allocation " + k + " of the overflow's growth fails";
+            TimingWheel<Integer> w = new TimingWheel<>(0, MS, 2, 2, 100);     // a 16-tick horizon
+            Set<Integer> scheduled = new HashSet<>();
+            for (int i = 0; i < 16; i++) {
+                w.schedule((1_000 + i) * MS, i);                 // beyond the horizon: the overflow, full at 16
+                scheduled.add(i);
+            }
+            w.allocationsBeforeFailure = k;
+            assertThrows(OutOfMemoryError.class, () -> w.schedule(2_000 * MS, -1), what);
+            assertEquals(16, w.size(), what + ": size");
+            for (int i = 16; i < 40; i++) {
+                w.schedule((i % 2 == 0 ? 1_000 + i : i % 10 + 1) * MS, i);
+                scheduled.add(i);
+            }
+            drainExactly(w, scheduled, what);
+        }
+    }
+
+    /**
+     * Issue 12 (6): an OutOfMemoryError while touch moves a timer into a full overflow leaves the timer
+     * where it was, pending at its old deadline.
+     */
+    @Test
+    void anOutOfMemoryErrorWhileTouchGrowsTheOverflowLeavesTheTimerWhereItWas() {
+        for (int k = 0; k < 2; k++) {
+            String what = "allocation " + k + " of the overflow's growth fails";
+            TimingWheel<Integer> w = new TimingWheel<>(0, MS, 2, 2, 100);
+            for (int i = 0; i < 16; i++) {
+                w.schedule((1_000 + i) * MS, i);
+            }
+            long h = w.schedule(5 * MS, 99);
+            w.allocationsBeforeFailure = k;
+            assertThrows(OutOfMemoryError.class, () -> w.touch(h, 3_000 * MS), what);
+            assertTrue(w.isPending(h), what + ": pending");
+            assertEquals(17, w.size(), what + ": size");
+            List<Integer> fired = new ArrayList<>();
+            w.poll(5 * MS, (x, p) -> fired.add(p), 100);
+            assertEquals(List.of(99), fired, what + ": the touched timer fires at its old deadline");
+            assertFalse(w.isPending(h));
+            Set<Integer> rest = new HashSet<>();
+            for (int i = 0; i < 16; i++) {
+                rest.add(i);
+            }
+            drainExactly(w, rest, what);
+        }
+    }
+
+    /**
+     * Issue 19 (3): a timer that a handler schedules with a deadline before the poll's {@code now} but after
+     * the tick being expired keeps its place in deadline-tick order; it no longer jumps ahead of earlier
+     * timers still due in the same poll. Also between polls, after a poll that stopped at its limit.
+     */
+    @Test
+    void aTimerScheduledBeforeThePollsNowKeepsItsPlaceInDeadlineTickOrder() {
+        TimingWheel<String> w = new TimingWheel<>(0, 10);
+        w.schedule(20, "A");
+        w.schedule(500, "B");
+        List<String> fired = new ArrayList<>();
+        w.poll(1_000, (h, p) -> {
+            fired.add(p);
+            if (p.equals("A")) {
+                w.schedule(800, "C");                    // tick 80: after B's 50
+                w.schedule(15, "D");                     // tick 2, the tick being expired: next
+            }
+        }, 100);
+        assertEquals(List.of("A", "D", "B", "C"), fired, "handler-scheduled timers out of deadline-tick order");
+
+        TimingWheel<String> v = new TimingWheel<>(0, 10);
+        v.schedule(20, "A");
+        v.schedule(500, "B");
+        fired.clear();
+        assertEquals(1, v.poll(1_005, (h, p) -> fired.add(p), 1));   // stops at its limit after A
+        v.schedule(800, "C");                            // before the last poll's now, after B's tick
+        v.schedule(1_003, "E");                          // after now's tick boundary, before now: due
+        assertEquals(3, v.poll(1_005, (h, p) -> fired.add(p), 100));
+        assertEquals(List.of("A", "B", "C", "E"), fired, "scheduled between polls, out of deadline-tick order");
+    }
+
+    /**
+     * Issue 19 (3), seeded: random schedules, touches and cancels, between polls and from handlers, in the
+     * past and the future, with polls stopped by limits; every timer fires in order of its effective tick
+     * as documented on {@link TimingWheel#poll}: its deadline tick, or for a deadline not after the latest
+     * poll's {@code now}, that tick raised to the wheel's current tick and lowered to {@code now}'s tick.
+     */
+    @Test
+    void timersExpireInOrderOfTheirEffectiveTicks() {
+        for (long seed : new long[] {1, 2, 3, 42, System.nanoTime()}) {
+            for (int levels = 2; levels <= 5; levels += 3) {
+                new OrderRun(seed, levels == 2 ? 2 : 6, levels).run();
+            }
+        }
+    }
+
+    static final class OrderRun {
+        static final long TICK = 10;
+        final long seed;
+        final String ctx;
+        final SplittableRandom rnd;
+        final TimingWheel<Integer> w;
+        final Map<Integer, Long> handle = new HashMap<>();
+        final Map<Integer, Long> deadline = new HashMap<>();
+        final Map<Integer, Long> effective = new HashMap<>();
+        long now;
+        long lastNow;
+        long lastFired = Long.MIN_VALUE;
+        int next;
+
+        OrderRun(long seed, int bits, int levels) {
+            this.seed = seed;
+            this.ctx = "seed " + seed + ", " + levels + " levels of " + (1 << bits) + " slots";
+            this.rnd = new SplittableRandom(seed);
+            this.w = new TimingWheel<>(0, TICK, bits, levels, 0);
+        }
+
+        /** The documented effective tick of a deadline given now (origin 0, so ticks are times / TICK). */
+        long effectiveTick(long d) {
+            long ceil = Math.ceilDiv(d, TICK);
+            if (d > lastNow) {
+                return ceil;
+            }
+            long cur = w.currentTick();
+            return d <= cur * TICK ? cur : Math.min(ceil, Math.floorDiv(lastNow, TICK));
+        }
+
+        long randomDeadline() {
+            int r = rnd.nextInt(10);
+            long base = r < 7 ? now : lastNow;
+            return base + rnd.nextLong(-40 * TICK, r < 9 ? 120 * TICK : 400 * TICK);
+        }
+
+        void schedule() {
+            int id = next++;
+            long d = randomDeadline();
+            effective.put(id, effectiveTick(d));
+            deadline.put(id, d);
+            handle.put(id, w.schedule(d, id));
+        }
+
+        Integer randomPending() {
+            if (handle.isEmpty()) {
+                return null;
+            }
+            int id = rnd.nextInt(next);
+            return handle.containsKey(id) ? id : null;
+        }
+
+        void touch() {
+            Integer id = randomPending();
+            if (id != null) {
+                long d = randomDeadline();
+                effective.put(id, effectiveTick(d));
+                deadline.put(id, d);
+                assertTrue(w.touch(handle.get(id), d), ctx);
+            }
+        }
+
+        void cancel() {
+            Integer id = randomPending();
+            if (id != null) {
+                assertTrue(w.cancel(handle.remove(id)), ctx);
+            }
+        }
+
+        void onExpiry(long h, Integer id) {
+            assertEquals(handle.remove(id), h, ctx + ": handle of timer " + id);
+            long e = effective.get(id);
+            if (e < lastFired || now < deadline.get(id)) {
+                fail(ctx + ": timer " + id + " (deadline " + deadline.get(id) + ", effective tick " + e
+                        + ") fired at now " + now + " after a timer of effective tick " + lastFired);
+            }
+            lastFired = e;
+            int r = rnd.nextInt(10);
+            if (r < 3) {
+                schedule();
+            } else if (r < 4) {
+                touch();
+            } else if (r < 5) {
+                cancel();
+            }
+        }
+
+        void run() {
+            for (int step = 0; step < 20_000; step++) {
+                int r = rnd.nextInt(10);
+                if (r < 4) {
+                    schedule();
+                } else if (r < 5) {
+                    touch();
+                } else if (r < 6) {
+                    cancel();
+                } else {
+                    now += rnd.nextLong(0, 4 * TICK);
+                    lastNow = Math.max(lastNow, now);
+                    int limit = rnd.nextInt(3) == 0 ? Integer.MAX_VALUE : rnd.nextInt(1, 8);
+                    if (w.poll(now, this::onExpiry, limit) < limit) {
+                        for (Map.Entry<Integer, Long> e : handle.entrySet()) {
+                            if (effective.get(e.getKey()) <= Math.floorDiv(now, TICK)) {
+                                fail(ctx + ": timer " + e.getKey() + " of effective tick " + effective.get(e.getKey())
+                                        + " still pending after a complete poll at " + now);
+                            }
+                        }
+                    }
+                }
+                assertEquals(handle.size(), w.size(), ctx + ": size");
+            }
+        }
+    }
+
+    /**
+     * Issue 19 (2): how late a timer may fire when polls come at least once a tick. Its tick boundary is up
+     * to tick - 1 ns after its deadline and the first poll at or past the boundary up to tick - 1 ns after
+     * that, so the documented bound must hold at every phase, and the worst phase must reach it.
+     */
+    @Test
+    void polledOnceATickATimerFiresWithinTheDocumentedBoundWhichTheWorstPhaseReaches() {
+        long tick = 10;
+        long bound = 2 * tick - 2;                       // documented: less than two ticks late
+        TimingWheel<String> w = new TimingWheel<>(0, tick);
+        w.schedule(11, "x");                             // the issue's case: polls at 9, 19, 29
+        List<Long> firedAt = new ArrayList<>();
+        for (long now = 9; now <= 29; now += tick) {
+            long at = now;
+            w.poll(now, (h, p) -> firedAt.add(at), 10);
+        }
+        assertEquals(List.of(29L), firedAt);
+        long worst = -1;
+        for (long start : new long[] {0, -7, Long.MAX_VALUE - 25}) {
+            for (long d = 1; d <= 3 * tick; d++) {
+                for (long phase = 0; phase < tick; phase++) {
+                    TimingWheel<String> v = new TimingWheel<>(start, tick);
+                    v.schedule(start + d, "x");
+                    long now = start + phase;
+                    while (v.poll(now, (h, p) -> { }, 10) == 0) {
+                        now += tick;                     // polls exactly a tick apart
+                    }
+                    long late = now - (start + d);
+                    assertTrue(late >= 0 && late <= bound, "deadline " + d + ", polls at " + phase + " + k * " + tick
+                            + ": fired " + late + " ns after its deadline, the documented bound is " + bound);
+                    worst = Math.max(worst, late);
+                }
+            }
+        }
+        assertEquals(bound, worst, "the worst phase's lateness");
     }
 }

@@ -17,6 +17,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -329,5 +331,183 @@ class WheelTimerTest {
         assertEquals(1, t.advance());
         assertTrue(x.isExpired());
         assertSame(t, x.timer());
+    }
+
+    /**
+     * Issue 12 (3). {@code Timeout.cancel()} claims the timeout, then queues it for the worker with its
+     * wheel handle. A canceller preempted between the two lets the deadline pass (the wheel frees the node)
+     * and the node be reused until its 16-bit generation wraps: the stale handle then names a live timeout.
+     * The queued cancel must remove only the timeout it was queued for. The test runs cancel's two halves
+     * ({@code claim}, then {@code cancelled}, both package-private) apart, which places the preemption
+     * deterministically.
+     */
+    @Test
+    void aQueuedCancelNeverRemovesTheTimeoutThatReusedItsWheelNode() {
+        AtomicLong clock = new AtomicLong();
+        long tick = 1_000_000L;
+        WheelTimer t = WheelTimer.manual(clock::get, tick, 0);
+        Timeout x = t.newTimeout(() -> { }, 1, TimeUnit.MILLISECONDS);
+        t.advance();                                             // x into the wheel
+        long staleHandle = x.word() >>> Timeout.VALUE_SHIFT;
+        assertTrue((x.word() & Timeout.IN_WHEEL) != 0, "x is in the wheel");
+        assertTrue(x.claim(Timeout.CANCELLED));                  // cancel(), first half; then preempted
+        clock.set(tick);
+        assertEquals(0, t.advance());                            // x's deadline: its node is freed, x is not run
+        int[] victimRuns = new int[1];
+        Timeout victim = null;
+        for (int i = 0; i < 70_000 && victim == null; i++) {     // reuse the node until the generation wraps
+            Timeout v = t.newTimeout(() -> victimRuns[0]++, 1, TimeUnit.HOURS);
+            t.advance();
+            if (v.word() >>> Timeout.VALUE_SHIFT == staleHandle) {
+                victim = v;
+            } else {
+                assertTrue(v.cancel());                          // the next advance frees the node first
+            }
+        }
+        assertTrue(victim != null, "the node never came back with x's handle");
+        t.cancelled(x);                                          // cancel(), second half: x's handle is queued
+        t.advance();
+        clock.set(2 * 3_600_000 * tick);
+        t.advance();
+        assertEquals(1, victimRuns[0], "x's queued cancel removed the timeout that reused its node: it ran "
+                + victimRuns[0] + " times, isPending " + victim.isPending() + ", pendingTimeouts " + t.pendingTimeouts());
+        assertTrue(victim.isExpired());
+        assertTrue(x.isCancelled());
+        assertEquals(0, t.pendingTimeouts());
+        assertTrue(t.stop().isEmpty());
+    }
+
+    /**
+     * Issue 12 (6): newTimeout counted the timeout before the steps that can throw (reading the clock,
+     * allocating the Timeout), so an OutOfMemoryError there left the count raised forever. The test's clock
+     * throws OutOfMemoryError on newTimeout's read (a failure where the allocation stands too).
+     */
+    @Test
+    void aNewTimeoutThatFailsBeforeItIsQueuedLeavesNoCount() {
+        AtomicLong clock = new AtomicLong();
+        AtomicBoolean failing = new AtomicBoolean();
+        WheelTimer t = WheelTimer.manual(() -> {
+            if (failing.get()) {
+                throw new OutOfMemoryError("injected by the test's clock");
+            }
+            return clock.get();
+        }, 1_000_000L, 1);
+        failing.set(true);
+        assertThrows(OutOfMemoryError.class, () -> t.newTimeout(() -> { }, 1, TimeUnit.MILLISECONDS));
+        failing.set(false);
+        assertEquals(0, t.pendingTimeouts(), "a newTimeout that threw left the pending count raised");
+        AtomicInteger ran = new AtomicInteger();
+        Timeout x = t.newTimeout(ran::incrementAndGet, 1, TimeUnit.MILLISECONDS);   // maxPending 1: accepted
+        assertEquals(1, t.pendingTimeouts());
+        clock.set(1_000_000L);
+        assertEquals(1, t.advance());
+        assertEquals(1, ran.get());
+        assertTrue(x.isExpired());
+        assertEquals(0, t.pendingTimeouts());
+        assertTrue(t.stop().isEmpty());
+    }
+
+    /**
+     * Issue 12 (6): a worker killed by an Error (here an OutOfMemoryError while the wheel grows for the
+     * 1,025th timeout, injected by the wheel's test hook) marked the timer stopped itself, so a later stop()
+     * returned an empty set, and the timeout it was taking into the wheel was in neither the queue nor the
+     * wheel. stop() must return every timeout that never ran.
+     */
+    @Test
+    void stopAfterTheWorkerDiedReturnsEveryUnrunTimeoutIncludingTheOneInTransfer() throws Exception {
+        List<Throwable> seen = new CopyOnWriteArrayList<>();
+        AtomicReference<Thread> worker = new AtomicReference<>();
+        WheelTimer t = new WheelTimer(1, TimeUnit.MILLISECONDS, r -> {
+            Thread th = new Thread(r, "dying-worker");
+            th.setDaemon(true);
+            th.setUncaughtExceptionHandler((x, e) -> seen.add(e));
+            worker.set(th);
+            return th;
+        }, null, 0);
+        t.wheel.allocationsBeforeFailure = 0;        // the wheel's first growth fails (published by the offers)
+        int n = 1_025;                               // the wheel holds 1,024 before it grows
+        List<Timeout> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            all.add(t.newTimeout(() -> { }, 1, TimeUnit.HOURS));
+        }
+        Thread w = worker.get();
+        w.join(AWAIT_S * 1_000);
+        assertFalse(w.isAlive(), "the worker is still alive");
+        assertEquals(1, seen.size());
+        assertTrue(seen.get(0) instanceof OutOfMemoryError, String.valueOf(seen.get(0)));
+        assertTrue(t.isStopped());
+        assertThrows(RejectedExecutionException.class, () -> t.newTimeout(() -> { }, 1, TimeUnit.SECONDS));
+        Set<Timeout> left = t.stop();
+        assertEquals(n, left.size(), "stop() after the worker died returned " + left.size() + " of the " + n
+                + " unrun timeouts");
+        for (Timeout x : all) {
+            assertTrue(left.contains(x) && x.isCancelled(), "not returned cancelled: " + x);
+        }
+        assertEquals(0, t.pendingTimeouts());
+        assertTrue(t.stop().isEmpty());
+    }
+
+    /**
+     * Issue 12 (6), manual mode: an Error while advance() takes a timeout into the wheel propagates to the
+     * driver; that timeout must not be lost: the next advance() takes it in.
+     */
+    @Test
+    void anErrorWhileAdvanceTakesATimeoutInLosesNothing() {
+        AtomicLong clock = new AtomicLong();
+        long tick = 1_000_000L;
+        WheelTimer t = WheelTimer.manual(clock::get, tick, 0);
+        t.wheel.allocationsBeforeFailure = 0;
+        int n = 1_025;
+        AtomicInteger ran = new AtomicInteger();
+        for (int i = 0; i < n; i++) {
+            t.newTimeout(ran::incrementAndGet, 1, TimeUnit.MILLISECONDS);
+        }
+        assertThrows(OutOfMemoryError.class, t::advance);
+        assertEquals(0, t.advance());
+        clock.set(tick);
+        assertEquals(n, t.advance(), "timeouts run after an Error in advance(): " + ran.get() + " of " + n);
+        assertEquals(n, ran.get());
+        assertEquals(0, t.pendingTimeouts());
+        assertTrue(t.stop().isEmpty());
+    }
+
+    /**
+     * Issue 19 (1): a timeout's deadline tick has 61 bits before the worker takes it in, so with a 1 or 2 ns
+     * tick {@code MAX_DELAY_NANOS} (2^61 ns) did not fit and was cut to 2^60 - 1 ticks: the task ran early
+     * (at 2^60 - 1 ns with a 1 ns tick, 2 ns early with a 2 ns tick).
+     */
+    @Test
+    void aMaxDelayTimeoutNeverRunsEarlyWhateverTheTick() {
+        long max = WheelTimer.MAX_DELAY_NANOS;
+        // the issue's reproduction: a 1 ns tick, taken in by an advance() when the clock reads 2^60 - 1
+        AtomicLong clock = new AtomicLong();
+        WheelTimer t = WheelTimer.manual(clock::get, 1, 0);
+        AtomicInteger ran = new AtomicInteger();
+        t.newTimeout(ran::incrementAndGet, max, TimeUnit.NANOSECONDS);
+        clock.set((1L << 60) - 1);
+        t.advance();
+        assertEquals(0, ran.get(), "a MAX_DELAY_NANOS timeout ran at " + clock.get() + " ns with a 1 ns tick");
+        clock.set(max - 1);
+        t.advance();
+        assertEquals(0, ran.get(), "a MAX_DELAY_NANOS timeout ran at " + clock.get() + " ns with a 1 ns tick");
+        clock.set((1L << 60) - 1 + max);           // MAX_DELAY_NANOS after the advance that took it in
+        t.advance();
+        assertEquals(1, ran.get());
+        // taken in at once: runs at its delay's tick boundary, not a tick earlier
+        for (long tick : new long[] {1, 2, 3, 1_000_000}) {
+            clock.set(0);
+            WheelTimer u = WheelTimer.manual(clock::get, tick, 0);
+            AtomicInteger r = new AtomicInteger();
+            Timeout x = u.newTimeout(r::incrementAndGet, Long.MAX_VALUE, TimeUnit.NANOSECONDS);   // clamped
+            u.advance();
+            clock.set(max - 1);
+            u.advance();
+            assertEquals(0, r.get(), "a MAX_DELAY_NANOS timeout ran before its delay (by " + clock.get() + " ns) with a " + tick + " ns tick");
+            clock.set(((max - 1) / tick + 1) * tick);   // the first tick boundary at or after the delay
+            u.advance();
+            assertEquals(1, r.get(), "tick " + tick);
+            assertTrue(x.isExpired());
+            assertEquals(0, u.pendingTimeouts());
+        }
     }
 }
