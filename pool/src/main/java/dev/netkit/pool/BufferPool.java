@@ -70,6 +70,8 @@ public final class BufferPool implements AutoCloseable {
     private final BufferRegistry registry;
     private final ObjectPool<Slot>[] classes;
     private final ScheduledThreadPoolExecutor trimTask;
+    /** Tests only: run at each allocation point of create, to inject an OutOfMemoryError; null otherwise. */
+    Runnable allocationFault;
 
     /** The pool record of one buffer. Package-private. */
     static final class Slot extends Pooled {
@@ -274,9 +276,6 @@ public final class BufferPool implements AutoCloseable {
         }
         return s;
     }
-
-    /** Tests only: run at each allocation point of create, to inject an OutOfMemoryError; null otherwise. */
-    Runnable allocationFault;
 
     private void fault() {
         Runnable f = allocationFault;

@@ -83,12 +83,12 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
      * once per platform thread (before the cache is installed in `local`; see register) and pruned by
      * trim(). Shared-path counters are StripedCounter shared cells.
      *
-     * Allocation before publication. The slow paths allocate (a thread's first cache: the LocalCache, a
-     * queue node, a ThreadLocal entry; the factory) before they change any state another call can see, or
-     * undo what they changed, so an OutOfMemoryError leaves the pool and the object as they were: a
-     * release that fails leaves the object IN_USE (releasable again), an acquire that fails leaves no
-     * half-registered cache. The package-private `allocationFault` hook lets tests inject the error at
-     * each of these points.
+     * Allocation before publication. Each allocation of a slow path (a thread's first cache: the
+     * LocalCache, a queue node, a ThreadLocal entry; the factory's object) comes before the state change
+     * it serves is visible, or what was changed is undone when it fails, so an OutOfMemoryError leaves
+     * the pool and the object consistent: a release that fails leaves the object IN_USE (the caller may
+     * release it again), an acquire that fails leaves no half-registered cache. The package-private
+     * `allocationFault` hook lets tests inject the error at each of these points.
      *
      * Publication: owner to owner needs nothing. Foreign release to owner: the inbox offer releases, the
      * owner's poll acquires. Shared slots: slot CAS on both sides (SharedSlots). Rescued objects from a
@@ -125,6 +125,8 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timer;
     @SuppressWarnings("unused")
     private volatile int epoch;
+    /** Tests only: run at each allocation point of a slow path, to inject an OutOfMemoryError; null otherwise. */
+    Runnable allocationFault;
 
     private ObjectPool(Builder<T> b, Consumer<Object> onDrop) {
         this.factory = b.factory;
@@ -596,9 +598,6 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
         }
         return c;
     }
-
-    /** Tests only: run at each allocation point of a slow path, to inject an OutOfMemoryError; null otherwise. */
-    Runnable allocationFault;
 
     private void fault() {
         Runnable f = allocationFault;

@@ -74,6 +74,7 @@ public final class ByteRing {
     static Runnable allocationFault;
 
     private ByteBuffer backing;                 // null while an elastic ring holds no buffer
+    @SuppressWarnings("unused")                 // never read: keeps the array, and so lastViews, alive while in use
     private ByteBuffer[] views;                 // elastic: {backing, io[0], io[1]} while it holds a buffer, else null
     private WeakReference<ByteBuffer[]> lastViews;  // elastic: the last `views`, weakly, for the next borrow
     private long readIndex;
