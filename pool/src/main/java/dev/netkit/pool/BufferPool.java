@@ -51,6 +51,12 @@ public final class BufferPool implements AutoCloseable {
      * created or dropped, never on the acquire/release fast path. A create adds first and takes back if
      * the sum passed the budget (so the sum may overshoot momentarily, never the accepted buffers).
      *
+     * Allocation before publication: create allocates the buffer and its Slot before it reserves budget
+     * or registers anything, so an OutOfMemoryError (direct memory or heap) changes nothing. Slot.budgeted
+     * is a plain field written once before registry.put (a release store of the value, read with acquire
+     * by release) and before the hand-out (ObjectPool's publication rules); every reader gets the slot
+     * through one of the two.
+     *
      * Unbudgeted (transient) buffers are registered too, so that release recognises them; their release
      * CASes the state word IN_USE -> DROPPED (one winner) and forgets them.
      */
@@ -64,15 +70,17 @@ public final class BufferPool implements AutoCloseable {
     private final BufferRegistry registry;
     private final ObjectPool<Slot>[] classes;
     private final ScheduledThreadPoolExecutor trimTask;
+    /** Tests only: run at each allocation point of create, to inject an OutOfMemoryError; null otherwise. */
+    Runnable allocationFault;
 
     /** The pool record of one buffer. Package-private. */
     static final class Slot extends Pooled {
         final ByteBuffer buffer;
-        final boolean budgeted;
+        /** Written once by the creating thread before registry.put and the hand-out publish the slot. */
+        boolean budgeted;
 
-        Slot(ByteBuffer buffer, boolean budgeted) {
+        Slot(ByteBuffer buffer) {
             this.buffer = buffer;
-            this.budgeted = budgeted;
         }
     }
 
@@ -246,29 +254,34 @@ public final class BufferPool implements AutoCloseable {
         }
     }
 
+    /**
+     * The size class's factory. Allocates the buffer and its record first, then reserves budget, then
+     * registers: an OutOfMemoryError leaves the budget and the registry untouched.
+     */
     private Slot create(int size) {
-        boolean budgeted = reserved.addAndGet(size) <= budget;
-        if (!budgeted) {
+        fault();
+        ByteBuffer b = direct ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size);
+        fault();
+        Slot s = new Slot(b);
+        s.budgeted = reserved.addAndGet(size) <= budget;
+        if (!s.budgeted) {
             reserved.getAndAdd(-size);
         }
-        ByteBuffer b;
-        try {
-            b = direct ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size);
-        } catch (RuntimeException | Error e) {
-            if (budgeted) {
-                reserved.getAndAdd(-size);
-            }
-            throw e;
-        }
-        Slot s = new Slot(b, budgeted);
         if (!registry.put(b, s)) {
-            if (budgeted) {
+            if (s.budgeted) {
                 reserved.getAndAdd(-size);
             }
             throw new IllegalStateException("the pool already tracks " + registry.maxEntries()
                     + " live buffers (maxBuffers); release some or raise the bound");
         }
         return s;
+    }
+
+    private void fault() {
+        Runnable f = allocationFault;
+        if (f != null) {
+            f.run();
+        }
     }
 
     /** Drop hook: called once per slot by the thread that lets it go. */

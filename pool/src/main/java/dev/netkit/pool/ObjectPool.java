@@ -80,7 +80,15 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
      * Who writes what: a LocalCache's stacks, sizes, epoch and counters are written by its owner only (see
      * LocalCache). `epoch` is incremented by trim() (volatile getAndAdd) and read opaquely on the fast
      * path: a stale read only delays a rotation by one call. `caches` (ConcurrentLinkedQueue) is appended
-     * once per platform thread and pruned by trim(). Shared-path counters are StripedCounter shared cells.
+     * once per platform thread (before the cache is installed in `local`; see register) and pruned by
+     * trim(). Shared-path counters are StripedCounter shared cells.
+     *
+     * Allocation before publication. Each allocation of a slow path (a thread's first cache: the
+     * LocalCache, a queue node, a ThreadLocal entry; the factory's object) comes before the state change
+     * it serves is visible, or what was changed is undone when it fails, so an OutOfMemoryError leaves
+     * the pool and the object consistent: a release that fails leaves the object IN_USE (the caller may
+     * release it again), an acquire that fails leaves no half-registered cache. The package-private
+     * `allocationFault` hook lets tests inject the error at each of these points.
      *
      * Publication: owner to owner needs nothing. Foreign release to owner: the inbox offer releases, the
      * owner's poll acquires. Shared slots: slot CAS on both sides (SharedSlots). Rescued objects from a
@@ -117,6 +125,8 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timer;
     @SuppressWarnings("unused")
     private volatile int epoch;
+    /** Tests only: run at each allocation point of a slow path, to inject an OutOfMemoryError; null otherwise. */
+    Runnable allocationFault;
 
     private ObjectPool(Builder<T> b, Consumer<Object> onDrop) {
         this.factory = b.factory;
@@ -468,11 +478,12 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
             }
         }
         if (!t.isVirtual() && !sharedOnly) {
-            // a homeless object (from the shared slots or a dead thread's cache): adopt it
-            casFromInUse(o, Pooled.IN_STACK);
+            // a homeless object (from the shared slots or a dead thread's cache): adopt it. The cache is
+            // made first: an OutOfMemoryError there leaves the object in use, still the caller's to release
             if (c == null) {
                 c = register(t);
             }
+            casFromInUse(o, Pooled.IN_STACK);
             runReset(o);
             o.poolHome = c;
             int e = (int) EPOCH.getOpaque(this);
@@ -565,11 +576,34 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes and installs the calling platform thread's cache; called only when it has none. Listed in
+     * {@code caches} before it is installed in the ThreadLocal, so that no cache in use is missing from
+     * stats() and trim(); if installing fails (ThreadLocal.set may fail after storing, when it grows its
+     * table), both are undone and the thread has no cache, as before.
+     */
     private LocalCache register(Thread t) {
+        fault();
         LocalCache c = new LocalCache(token, t, capacity, inboxCapacity, (int) EPOCH.getOpaque(this));
-        local.set(c);
+        fault();
         caches.add(c);
+        try {
+            fault();
+            local.set(c);
+            fault();
+        } catch (RuntimeException | Error e) {
+            local.remove();
+            caches.remove(c);
+            throw e;
+        }
         return c;
+    }
+
+    private void fault() {
+        Runnable f = allocationFault;
+        if (f != null) {
+            f.run();
+        }
     }
 
     /** The trimmer that won claimRetirement: moves a dead owner's objects out and folds its counters. */

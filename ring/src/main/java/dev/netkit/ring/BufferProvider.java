@@ -27,7 +27,9 @@ public interface BufferProvider {
     ByteBuffer acquire(int minCapacity);
 
     /**
-     * Takes back a buffer acquired from this provider.
+     * Takes back a buffer acquired from this provider. If it throws (say, an {@link OutOfMemoryError} while
+     * the provider makes room to keep the buffer), a ring takes that to mean the buffer was not taken: it
+     * keeps the buffer and offers it again the next time it drains.
      *
      * @param buffer a buffer this provider returned from {@link #acquire(int)}; the caller no longer uses it
      */

@@ -1,6 +1,7 @@
 package dev.netkit.ring;
 
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.GatheringByteChannel;
@@ -20,8 +21,10 @@ import java.util.Objects;
  * direct memory for channel I/O: the JDK copies heap buffers through a temporary direct buffer.
  *
  * <p><b>Views.</b> {@link #peek(int)} and the channel calls use two {@link ByteBuffer} views over the
- * backing memory, made once (per borrowed buffer in elastic mode, and not again when the provider hands
- * back the same buffer, as a LIFO pool does) and reused: nothing is allocated per call. A view returned by
+ * backing memory, made once and reused: nothing is allocated per call. In elastic mode they are made per
+ * borrowed buffer, and not again when the provider hands back the same buffer (as a LIFO pool does); an
+ * empty elastic ring holds its last views only weakly, so it keeps no buffer reachable that the provider
+ * has let go (after a garbage collection cleared them, the next borrow makes new ones). A view returned by
  * {@link #peek(int)} is valid until the next mutating call on the ring ({@code write}, {@code read},
  * {@code discard}, {@code readFrom}, {@code writeTo}, {@code peek}, {@code clear}).
  *
@@ -41,7 +44,24 @@ public final class ByteRing {
      * reset when the ring drains (in elastic mode the counters restart at 0 with each borrowed buffer).
      * Absolute bulk get/put (JDK 16+) copy into and out of `backing` without touching its position, so only
      * the two views v0/v1 carry positions; io = {v0, v1} is the array passed to readv/writev and exposed by
-     * the Segments view.
+     * the Segments view. Every field is read and written by the owner thread only.
+     *
+     * Elastic mode, what the ring holds. While it holds a buffer: `backing`, and `views` = {backing, v0,
+     * v1} with io = {v0, v1}. While it is empty it holds no buffer and no view (`backing`, `views`, io[0],
+     * io[1] all null), only `lastViews`, a WeakReference to the last `views` array. The views (duplicates)
+     * keep their buffer's memory alive, so holding them strongly while idle would keep every buffer the
+     * provider has since dropped reachable from every idle ring that last used it. Held weakly, they are
+     * reused when the provider hands the same buffer back (what a LIFO pool does: no allocation per
+     * borrow), and a collection clears them once nothing else holds them: at most one re-make of the views
+     * per collection per ring, and a buffer the provider let go is collectable. `views` exists so that the
+     * array stays strongly reachable (and `lastViews` uncleared) while the ring uses it.
+     *
+     * Failure atomicity (an OutOfMemoryError, or a provider that throws). A borrow makes everything it
+     * needs (views array, two duplicates, weak reference) into locals before it stores any field; if
+     * making them fails, the buffer goes straight back to the provider and the ring is as before: empty,
+     * holding nothing. A return calls provider.release before it forgets the buffer; if release throws,
+     * the ring still holds the buffer (empty, counters 0) and the next call that leaves it empty tries
+     * again. The fixed rings (heap, direct) make their buffer and views in the constructor.
      */
     private final int capacity;
     private final int mask;
@@ -50,8 +70,13 @@ public final class ByteRing {
     private final ByteBuffer[] io = new ByteBuffer[2];
     private final Segments segments = new Segments(io);
 
+    /** Tests only: run before each allocation of a borrow, to inject an OutOfMemoryError; null otherwise. */
+    static Runnable allocationFault;
+
     private ByteBuffer backing;                 // null while an elastic ring holds no buffer
-    private ByteBuffer viewsOf;                 // the buffer v0/v1 view, kept over a release for reuse
+    @SuppressWarnings("unused")                 // never read: keeps the array, and so lastViews, alive while in use
+    private ByteBuffer[] views;                 // elastic: {backing, io[0], io[1]} while it holds a buffer, else null
+    private WeakReference<ByteBuffer[]> lastViews;  // elastic: the last `views`, weakly, for the next borrow
     private long readIndex;
     private long writeIndex;
 
@@ -62,7 +87,10 @@ public final class ByteRing {
         this.directFixed = direct;
         if (provider == null) {
             ByteBuffer b = direct ? ByteBuffer.allocateDirect(capacity) : ByteBuffer.allocate(capacity);
-            attach(b);
+            b.order(ByteOrder.BIG_ENDIAN);
+            backing = b;
+            io[0] = b.duplicate();
+            io[1] = b.duplicate();
         }
     }
 
@@ -101,16 +129,7 @@ public final class ByteRing {
         return new ByteRing(capacity, false, Objects.requireNonNull(provider, "provider"));
     }
 
-    private void attach(ByteBuffer b) {
-        b.order(ByteOrder.BIG_ENDIAN);
-        backing = b;
-        if (viewsOf != b) {
-            viewsOf = b;
-            io[0] = b.duplicate();
-            io[1] = b.duplicate();
-        }
-    }
-
+    /** Elastic: borrows a buffer if the ring holds none; on any failure it holds none still. */
     private void ensureBuffer() {
         if (backing == null) {
             ByteBuffer b = provider.acquire(capacity);
@@ -121,27 +140,65 @@ public final class ByteRing {
                 throw new IllegalStateException("provider returned a buffer of capacity "
                         + (b == null ? "null" : b.capacity()) + ", need at least " + capacity);
             }
+            ByteBuffer[] v;
+            try {
+                v = viewsOver(b);
+            } catch (RuntimeException | Error e) {
+                try {
+                    provider.release(b);        // out of memory for the views: hold nothing
+                } catch (RuntimeException | Error e2) {
+                    e.addSuppressed(e2);
+                }
+                throw e;
+            }
+            b.order(ByteOrder.BIG_ENDIAN);
             readIndex = 0;
             writeIndex = 0;
-            attach(b);
+            views = v;
+            io[0] = v[1];
+            io[1] = v[2];
+            backing = b;
         }
     }
 
-    /** Elastic: hands the buffer back when empty. */
+    /** The views of the last buffer if it is {@code b} and they were not collected, else new ones. */
+    private ByteBuffer[] viewsOver(ByteBuffer b) {
+        WeakReference<ByteBuffer[]> last = lastViews;
+        ByteBuffer[] v = last == null ? null : last.get();
+        if (v != null && v[0] == b) {
+            return v;
+        }
+        fault();
+        v = new ByteBuffer[3];
+        fault();
+        v[1] = b.duplicate();
+        fault();
+        v[2] = b.duplicate();
+        v[0] = b;
+        fault();
+        lastViews = new WeakReference<>(v);
+        return v;
+    }
+
+    private static void fault() {
+        Runnable f = allocationFault;
+        if (f != null) {
+            f.run();
+        }
+    }
+
+    /** Elastic: hands the buffer back when empty; if the provider throws, keeps it for the next try. */
     private void releaseIfDrained() {
         if (provider != null && readIndex == writeIndex && backing != null) {
-            ByteBuffer b = backing;
-            backing = null;
             readIndex = 0;
             writeIndex = 0;
-            if (provider instanceof PlainProvider) {
-                viewsOf = null;                 // nothing pools it: do not pin its memory
-                io[0] = null;
-                io[1] = null;
-            }
             segments.count = 0;
             segments.remaining = 0;
-            provider.release(b);
+            provider.release(backing);
+            backing = null;
+            views = null;                   // idle: the views (and so the buffer) only through lastViews
+            io[0] = null;
+            io[1] = null;
         }
     }
 

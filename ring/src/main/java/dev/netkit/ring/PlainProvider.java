@@ -3,7 +3,7 @@ package dev.netkit.ring;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
-/** The allocating providers; the ring recognises them and keeps no views over their released buffers. */
+/** The allocating providers behind {@link BufferProvider#heap()} and {@link BufferProvider#direct()}. */
 enum PlainProvider implements BufferProvider {
     HEAP, DIRECT;
 

@@ -4,6 +4,7 @@ import dev.netkit.ring.BufferProvider;
 import dev.netkit.ring.ByteRing;
 import dev.netkit.ring.Segments;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -20,7 +21,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * One thread, 4 KiB chunks from a heap buffer: {@link ByteRing} {@code write} + {@code peek} + {@code discard}
  * (direct ring of 64 KiB) against the copy ceiling, a plain {@code put} of the same 4 KiB into a direct
  * buffer. {@code byteRingElastic} adds the elastic ring's borrow and return on every chunk (it drains each
- * time), from a one-buffer LIFO pool. Average time per 4 KiB chunk; use {@code -prof gc}.
+ * time), from a one-buffer LIFO pool: the ring gets the same buffer back and reuses its views.
+ * {@code byteRingElasticNewViews} borrows from a two-buffer FIFO pool instead, so every borrow gets the other
+ * buffer and makes new views: the cost a ring pays when its idle views were collected (or when a pool does
+ * not hand back the buffer it last had). Average time per 4 KiB chunk; use {@code -prof gc}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -36,6 +40,8 @@ public class ByteRingCopyBench {
     ByteRing ring;
     ByteRing elastic;
     ByteBuffer pooled;
+    ByteRing elasticNewViews;
+    ArrayDeque<ByteBuffer> fifo;
 
     @Setup
     public void setup() {
@@ -51,6 +57,10 @@ public class ByteRingCopyBench {
             pooled = null;
             return b.clear();
         }, b -> pooled = b));
+        fifo = new ArrayDeque<>();
+        fifo.add(ByteBuffer.allocateDirect(64 * 1024));
+        fifo.add(ByteBuffer.allocateDirect(64 * 1024));
+        elasticNewViews = ByteRing.elastic(64 * 1024, BufferProvider.of(n -> fifo.poll().clear(), fifo::add));
     }
 
     /** The ceiling: one 4 KiB put into a direct buffer (position wraps every 16 chunks, as the ring's). */
@@ -80,6 +90,16 @@ public class ByteRingCopyBench {
         Segments s = elastic.peek(CHUNK);
         int n = s.remaining();
         elastic.discard(n);
+        return n;
+    }
+
+    @Benchmark
+    public int byteRingElasticNewViews() {
+        src.clear();
+        elasticNewViews.write(src);
+        Segments s = elasticNewViews.peek(CHUNK);
+        int n = s.remaining();
+        elasticNewViews.discard(n);
         return n;
     }
 }
