@@ -5,7 +5,8 @@
 #   bench/reactor-ab.sh A B CONNECTIONS PAIRS [extra load args...]
 #   bench/reactor-ab.sh netkit netty-epoll 1000 3 -d 20 -w 5
 #
-# A, B: netkit | netty-nio | netty-epoll | virtual | platform | naive-nio. Each pair runs A then B (odd pairs) or B then A
+# A, B: netkit | netkit-base | netty-nio | netty-epoll | virtual | platform | naive-nio; netkit-base runs the
+# reactor jar named by $NETKIT_BASE_JAR (an older build, for before/after pairs). Each pair runs A then B (odd pairs) or B then A
 # (even pairs), each on a fresh server process, closed loop, 64 B, 1 in flight unless the extra args say
 # otherwise; the load gets --pid so server CPU per message and RSS are measured. Results:
 # bench/results/reactor-ab-<UTC timestamp>/<kind>.csv and a median summary at the end.
@@ -21,7 +22,7 @@ cd "$root"
 [[ -f bench/target/benchmarks.jar ]] || ./mvnw -B -q -ntp -pl bench -am package -DskipTests
 out="bench/results/reactor-ab-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
-echo "reactor-ab: $a vs $b, $conns connections, $pairs pairs, load args: $* ($(nproc) cores, $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1))" | tee "$out/README.txt"
+echo "reactor-ab: $a vs $b${NETKIT_BASE_JAR:+ (netkit-base: $NETKIT_BASE_JAR)}, $conns connections, $pairs pairs, load args: $* ($(nproc) cores, $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1))" | tee "$out/README.txt"
 port=7400
 pid=
 
@@ -29,8 +30,10 @@ run_one() { # kind
     local kind=$1
     shift
     port=$((port + 1))
-    if [[ $kind == netkit ]]; then
-        "$JAVA_HOME/bin/java" -jar reactor/target/netkit-reactor.jar server --port $port --max-connections 100000 > "$out/server-$port.log" 2>&1 &
+    if [[ $kind == netkit || $kind == netkit-base ]]; then
+        local jar=reactor/target/netkit-reactor.jar
+        [[ $kind == netkit ]] || jar=${NETKIT_BASE_JAR:?netkit-base needs NETKIT_BASE_JAR}
+        "$JAVA_HOME/bin/java" -jar "$jar" server --port $port --max-connections 100000 > "$out/server-$port.log" 2>&1 &
     else
         "$JAVA_HOME/bin/java" -cp bench/target/benchmarks.jar dev.netkit.bench.reactor.PeerEchoServer "$kind" $port > "$out/server-$port.log" 2>&1 &
     fi

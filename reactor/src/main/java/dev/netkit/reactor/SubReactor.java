@@ -478,11 +478,20 @@ final class SubReactor implements Runnable {
         } catch (IOException ignored) {
             // closing anyway
         }
-        c.in.clear();
-        c.out.clear();
         owned--;
         stats.closed[reason.ordinal()].increment(index);
         server.connectionClosed();
+        releaseRing(c.in);
+        releaseRing(c.out);
+    }
+
+    /** Empties a closed connection's ring (its buffer back to the pool); a failing pool is noted, not thrown. */
+    private void releaseRing(ByteRing ring) {
+        try {
+            ring.clear();
+        } catch (Throwable t) {
+            server.handlerError(t);         // the ring keeps the buffer; the GC takes both with the connection
+        }
     }
 
     private void closeAll(CloseReason reason) {
