@@ -38,8 +38,10 @@ final class Connection extends IdleTimeouts.Entry {
      * and the owner sees no frame). A store followed by a load to another location is the one reordering
      * that release/acquire (and even a volatile store followed by an acquire load) allows, and the commit
      * is a plain release store when the inbox's reclaim is off. So each side puts a full fence between its
-     * store and its load (trySchedule begins with one, unschedule ends with one): correct for every commit
-     * mode by the fences' specification, not by the commit happening to be a CAS. jcstress:
+     * store and its load (trySchedule begins with one, unless the producer is the owner's own thread, whose
+     * program order already orders its commit before its drain; unschedule's release store is followed by
+     * one): correct for every commit mode by the fences' specification, not by the commit happening to be
+     * a CAS. jcstress:
      * dev.netkit.stress.reactor.InboxWakeup*Test, with reclaim on and off.
      */
     private static final VarHandle CLOSED;
@@ -92,18 +94,26 @@ final class Connection extends IdleTimeouts.Entry {
     }
 
     /**
-     * Call after committing a frame to the inbox (whatever the commit's access mode).
+     * Call after committing a frame to the inbox (whatever the commit's access mode); any thread.
      *
-     * @return true if the caller must enqueue the connection for an inbox drain; any thread
+     * @param otherThread false only when the caller is the owner's thread (program order is enough then)
+     * @return true if the caller must enqueue the connection for an inbox drain
      */
-    boolean trySchedule() {
-        VarHandle.fullFence();          // the commit (store), then the flag (load): see the notes
+    boolean trySchedule(boolean otherThread) {
+        if (otherThread) {
+            VarHandle.fullFence();      // the commit (store), then the flag (load): see the notes
+        }
         return (int) SCHEDULED.getVolatile(this) == 0 && SCHEDULED.compareAndSet(this, 0, 1);
+    }
+
+    /** {@link #trySchedule(boolean)} from a thread other than the owner's. */
+    boolean trySchedule() {
+        return trySchedule(true);
     }
 
     /** Owner, before draining the inbox. */
     void unschedule() {
-        SCHEDULED.setVolatile(this, 0);
+        SCHEDULED.setRelease(this, 0);
         VarHandle.fullFence();          // the flag (store), then the frame headers (loads): see the notes
     }
 

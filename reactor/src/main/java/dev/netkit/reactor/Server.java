@@ -38,7 +38,9 @@ import java.util.function.Consumer;
  * {@code Throwable}, idle) is closed alone with a counted {@link CloseReason} (a handler's exception is
  * kept: {@link #handlerErrors()}); accept failures (EMFILE) back off instead of spinning; a sub-reactor
  * that dies on an unexpected error gets no more connections, its own are closed, and the server reports it
- * ({@link #failure()}, {@link #awaitFailure(Duration)}); {@link #shutdown(Duration)} stops accepting and
+ * ({@link #failure()}, {@link #awaitFailure(Duration)}; once every one has died, the server stops
+ * accepting); a relay frame whose sending loop stalled past the inbox's reclaim timeout is dropped and
+ * counted ({@link ServerStats#relayDropped()}); {@link #shutdown(Duration)} stops accepting and
  * reading, writes what was read within the deadline, then closes.
  *
  * <p><b>Thread safety.</b> {@link #start(ServerConfig)}, the getters, {@link #awaitFailure(Duration)},
@@ -84,6 +86,7 @@ public final class Server implements AutoCloseable {
     private final AtomicBoolean shutdownClaimed = new AtomicBoolean();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final CountDownLatch failed = new CountDownLatch(1);
+    private final CountDownLatch initiated = new CountDownLatch(1);
     private final ConcurrentHashMap<Class<? extends Throwable>, Throwable> handlerErrors = new ConcurrentHashMap<>();
     private volatile boolean accepting = true;
     volatile Consumer<Connection> faultInjector;
@@ -215,42 +218,53 @@ public final class Server implements AutoCloseable {
      * Graceful shutdown: stops accepting, stops reading, writes every byte already read (echo) and every
      * frame already delivered (relay) until {@code flushDeadline} has passed, then closes every connection
      * and stops the threads. Blocks until they stopped. Any thread, any number of times, concurrently too:
-     * the first call starts the shutdown (and finishes starting it even if interrupted: it keeps the
-     * caller's interrupt status), every call waits for the same end.
+     * the first call starts the shutdown, every call waits for the same end. A caller interrupted before
+     * or during the call still finishes starting the shutdown if it was the first, then throws
+     * {@code InterruptedException}.
      *
      * @param flushDeadline how long pending output may take (the first call's counts)
-     * @return true if no connection was closed with output still pending
+     * @return true if no connection was closed at the deadline with output still pending
      * @throws InterruptedException if interrupted while waiting for the threads to stop (the shutdown goes
      *                              on; call again to wait for it)
      */
     public boolean shutdown(Duration flushDeadline) throws InterruptedException {
         if (shutdownClaimed.compareAndSet(false, true)) {
-            accepting = false;
             try {
-                listener.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    acceptor.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            long deadline = System.nanoTime() + flushDeadline.toNanos();
-            for (SubReactor r : reactors) {
-                r.beginShutdown(deadline);
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+                startShutdown(flushDeadline);
+            } finally {
+                initiated.countDown();
             }
         }
+        initiated.await();                  // not before the claimant: the listener closed, the acceptor gone
         stopped.await();
         pool.close();
         return stats.shutdownUnflushed() == 0;
+    }
+
+    /** The claimant's part of {@link #shutdown}: stop the acceptor (uninterruptibly), then every loop. */
+    private void startShutdown(Duration flushDeadline) {
+        accepting = false;
+        try {
+            listener.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                acceptor.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        long deadline = System.nanoTime() + flushDeadline.toNanos();
+        for (SubReactor r : reactors) {
+            r.beginShutdown(deadline);
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -310,19 +324,23 @@ public final class Server implements AutoCloseable {
                 closeQuietly(ch);
                 continue;
             }
-            SubReactor target = null;
-            for (int k = 0; k < reactors.length && target == null; k++) {
+            boolean handed = false;
+            for (int k = 0; k < reactors.length && !handed; k++) {
                 SubReactor r = reactors[next];
                 if (++next == reactors.length) {
                     next = 0;
                 }
-                if (!r.isDead()) {
-                    target = r;
-                }
+                handed = !r.isDead() && r.register(ch);     // false: dead, or died during the hand-off
             }
-            if (target == null || !target.register(ch)) {
-                // every loop died, or this one died while the channel was being handed to it
+            if (!handed) {
+                // every loop is dead: nothing can serve a connection any more, so stop accepting
                 rejected(ch, stripe, CloseReason.LOOP_FAILED);
+                try {
+                    listener.close();
+                } catch (IOException ignored) {
+                    // closing anyway
+                }
+                return;
             }
         }
     }
@@ -352,12 +370,12 @@ public final class Server implements AutoCloseable {
 
     // ------------------------------------------------------------------ callbacks from sub-reactors
 
-    /** A sub-reactor ran its shutdown task: it reads no more input. */
+    /** A sub-reactor reads no more input: it ran its shutdown task, or it died (each counts once). */
     void quiesced() {
         quiesced.incrementAndGet();
     }
 
-    /** Test hook: the number of shutdown tasks the sub-reactors ran. */
+    /** Test hook: the number of sub-reactors that stopped reading (shutdown task or death). */
     int quiescedCount() {
         return quiesced.get();
     }
@@ -399,10 +417,14 @@ public final class Server implements AutoCloseable {
 
     /** {@code r}'s loop stopped on an unexpected error: the first one becomes the server's failure. */
     void reactorFailed(SubReactor r, Throwable t) {
-        LOG.log(System.Logger.Level.ERROR, r.thread.getName() + " stopped on an unexpected error; its connections"
-                + " are closed and it gets no new ones", t);
         if (failure.compareAndSet(null, t)) {
             failed.countDown();
+        }
+        try {
+            LOG.log(System.Logger.Level.ERROR, r.thread.getName() + " stopped on an unexpected error; its"
+                    + " connections are closed and it gets no new ones", t);
+        } catch (Throwable ignored) {
+            // the failure is recorded; the loop goes on exiting
         }
     }
 

@@ -119,7 +119,9 @@ public final class ServerConfig {
     public String toString() {
         return "ServerConfig[bind=" + bind + ", subReactors=" + subReactors + ", protocol=" + protocol + ", rings in/out="
                 + inboundRingBytes + "/" + outboundRingBytes + ", water low/high=" + lowWaterBytes + "/" + highWaterBytes
-                + ", maxFrame=" + maxFrameBytes + ", relayInbox=" + relayInboxBytes + ", maxConnections=" + maxConnections
+                + ", maxFrame=" + maxFrameBytes + ", relayInbox=" + relayInboxBytes + " (reclaim after "
+                + (relayInboxReclaimNanos == Long.MAX_VALUE ? "never" : Duration.ofNanos(relayInboxReclaimNanos)) + ")"
+                + ", maxConnections=" + maxConnections
                 + ", idleTimeout=" + Duration.ofNanos(idleTimeoutNanos) + ", halfClose=" + halfClose + "]";
     }
 
@@ -320,9 +322,12 @@ public final class ServerConfig {
          * How long a relay frame that a sender's sub-reactor claimed in a target's inbox but did not commit
          * (that thread stalled: a long GC pause, a debugger) may block the inbox before the target's loop
          * reclaims it and delivers the frames behind it; the reclaimed frame is dropped and counted
-         * ({@link ServerStats#relayDropped()}), its target stays open. Default: one second.
+         * ({@link ServerStats#relayDropped()}), its target stays open. Default: one second. Zero reclaims
+         * a frame that a healthy sender is still copying in whenever the target drains at that moment, so
+         * it drops frames under normal load: for tests only.
          *
-         * @param timeout zero or more; zero reclaims an uncommitted frame at first sight
+         * @param timeout zero or more; a timeout too long to count in nanoseconds (about 292 years) means
+         *                never (the inbox then commits with a release store rather than a CAS)
          * @return this builder
          * @throws IllegalArgumentException if negative
          */
@@ -330,7 +335,13 @@ public final class ServerConfig {
             if (timeout.isNegative()) {
                 throw new IllegalArgumentException("relayInboxReclaimTimeout must be >= 0, was " + timeout);
             }
-            this.relayInboxReclaimNanos = timeout.toNanos();
+            long nanos;
+            try {
+                nanos = timeout.toNanos();
+            } catch (ArithmeticException e) {
+                nanos = Long.MAX_VALUE;
+            }
+            this.relayInboxReclaimNanos = nanos;
             return this;
         }
 

@@ -7,7 +7,8 @@ import dev.netkit.padding.StripedCounter;
  * for the acceptor), so each loop adds to its own cache line without CAS contention.
  *
  * <p><b>Thread safety.</b> Stripe {@code i} is written by sub-reactor {@code i} (the last stripe by the
- * acceptor); the getters sum the stripes from any thread: weakly consistent while the server runs, exact
+ * acceptor); a wakeup issued by any other thread (a shutdown caller) goes to the counter's shared cells;
+ * the getters sum the stripes and cells from any thread: weakly consistent while the server runs, exact
  * once it has stopped.
  */
 public final class ServerStats {

@@ -165,7 +165,7 @@ final class SubReactor implements Runnable {
      * calling sub-reactor or null.
      */
     void notifyInbox(Connection c, SubReactor caller) {
-        if (!c.trySchedule()) {
+        if (!c.trySchedule(caller != this)) {
             return;                         // already queued: the drain will see the new frame
         }
         if (caller == this) {
@@ -266,24 +266,36 @@ final class SubReactor implements Runnable {
 
     @Override
     public void run() {
-        boolean failed = false;
+        Throwable failure = null;
         try {
             loop();
         } catch (Throwable t) {
-            failed = true;
+            failure = t;
             DEAD.setVolatile(this, true);
             VarHandle.fullFence();          // `dead`, then drain the tasks: see "A dead loop" in the notes
-            server.reactorFailed(this, t);
-        } finally {
-            quiesce();                      // a dead loop reads nothing either: shutdown must not wait for it
-            closeAll(failed ? CloseReason.LOOP_FAILED : CloseReason.SHUTDOWN);
-            try {
-                selector.close();
-            } catch (IOException ignored) {
-                // nothing to do
-            }
-            server.reactorExited(this);
         }
+        // Each exit step is guarded on its own (a dying loop may be short of memory): whatever fails, the
+        // later steps run, and reactorExited (a count-down) always does, so no shutdown waits forever.
+        if (failure != null) {
+            server.reactorFailed(this, failure);
+        }
+        try {
+            quiesce();                      // a dead loop reads nothing either: shutdown must not wait for it
+        } catch (Throwable ignored) {
+            // go on exiting
+        }
+        try {
+            closeOwned(failure == null ? CloseReason.SHUTDOWN : CloseReason.LOOP_FAILED);
+        } catch (Throwable ignored) {
+            // go on exiting
+        }
+        drainTasks();
+        try {
+            selector.close();
+        } catch (Throwable ignored) {
+            // nothing to do
+        }
+        server.reactorExited(this);
     }
 
     private void loop() throws IOException {
@@ -373,7 +385,10 @@ final class SubReactor implements Runnable {
         }
     }
 
-    /** {@link #rebuildSelector()}; if no new selector can be opened (EMFILE), keeps the old one. */
+    /**
+     * {@link #rebuildSelector()}; if no new selector can be opened (EMFILE), keeps the old one (the only
+     * IOException rebuildSelector throws: a connection that cannot move is closed alone).
+     */
     private void tryRebuildSelector() {
         try {
             rebuildSelector();
@@ -392,7 +407,12 @@ final class SubReactor implements Runnable {
             }
             int ops = k.interestOps();
             k.cancel();
-            c.key = c.channel.register(fresh, ops, c);
+            try {
+                c.key = c.channel.register(fresh, ops, c);
+            } catch (Throwable t) {
+                c.key = k;                  // cancelled: close() may cancel it again
+                close(c, CloseReason.IO_ERROR);
+            }
         }
         selector = fresh;
         old.close();
@@ -447,11 +467,15 @@ final class SubReactor implements Runnable {
             return;
         }
         owned++;
-        if (idle != null) {
-            idle.add(c, now);
-        }
-        if (cfg.protocol == Protocol.RELAY) {
-            writeServerFrame(c, RelayFrames.HELLO, c.id);
+        try {
+            if (idle != null) {
+                idle.add(c, now);
+            }
+            if (cfg.protocol == Protocol.RELAY) {
+                writeServerFrame(c, RelayFrames.HELLO, c.id);
+            }
+        } catch (Throwable t) {
+            close(c, CloseReason.HANDLER_ERROR, t);
         }
     }
 
@@ -461,11 +485,11 @@ final class SubReactor implements Runnable {
 
     /** Closes {@code c}; a {@code cause} (a handler's exception) is kept and logged once per class. */
     private void close(Connection c, CloseReason reason, Throwable cause) {
-        if (cause != null) {
-            server.handlerError(cause);
-        }
         if (c.isClosed()) {
             return;
+        }
+        if (cause != null) {
+            server.handlerError(cause);
         }
         c.markClosed();
         matrix.removeByOwner(c.id);
@@ -494,10 +518,11 @@ final class SubReactor implements Runnable {
         }
     }
 
-    private void closeAll(CloseReason reason) {
+    /** Closes every connection this loop owns, as the loop exits; a SHUTDOWN close with output pending is counted. */
+    private void closeOwned(CloseReason reason) {
         for (Connection c : ownedConnections()) {
             try {
-                if (!c.out.isEmpty() || !c.in.isEmpty()) {
+                if (reason == CloseReason.SHUTDOWN && (!c.out.isEmpty() || !c.in.isEmpty())) {
                     stats.shutdownUnflushed.increment(index);
                 }
                 close(c, reason);
@@ -505,8 +530,15 @@ final class SubReactor implements Runnable {
                 // closing anyway: the rest must close too
             }
         }
-        // poll, not relaxedPoll: wait for an offer in progress, so that a registration whose offer came
-        // before our `dead` store is run here (see "A dead loop" in the notes)
+    }
+
+    /**
+     * Runs what is left in the task queue as the loop exits. poll, not relaxedPoll: poll returns null only
+     * when no offer's index CAS is visible (or during another producer's resize, which an offer it could
+     * miss must wait for), so a registration offered before our `dead` store is run here (see "A dead
+     * loop" in the notes).
+     */
+    private void drainTasks() {
         Runnable t;
         while ((t = tasks.poll()) != null) {
             try {
@@ -710,8 +742,10 @@ final class SubReactor implements Runnable {
         int offered = t.inbox.tryOffer(b);
         if (offered == MpscFrameRing.OFFER_RECLAIMED) {
             // this loop stalled past the reclaim timeout between claim and commit: the target's loop
-            // skipped the frame; the target is healthy
+            // skipped the frame; the target is healthy. Wake it anyway: the space our late commit freed
+            // is released at its next peek, so the next frame does not find the inbox full
             stats.relayDropped.increment(index);
+            t.owner.notifyInbox(t, this);
             return;
         }
         if (offered == MpscFrameRing.OFFER_FULL) {

@@ -115,6 +115,46 @@ class ReactorFaultsTest {
         assertBalanced(s);
     }
 
+    /** When every loop has died, the server stops accepting, and shutdown still ends with nothing open. */
+    @Test
+    void whenEveryLoopDiesTheServerStopsAcceptingAndShutsDown() throws Exception {
+        Server s = Server.start(echo().build());
+        java.util.Set<Integer> killed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        s.iterationHook = i -> {
+            if (killed.add(i)) {
+                throw new Error("injected loop failure " + i);
+            }
+        };
+        List<TestClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {               // one registration wakes (and so kills) each loop
+                TestClient c = new TestClient(s.address());
+                clients.add(c);
+                assertTrue(c.awaitClosed());
+            }
+            Await.until(() -> s.stats().closed(CloseReason.LOOP_FAILED) == 2, s.stats()::toString);
+            assertNotNull(s.failure());
+            // the next connection is closed at once, and the listener with it: later ones are refused
+            Await.until(() -> {
+                try (TestClient c = new TestClient(s.address())) {
+                    assertTrue(c.awaitClosed(), "a connection was accepted and kept with every loop dead");
+                    return false;                       // accepted and closed: the listener may close next
+                } catch (java.io.IOException refused) {
+                    return true;
+                }
+            }, s.stats()::toString);
+            assertBalanced(s);
+        } finally {
+            for (TestClient c : clients) {
+                c.close();
+            }
+        }
+        s.shutdown(Duration.ofSeconds(1));
+        assertEquals(0, s.connections());
+        assertEquals(2, s.quiescedCount());
+        assertBalanced(s);
+    }
+
     /** {@code Selector.open()} failing (EMFILE) during the automatic rebuild keeps the old selector. */
     @Test
     void aSelectorRebuildThatCannotOpenASelectorKeepsTheLoop() throws Exception {

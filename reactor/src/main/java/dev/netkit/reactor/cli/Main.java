@@ -113,6 +113,9 @@ public final class Main implements Runnable {
             Throwable failure = server.awaitFailure(durationS > 0 ? Duration.ofSeconds(durationS)
                     : Duration.ofNanos(Long.MAX_VALUE));
             server.shutdown(Duration.ofSeconds(2));     // the shutdown hook prints the stats
+            if (failure == null) {
+                failure = server.failure();            // a loop that died during the shutdown
+            }
             if (failure != null) {
                 System.err.println("netkit: a sub-reactor stopped on an unexpected error, exiting: " + failure);
                 return 1;
