@@ -54,7 +54,8 @@ final class SubReactor implements Runnable {
      * loop's stripe, whose single writer is this thread.
      *
      * A dead loop. When loop() throws, the thread stores dead = true, issues a full fence, and drains `tasks`
-     * with poll() (which waits for an offer in progress); the acceptor offers a Registration, issues a full
+     * with poll() (null only when no offer's index CAS is visible, or while another producer resizes, which
+     * an offer it could miss waits for); the acceptor completes its offer of a Registration, issues a full
      * fence, and reads `dead`. A Dekker pair: either the drain finds the registration or the acceptor sees
      * `dead`, or both; then Registration.claim() (a CAS) decides who handles the channel, the drain (which
      * rejects it: LOOP_FAILED) or the acceptor (which closes it as well). So no accepted channel is left
