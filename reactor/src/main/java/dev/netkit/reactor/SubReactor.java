@@ -9,8 +9,6 @@ import dev.netkit.timingwheel.IdleTimeouts;
 import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -48,19 +46,18 @@ final class SubReactor implements Runnable {
      * Connection.scheduled). Producers offer, then call gate.wakeIfSleeping(); the loop calls
      * gate.prepareToSleep() and re-checks both queues before select, so no offer is left unseen while the
      * loop sleeps (WakeupGate's notes). `selector` is volatile only because producers' wake action reads it
-     * and a rebuild replaces it. `dead` is written once, by the loop thread as it dies, and read by anyone.
+     * and a rebuild replaces it. `tasks` is closed once, by the loop thread as it dies; anyone may ask whether it is (isDead).
      * All other fields are loop-thread-only. A wakeup is counted on the waker's own stats stripe (the
      * acceptor's, another loop's) or, for any other thread, in the counter's shared cells: never on this
      * loop's stripe, whose single writer is this thread.
      *
-     * A dead loop. When loop() throws, the thread stores dead = true, issues a full fence, and drains `tasks`
-     * with poll() (null only when no offer's index CAS is visible, or while another producer resizes, which
-     * an offer it could miss waits for); the acceptor completes its offer of a Registration, issues a full
-     * fence, and reads `dead`. A Dekker pair: either the drain finds the registration or the acceptor sees
-     * `dead`, or both; then Registration.claim() (a CAS) decides who handles the channel, the drain (which
-     * rejects it: LOOP_FAILED) or the acceptor (which closes it as well). So no accepted channel is left
-     * neither registered nor closed. A dead loop also counts as quiesced (once, `quiescedSelf`), so a
-     * shutdown never waits for it; tasks queued after its drain (a shutdown task, a relay producer's close
+     * A dead loop. When loop() throws, the thread closes its Mailbox (`tasks`) and, after closing its
+     * connections, drains it; an accepted channel reaches the loop as a Registration handed off through
+     * the mailbox, so it is either registered by the loop (or, in the drain, rejected: LOOP_FAILED) or
+     * handed back to the acceptor, which tries the next live loop (Mailbox's notes: a Dekker pair and a
+     * claim CAS). So no accepted channel is left neither registered nor closed. A dead loop also counts as
+     * quiesced (once, `quiescedSelf`), so a shutdown never waits for it; tasks queued after its drain (a
+     * shutdown task, a relay producer's close
      * request) are never run, and need not be: its connections are closed and out of the matrix.
      *
      * Flush at once. A connection that got output from its own read (echo) or from its inbox drain (relay)
@@ -75,15 +72,6 @@ final class SubReactor implements Runnable {
      */
     private static final int IDLE_POLL_LIMIT = 4096;
     private static final int INBOX_BATCH = 32;
-    private static final VarHandle DEAD;
-
-    static {
-        try {
-            DEAD = MethodHandles.lookup().findVarHandle(SubReactor.class, "dead", boolean.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     final int index;
     private final Server server;
@@ -92,7 +80,7 @@ final class SubReactor implements Runnable {
     private final ServerStats stats;
     private final BufferProvider buffers;
     private final IdleTimeouts<Connection> idle;
-    private final MpscUnboundedAtomicArrayQueue<Runnable> tasks = new MpscUnboundedAtomicArrayQueue<>(256);
+    private final Mailbox tasks = new Mailbox();
     private final MpscUnboundedAtomicArrayQueue<Connection> ready = new MpscUnboundedAtomicArrayQueue<>(256);
     private final WakeupGate gate;
     private final Consumer<SelectionKey> onKey = this::onKey;
@@ -100,8 +88,6 @@ final class SubReactor implements Runnable {
     final Thread thread;
     private final int inboxBatch;
     private volatile Selector selector;
-    @SuppressWarnings("unused") // through DEAD
-    private volatile boolean dead;
     private boolean quiescedSelf;
 
     private Connection[] dirty = new Connection[64];
@@ -148,12 +134,14 @@ final class SubReactor implements Runnable {
      */
     void execute(Runnable task, int wakerStripe) {
         tasks.offer(task);
-        if (gate.wakeIfSleeping()) {
-            countWakeup(wakerStripe);
-        }
+        wake(wakerStripe);
     }
 
-    private void countWakeup(int wakerStripe) {
+    /** Wakes the loop if it sleeps (after the caller published its work), counting it on the waker's stripe. */
+    private void wake(int wakerStripe) {
+        if (!gate.wakeIfSleeping()) {
+            return;
+        }
         if (wakerStripe >= 0) {
             stats.wakeups.increment(wakerStripe);
         } else {
@@ -176,9 +164,7 @@ final class SubReactor implements Runnable {
             localReady[localReadyCount++] = c;
         } else {
             ready.offer(c);
-            if (gate.wakeIfSleeping()) {
-                countWakeup(caller == null ? -1 : caller.index);
-            }
+            wake(caller == null ? -1 : caller.index);
         }
     }
 
@@ -214,52 +200,29 @@ final class SubReactor implements Runnable {
      *         nor closed, and never will be by this loop)
      */
     boolean register(SocketChannel ch) {
-        Registration r = new Registration(this, ch);
-        execute(r, server.acceptorStripe());
-        VarHandle.fullFence();              // offer, then read `dead`: see "A dead loop" in the notes
-        return !isDead() || !r.claim();
+        boolean handed = tasks.handOff(new Registration(this, ch));
+        wake(server.acceptorStripe());
+        return handed;
     }
 
     /** @return whether this loop stopped on an unexpected error; any thread */
     boolean isDead() {
-        return (boolean) DEAD.getVolatile(this);
+        return tasks.isClosed();
     }
 
-    /**
-     * A channel handed to a loop: run once, by the loop (its task) or, if the loop died meanwhile, by the
-     * acceptor ({@link #claim()} decides who).
-     */
-    private static final class Registration implements Runnable {
-        private static final VarHandle CLAIMED;
-
-        static {
-            try {
-                CLAIMED = MethodHandles.lookup().findVarHandle(Registration.class, "claimed", boolean.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
+    /** An accepted channel handed to a loop: registered by the loop, or handed back if the loop died. */
+    private static final class Registration extends Mailbox.OneShot {
         private final SubReactor loop;
         private final SocketChannel ch;
-        @SuppressWarnings("unused") // through CLAIMED
-        private volatile boolean claimed;
 
         Registration(SubReactor loop, SocketChannel ch) {
             this.loop = loop;
             this.ch = ch;
         }
 
-        /** @return true for the one caller that gets to handle the channel; any thread */
-        boolean claim() {
-            return CLAIMED.compareAndSet(this, false, true);
-        }
-
         @Override
-        public void run() {
-            if (claim()) {
-                loop.doRegister(ch);
-            }
+        void runOnce() {
+            loop.doRegister(ch);
         }
     }
 
@@ -272,8 +235,7 @@ final class SubReactor implements Runnable {
             loop();
         } catch (Throwable t) {
             failure = t;
-            DEAD.setVolatile(this, true);
-            VarHandle.fullFence();          // `dead`, then drain the tasks: see "A dead loop" in the notes
+            tasks.close();                  // dead: hand-offs from now on may come back to the acceptor
         }
         // Each exit step is guarded on its own (a dying loop may be short of memory): whatever fails, the
         // later steps run, and reactorExited (a count-down) always does, so no shutdown waits forever.
@@ -290,7 +252,7 @@ final class SubReactor implements Runnable {
         } catch (Throwable ignored) {
             // go on exiting
         }
-        drainTasks();
+        tasks.drain();                      // registrations see dead or shuttingDown: they close
         try {
             selector.close();
         } catch (Throwable ignored) {
@@ -529,23 +491,6 @@ final class SubReactor implements Runnable {
                 close(c, reason);
             } catch (Throwable ignored) {
                 // closing anyway: the rest must close too
-            }
-        }
-    }
-
-    /**
-     * Runs what is left in the task queue as the loop exits. poll, not relaxedPoll: poll returns null only
-     * when no offer's index CAS is visible (or during another producer's resize, which an offer it could
-     * miss must wait for), so a registration offered before our `dead` store is run here (see "A dead
-     * loop" in the notes).
-     */
-    private void drainTasks() {
-        Runnable t;
-        while ((t = tasks.poll()) != null) {
-            try {
-                t.run();                    // registrations see dead or shuttingDown: they close
-            } catch (Throwable ignored) {
-                // shutting down
             }
         }
     }
