@@ -244,11 +244,7 @@ public final class Server implements AutoCloseable {
     /** The claimant's part of {@link #shutdown}: stop the acceptor (uninterruptibly), then every loop. */
     private void startShutdown(Duration flushDeadline) {
         accepting = false;
-        try {
-            listener.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
+        closeListener();
         boolean interrupted = false;
         while (true) {
             try {
@@ -335,11 +331,7 @@ public final class Server implements AutoCloseable {
             if (!handed) {
                 // every loop is dead: nothing can serve a connection any more, so stop accepting
                 rejected(ch, stripe, CloseReason.LOOP_FAILED);
-                try {
-                    listener.close();
-                } catch (IOException ignored) {
-                    // closing anyway
-                }
+                closeListener();
                 return;
             }
         }
@@ -348,6 +340,14 @@ public final class Server implements AutoCloseable {
     /** @return the acceptor's stats stripe; any thread */
     int acceptorStripe() {
         return reactors.length;
+    }
+
+    private void closeListener() {
+        try {
+            listener.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
     }
 
     /** {@code listener.accept()}, or an injected failure (test hook); acceptor thread. */

@@ -252,7 +252,11 @@ final class SubReactor implements Runnable {
         } catch (Throwable ignored) {
             // go on exiting
         }
-        tasks.drain();                      // registrations see dead or shuttingDown: they close
+        try {
+            tasks.drain();                  // registrations see dead or shuttingDown: they close
+        } catch (Throwable ignored) {
+            // go on exiting
+        }
         try {
             selector.close();
         } catch (Throwable ignored) {
