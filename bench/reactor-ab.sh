@@ -5,16 +5,20 @@
 #   bench/reactor-ab.sh A B CONNECTIONS PAIRS [extra load args...]
 #   bench/reactor-ab.sh netkit netty-epoll 1000 3 -d 20 -w 5
 #
-# A, B: netkit | netkit-base | netty-nio | netty-epoll | virtual | platform | naive-nio; netkit-base runs the
-# reactor jar named by $NETKIT_BASE_JAR (an older build, for before/after pairs). Each pair runs A then B (odd pairs) or B then A
+# A, B: netkit | netkit-base | netty-nio | netty-epoll | netty-iouring | virtual | platform | naive-nio;
+# netkit-base runs the reactor jar named by $NETKIT_BASE_JAR (an older build, for before/after pairs).
+# $SERVER_ARGS (default empty): words appended to the netkit/netkit-base `server` command line, e.g.
+#   SERVER_ARGS="--protocol relay" bench/reactor-ab.sh netkit netkit-base 1000 3 -d 10 -w 3 --protocol relay
+# (peers take no server args). Each pair runs A then B (odd pairs) or B then A
 # (even pairs), each on a fresh server process, closed loop, 64 B, 1 in flight unless the extra args say
 # otherwise; the load gets --pid so server CPU per message and RSS are measured. Results:
 # bench/results/reactor-ab-<UTC timestamp>/<kind>.csv and a median summary at the end.
 # Needs: reactor/target/netkit-reactor.jar and bench/target/benchmarks.jar (built when missing).
 set -euo pipefail
-[[ $# -ge 4 ]] || { sed -n 2,13p "$0" >&2; exit 2; }
+[[ $# -ge 4 ]] || { sed -n 2,16p "$0" >&2; exit 2; }
 a=$1 b=$2 conns=$3 pairs=$4
 shift 4
+read -r -a server_args <<< "${SERVER_ARGS:-}"
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 . scripts/jdk.sh
@@ -33,7 +37,7 @@ run_one() { # kind
     if [[ $kind == netkit || $kind == netkit-base ]]; then
         local jar=reactor/target/netkit-reactor.jar
         [[ $kind == netkit ]] || jar=${NETKIT_BASE_JAR:?netkit-base needs NETKIT_BASE_JAR}
-        "$JAVA_HOME/bin/java" -jar "$jar" server --port $port --max-connections 100000 > "$out/server-$port.log" 2>&1 &
+        "$JAVA_HOME/bin/java" -jar "$jar" server --port $port --max-connections 100000 ${server_args[@]+"${server_args[@]}"} > "$out/server-$port.log" 2>&1 &
     else
         "$JAVA_HOME/bin/java" -cp bench/target/benchmarks.jar dev.netkit.bench.reactor.PeerEchoServer "$kind" $port > "$out/server-$port.log" 2>&1 &
     fi

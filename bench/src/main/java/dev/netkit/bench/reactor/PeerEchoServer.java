@@ -16,6 +16,9 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,14 +34,16 @@ import java.net.Socket;
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.netkit.bench.reactor.PeerEchoServer KIND PORT [THREADS]
- *   KIND: netty-nio | netty-epoll | virtual | platform | naive-nio
+ *   KIND: netty-nio | netty-epoll | netty-iouring | virtual | platform | naive-nio
  * </pre>
- * Netty: one boss thread, THREADS workers (default: available processors), {@code TCP_NODELAY}, the
+ * Netty ({@code netty-nio}, {@code netty-epoll}, {@code netty-iouring}: its NIO, native epoll and native
+ * io_uring transports, all built the same way): one boss thread, THREADS workers (default: available processors), {@code TCP_NODELAY}, the
  * pooled allocator, echo by {@code write} on read and {@code flush} on read-complete (Netty's own echo
  * example). {@code virtual}/{@code platform}: a blocking {@code ServerSocket}, one thread per connection
  * reading into a 4 KiB array and writing back what it read. {@code naive-nio}: one selector thread, one
  * 8 KiB heap buffer per connection for its whole life (the "naive NIO" row of the idle-memory table).
- * Prints the reactor CLI's listening line.
+ * Prints the reactor CLI's listening line. {@code netty-iouring} needs a kernel with io_uring enabled: where
+ * Netty finds it unavailable, the server prints the cause and exits with status 1.
  */
 public final class PeerEchoServer {
     private PeerEchoServer() {
@@ -52,7 +57,7 @@ public final class PeerEchoServer {
      */
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: PeerEchoServer netty-nio|netty-epoll|virtual|platform|naive-nio PORT [THREADS]");
+            System.err.println("usage: PeerEchoServer netty-nio|netty-epoll|netty-iouring|virtual|platform|naive-nio PORT [THREADS]");
             System.exit(2);
         }
         String kind = args[0];
@@ -61,6 +66,13 @@ public final class PeerEchoServer {
         switch (kind) {
             case "netty-nio" -> netty(NioIoHandler.newFactory(), NioServerSocketChannel.class, port, threads);
             case "netty-epoll" -> netty(EpollIoHandler.newFactory(), EpollServerSocketChannel.class, port, threads);
+            case "netty-iouring" -> {
+                if (!IoUring.isAvailable()) {
+                    System.err.println("netty-iouring: io_uring unavailable: " + IoUring.unavailabilityCause());
+                    System.exit(1);
+                }
+                netty(IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class, port, threads);
+            }
             case "virtual" -> blocking(true, port);
             case "platform" -> blocking(false, port);
             case "naive-nio" -> naiveNio(port);
