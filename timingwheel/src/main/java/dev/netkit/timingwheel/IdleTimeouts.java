@@ -3,9 +3,10 @@ package dev.netkit.timingwheel;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
+import java.util.function.ToLongFunction;
 
 /**
- * Idle timeouts for many connections with one fixed idle duration, by lazy re-arm: traffic only records the
+ * Idle timeouts for many connections, with one idle duration for all or one per entry, by lazy re-arm: traffic only records the
  * time of the last activity ({@link Entry#recordActivity}, one opaque store, no timer operation); when an
  * entry's timer expires, the helper compares the last activity with the clock and either reports the entry
  * idle or re-arms its timer for the remainder. So a connection that is busy costs one store per event and
@@ -19,6 +20,12 @@ import java.util.Objects;
  * unseen activity, which is the usual tolerance of an idle timer. Call it from the owner for exactness.
  *
  * <p>An idle entry is reported once and is no longer tracked; {@link #add} it again to keep watching it.
+ *
+ * <p>Per-entry durations ({@link #IdleTimeouts(long, long, ToLongFunction, IdleHandler)}): the function is
+ * asked for an entry's duration whenever its timer is armed ({@link #add}, a re-arm, {@link #rearm});
+ * {@link #NEVER} (or anything above 2<sup>62</sup> ns) leaves the entry unwatched. After changing what
+ * the function returns for a watched entry, call {@link #rearm} so that a shorter duration takes effect
+ * at once (a longer one would anyway, at the next expiry).
  *
  * @param <E> the entry type: the caller's connection class extends {@link Entry}, or holds one
  */
@@ -91,8 +98,12 @@ public final class IdleTimeouts<E extends IdleTimeouts.Entry> {
         void onIdle(E entry, long idleNanos);
     }
 
+    /** A per-entry duration that means "do not watch this entry". */
+    public static final long NEVER = Long.MAX_VALUE;
+    private static final long LONGEST = 1L << 62;
+
     private final TimingWheel<E> wheel;
-    private final long idleNanos;
+    private final ToLongFunction<? super E> idleOf;
     private final IdleHandler<? super E> handler;
     private final TimingWheel.ExpiryHandler<E> onExpiry = this::expired;
     private long now;
@@ -114,24 +125,83 @@ public final class IdleTimeouts<E extends IdleTimeouts.Entry> {
             throw new IllegalArgumentException("idleNanos must be >= 1, was " + idleNanos);
         }
         this.wheel = new TimingWheel<>(startNanos, tickNanos);
-        this.idleNanos = idleNanos;
+        this.idleOf = e -> idleNanos;
         this.handler = Objects.requireNonNull(handler, "handler");
         this.now = startNanos;
     }
 
     /**
-     * Starts watching an entry, counting from {@code nowNanos} as its last activity. O(1). Owner only.
+     * A helper whose entries each have their own idle duration. Any thread may construct it; then only the
+     * owner uses it.
+     *
+     * @param startNanos the current time on the owner's clock
+     * @param tickNanos  the wheel's tick (see {@link #IdleTimeouts(long, long, long, IdleHandler)})
+     * @param idleNanosOf an entry's idle duration in nanoseconds, asked on the owner thread whenever the
+     *                   entry's timer is armed: at least 1, or {@link #NEVER} (anything above 2<sup>62</sup>
+     *                   counts as never) to leave it unwatched
+     * @param handler    receives idle entries
+     * @throws IllegalArgumentException if tickNanos is below 1
+     */
+    public IdleTimeouts(long startNanos, long tickNanos, ToLongFunction<? super E> idleNanosOf,
+                        IdleHandler<? super E> handler) {
+        this.wheel = new TimingWheel<>(startNanos, tickNanos);
+        this.idleOf = Objects.requireNonNull(idleNanosOf, "idleNanosOf");
+        this.handler = Objects.requireNonNull(handler, "handler");
+        this.now = startNanos;
+    }
+
+    /** @return the entry's duration, checked; {@code LONGEST + 1} for never */
+    private long idleOf(E entry) {
+        long d = idleOf.applyAsLong(entry);
+        if (d < 1) {
+            throw new IllegalArgumentException("idle duration must be >= 1 ns or NEVER, was " + d + " for " + entry);
+        }
+        return d > LONGEST ? NEVER : d;
+    }
+
+    /**
+     * Starts watching an entry, counting from {@code nowNanos} as its last activity. O(1). Owner only. An
+     * entry whose per-entry duration is {@link #NEVER} is not watched.
      *
      * @param entry    the entry, not watched already
      * @param nowNanos the current time
      * @throws IllegalStateException if the entry is already watched
+     * @throws IllegalArgumentException if its per-entry duration is below 1
      */
     public void add(E entry, long nowNanos) {
         if (entry.handle != TimingWheel.NO_HANDLE) {
             throw new IllegalStateException("entry is already watched (handle " + entry.handle + ")");
         }
+        long d = idleOf(entry);
         entry.recordActivity(nowNanos);
-        entry.handle = wheel.schedule(nowNanos + idleNanos, entry);
+        if (d != NEVER) {
+            entry.handle = wheel.schedule(nowNanos + d, entry);
+        }
+    }
+
+    /**
+     * Re-arms an entry for its current duration (after its per-entry duration changed), counting from its
+     * last activity: watched again if it was not and its duration is finite, unwatched if it is now
+     * {@link #NEVER}; an entry idle for its new duration already is reported at the next {@link #poll}.
+     * O(1). Owner only.
+     *
+     * @param entry    the entry
+     * @param nowNanos the current time
+     * @return whether the entry is watched now
+     * @throws IllegalArgumentException if its per-entry duration is below 1
+     */
+    public boolean rearm(E entry, long nowNanos) {
+        long d = idleOf(entry);
+        remove(entry);
+        if (d == NEVER) {
+            return false;
+        }
+        long last = entry.lastActivity();
+        if (last - nowNanos > 0) {
+            last = nowNanos;                // an activity recorded from another thread's clock reading
+        }
+        entry.handle = wheel.schedule(last + d, entry);
+        return true;
     }
 
     /**
@@ -160,13 +230,16 @@ public final class IdleTimeouts<E extends IdleTimeouts.Entry> {
     }
 
     private void expired(long handle, E entry) {
+        long d = idleOf(entry);
         long idle = now - entry.lastActivity();
-        if (idle >= idleNanos) {
+        if (d == NEVER) {
+            entry.handle = TimingWheel.NO_HANDLE;
+        } else if (idle >= d) {
             entry.handle = TimingWheel.NO_HANDLE;
             handler.onIdle(entry, idle);
         } else {
             rearms++;
-            entry.handle = wheel.schedule(entry.lastActivity() + idleNanos, entry);
+            entry.handle = wheel.schedule(entry.lastActivity() + d, entry);
         }
     }
 

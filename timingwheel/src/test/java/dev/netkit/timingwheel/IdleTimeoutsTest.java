@@ -17,6 +17,8 @@ class IdleTimeoutsTest {
 
     static final class Conn extends IdleTimeouts.Entry {
         final int id;
+        long idleNs = IdleTimeouts.NEVER;
+        long rearmedAt;
 
         Conn(int id) {
             this.id = id;
@@ -113,5 +115,79 @@ class IdleTimeoutsTest {
         assertTrue(idleFor.get(0) - 11 <= bound, "reported idle for " + idleFor.get(0) + " ns, "
                 + (idleFor.get(0) - 11) + " ns after its idle time of 11 ns; the documented bound is " + bound);
         assertEquals(29, idleFor.get(0));
+    }
+
+    /**
+     * Per-entry durations, seeded model test: each entry has its own duration, changed at random (to another
+     * duration, or to NEVER and back) with {@code rearm}; the reference is "reported once, not before
+     * lastActivity + duration, less than two ticks after it (polled every tick), never while NEVER".
+     */
+    @Test
+    void perEntryDurationsAreEachKeptAndRearmAppliesAChange() {
+        long seed = System.nanoTime();
+        try {
+            perEntryModel(seed);
+        } catch (AssertionError e) {
+            throw new AssertionError("seed " + seed + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void perEntryModel(long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int n = 500;
+        Conn[] conns = new Conn[n];
+        long[] now = {0};
+        boolean[] reported = new boolean[n];
+        IdleTimeouts<Conn> t = new IdleTimeouts<>(0, MS, c -> c.idleNs, (c, d) -> {
+            if (c.idleNs == IdleTimeouts.NEVER || now[0] - c.lastActivity() < c.idleNs || reported[c.id]) {
+                throw new AssertionError("connection " + c.id + " reported early, twice or while never (idle "
+                        + c.idleNs + ", last " + c.lastActivity() + ", now " + now[0] + ")");
+            }
+            // the documented bound: < 2 ticks after it became idle, or after the rearm that found it idle
+            long late = now[0] - Math.max(c.rearmedAt, c.lastActivity() + c.idleNs);
+            if (late > 2 * MS - 2) {
+                throw new AssertionError("connection " + c.id + " reported " + late + " ns late");
+            }
+            reported[c.id] = true;
+        });
+        for (int i = 0; i < n; i++) {
+            conns[i] = new Conn(i);
+            conns[i].idleNs = rnd.nextInt(8) == 0 ? IdleTimeouts.NEVER : (1 + rnd.nextInt(100)) * MS;
+            t.add(conns[i], 0);
+        }
+        for (long ms = 1; ms <= 600; ms++) {
+            now[0] = ms * MS;
+            for (int i = 0; i < n; i++) {
+                Conn c = conns[i];
+                if (reported[i]) {
+                    continue;
+                }
+                int r = rnd.nextInt(40);
+                if (r == 0 && ms < 300) {
+                    c.recordActivity(now[0]);
+                } else if (r == 1 && ms < 300) {
+                    c.idleNs = rnd.nextInt(5) == 0 ? IdleTimeouts.NEVER : (1 + rnd.nextInt(100)) * MS;
+                    assertEquals(c.idleNs != IdleTimeouts.NEVER, t.rearm(c, now[0]));
+                    c.rearmedAt = now[0];
+                }
+            }
+            t.poll(now[0], Integer.MAX_VALUE);
+            for (int i = 0; i < n; i++) {
+                Conn c = conns[i];
+                // overdue: idle for its duration plus the documented lateness bound (< 2 ticks)
+                boolean overdue = c.idleNs != IdleTimeouts.NEVER
+                        && now[0] - Math.max(c.rearmedAt, c.lastActivity() + c.idleNs) > 2 * MS - 2;
+                if (overdue && !reported[i]) {
+                    throw new AssertionError("connection " + i + " at " + ms + " ms: overdue and not reported"
+                            + " (idle " + c.idleNs + ", last " + c.lastActivity() + ")");
+                }
+                assertEquals(!reported[i] && c.idleNs != IdleTimeouts.NEVER, c.isWatched(), "watched " + i);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> {
+            Conn bad = new Conn(-1);
+            bad.idleNs = 0;
+            t.add(bad, now[0]);
+        });
     }
 }
