@@ -361,6 +361,45 @@ public final class MpscFrameRing extends MpscPad2 {
     }
 
     /**
+     * Gathering {@link #tryOffer(ByteBuffer)}: copies the remaining bytes of {@code srcs[0..count)}, in order,
+     * into one frame and commits it, or does nothing if the ring is full; any producer. Allocates nothing.
+     *
+     * @param srcs  the parts of the payload; each one's position advances unless the ring was full
+     * @param count how many of {@code srcs} to take, from index 0
+     * @return {@link #OFFER_COMMITTED}, {@link #OFFER_FULL} or {@link #OFFER_RECLAIMED}, as for
+     *         {@link #tryOffer(ByteBuffer)}
+     * @throws IllegalArgumentException if the total length is outside [1, {@link #maxFrameLength()}]
+     * @throws IndexOutOfBoundsException if count is negative or above {@code srcs.length}
+     */
+    public int tryOffer(ByteBuffer[] srcs, int count) {
+        java.util.Objects.checkFromIndexSize(0, count, srcs.length);
+        long total = 0;
+        for (int i = 0; i < count; i++) {
+            total += srcs[i].remaining();
+        }
+        if (total > maxFrameLength) {
+            throw new IllegalArgumentException("frame length " + total + " outside [1, " + maxFrameLength
+                    + "] (capacity " + capacity + ")");
+        }
+        int length = (int) total;
+        checkLength(length);
+        int index = claim(length);
+        if (index < 0) {
+            return OFFER_FULL;
+        }
+        int at = index + HEADER_LENGTH;
+        for (int i = 0; i < count; i++) {
+            ByteBuffer src = srcs[i];
+            int p = src.position();
+            int n = src.remaining();
+            buffer.put(at, src, p, n);
+            src.position(p + n);
+            at += n;
+        }
+        return commit(index, length) ? OFFER_COMMITTED : OFFER_RECLAIMED;
+    }
+
+    /**
      * Copies {@code src[off, off + len)} into one frame and commits it, or does nothing if the ring is full;
      * any producer. Allocates nothing.
      *

@@ -97,4 +97,39 @@ class MpscTryOfferTest {
         assertTrue(statusOf[MpscFrameRing.OFFER_RECLAIMED] > 0,
                 "no reclaim in " + seq + " frames: the test did not exercise it");
     }
+
+    @Test
+    void aGatheringOfferIsOneFrameInOrderOrNothing() {
+        MpscFrameRing ring = new MpscFrameRing(64);
+        java.nio.ByteBuffer a = java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3});
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(new byte[] {});
+        java.nio.ByteBuffer c = java.nio.ByteBuffer.wrap(new byte[] {4, 5});
+        java.nio.ByteBuffer[] parts = {a, b, c, null};
+        org.junit.jupiter.api.Assertions.assertEquals(MpscFrameRing.OFFER_COMMITTED, ring.tryOffer(parts, 3));
+        org.junit.jupiter.api.Assertions.assertEquals(0, a.remaining() + c.remaining());
+        dev.netkit.ring.Segments s = ring.peek(1);
+        org.junit.jupiter.api.Assertions.assertEquals(1, s.count());
+        byte[] got = new byte[s.get(0).remaining()];
+        s.get(0).duplicate().get(got);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {1, 2, 3, 4, 5}, got);
+        ring.discard(1);
+        // full: nothing written, positions unchanged
+        java.nio.ByteBuffer big = java.nio.ByteBuffer.allocate(ring.maxFrameLength());
+        while (ring.tryOffer(new java.nio.ByteBuffer[] {big.clear()}, 1) == MpscFrameRing.OFFER_COMMITTED) {
+            // fill it
+        }
+        while (ring.tryOffer(new java.nio.ByteBuffer[] {java.nio.ByteBuffer.allocate(1)}, 1) == MpscFrameRing.OFFER_COMMITTED) {
+            // to the last byte
+        }
+        java.nio.ByteBuffer x = java.nio.ByteBuffer.allocate(ring.maxFrameLength());
+        java.nio.ByteBuffer y = java.nio.ByteBuffer.allocate(1);
+        org.junit.jupiter.api.Assertions.assertEquals(MpscFrameRing.OFFER_FULL, ring.tryOffer(new java.nio.ByteBuffer[] {y, y.duplicate()}, 2));
+        org.junit.jupiter.api.Assertions.assertEquals(1, y.remaining());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ring.tryOffer(new java.nio.ByteBuffer[] {x, y}, 2));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ring.tryOffer(new java.nio.ByteBuffer[] {b}, 1));
+        org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class,
+                () -> ring.tryOffer(parts, 5));
+    }
 }
