@@ -8,12 +8,17 @@ public enum CloseReason {
     IO_ERROR,
     /** No traffic for the idle timeout. */
     IDLE,
-    /** A relay frame with a negative, too small or oversized length. */
+    /** A frame the handler could not parse (the relay: a negative, too small or oversized length). */
     MALFORMED_FRAME,
-    /** More bytes waited to be written to the connection than its outbound cap allows (a peer that does not read). */
+    /**
+     * More bytes waited to be written to the connection than its outbound cap allows (a peer that does not
+     * read): its inbox was full when a frame was sent to it ({@link SendResult#TARGET_FULL}).
+     */
     OUTBOUND_CAP,
     /** Accepted beyond {@link ServerConfig#maxConnections()}. */
     MAX_CONNECTIONS,
+    /** The handler closed it ({@link Conn#close()}), after its pending output was written. */
+    APPLICATION,
     /** The connection's handler threw. */
     HANDLER_ERROR,
     /** The server shut down. */

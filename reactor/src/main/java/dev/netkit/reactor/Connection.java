@@ -2,95 +2,146 @@ package dev.netkit.reactor;
 
 import dev.netkit.ring.ByteRing;
 import dev.netkit.ring.MpscFrameRing;
+import dev.netkit.ring.Segments;
 import dev.netkit.timingwheel.IdleTimeouts;
 
+import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
- * One accepted connection, owned by one {@link SubReactor} for its whole life.
+ * One accepted connection, owned by one {@link SubReactor} for its whole life: its I/O (read, the handler
+ * step, flush), its flow control (water marks, writability, half-close, graceful close) and its inbox.
+ * The loop decides when; this class does it.
  *
  * <p><b>Not pooled, on purpose.</b> A connection object is allocated once per accept and left to the GC
- * after close. Relay producers on other threads look a connection up by id and then write into its inbox;
- * had the object been recycled between their lookup and their write, the frame would land in a newer
- * connection (the "bad fd" bug WuKongIM's wknet and gnet#621 had). With a fresh object per connection,
- * a stale reference can only reach the dead connection, whose inbox nobody drains: its frames are lost
- * with it, never delivered to a stranger. Ids are {@code ConnMatrix} ids (slot plus generation), so a
- * stale id finds nothing. What pooling would save (one ~150-byte allocation per accept) is nothing next
- * to an accept's system calls; the per-message path allocates nothing either way. What is pooled is the
- * memory that matters: the rings' buffers, from the server's {@code BufferPool}, held only while bytes
- * wait.
+ * after close. Senders on other threads look a connection up by id and then write into its inbox; had the
+ * object been recycled between their lookup and their write, the frame would land in a newer connection
+ * (the "bad fd" bug WuKongIM's wknet and gnet#621 had). With a fresh object per connection, a stale
+ * reference can only reach the dead connection, whose inbox nobody drains: its frames are lost with it,
+ * never delivered to a stranger. Ids are {@code ConnMatrix} ids (slot plus generation), so a stale id
+ * finds nothing. What pooling would save (one ~150-byte allocation per accept) is nothing next to an
+ * accept's system calls; the per-message path allocates nothing either way. What is pooled is the memory
+ * that matters: the rings' buffers, from the server's {@code BufferPool}, held only while bytes wait.
+ *
+ * <p><b>Thread safety.</b> The {@link Conn} methods say who may call them; everything else runs on the
+ * owning loop's thread, except {@link #isClosed()}, {@link #trySchedule(boolean)} and
+ * {@link #inbox(Supplier)}, which senders call.
  */
-final class Connection extends IdleTimeouts.Entry {
+final class Connection extends IdleTimeouts.Entry implements Conn {
     /*
-     * Implementation notes. Every plain field is read and written by the owning sub-reactor's thread only.
-     * Two fields are shared: `closed` (release store by the owner when it closes, acquire/opaque reads by
-     * relay producers, who then skip the connection: a hint, the inbox stays safe to write either way), and
-     * `scheduled` (0/1: whether the connection sits in its owner's ready queue for an inbox drain; producers
-     * CAS 0 -> 1 after committing a frame and enqueue it only when they win). The inbox is created before
-     * the connection is added to the ConnMatrix, and ConnMatrix.add/get publish it to producers.
+     * Implementation notes. Every plain field is read and written by the owning loop's thread only. Three
+     * fields are shared:
      *
-     * The wake-up handshake is a Dekker pair: the producer stores the frame header (commit) and then loads
-     * `scheduled`; the owner stores `scheduled = 0` and then loads the frame headers (peek). No lost
-     * wake-up means: not both loads miss the other side's store (the producer sees 1 and does not enqueue,
-     * and the owner sees no frame). A store followed by a load to another location is the one reordering
-     * that release/acquire (and even a volatile store followed by an acquire load) allows, and the commit
-     * is a plain release store when the inbox's reclaim is off. So each side puts a full fence between its
-     * store and its load (trySchedule begins with one, unless the producer is the owner's own thread, whose
-     * program order already orders its commit before its drain; unschedule's release store is followed by
-     * one): correct for every commit mode by the fences' specification, not by the commit happening to be
-     * a CAS. jcstress:
-     * dev.netkit.stress.reactor.InboxWakeup*Test, with reclaim on and off.
+     * - `closed`: release store by the owner when it closes, acquire reads by senders, who then skip the
+     *   connection: a hint, the inbox stays safe to write either way.
+     * - `inbox`: null until the first send to the connection; a sender installs a fresh MpscFrameRing with
+     *   one compareAndExchange (volatile: publishes the ring's construction), and a sender that loses the
+     *   race uses the winner's (its own ring is garbage: a rare, one-time allocation). The owner reads it
+     *   with getAcquire. Once set it never changes.
+     * - `scheduled` (0/1): whether the connection sits in its owner's ready queue for an inbox drain;
+     *   senders CAS 0 -> 1 after committing a frame and enqueue it only when they win.
+     * - `closeRequested` (0/1): a sender on another thread that found the inbox full CASes it 0 -> 1 and
+     *   only the winner queues the close task (later senders that find it full queue nothing).
+     *
+     * The wake-up handshake is a Dekker pair: the sender stores the frame header (commit; and, the first
+     * time, the inbox reference before it) and then loads `scheduled`; the owner stores `scheduled = 0` and
+     * then loads `inbox` and the frame headers (peek). No lost wake-up means: not both loads miss the other
+     * side's store (the sender sees 1 and does not enqueue, and the owner sees no inbox or no frame). A
+     * store followed by a load to another location is the one reordering that release/acquire allows, and
+     * the commit is a plain release store when the inbox's reclaim is off. So each side puts a full fence
+     * between its stores and its load (trySchedule begins with one, unless the sender is the owner's own
+     * thread, whose program order already orders its commit before its drain; unschedule's release store
+     * is followed by one): correct for every commit mode by the fences' specification. jcstress:
+     * dev.netkit.stress.reactor.InboxWakeup*Test (a first send, which installs the inbox, against the
+     * owner's drain, with reclaim on and off) and InboxInstallTest (two first sends).
+     *
+     * Writability. `unwritable` is set when a write is refused or when the pending output reaches the high
+     * water mark after a handler step, and cleared (with onWritable) when a flush brings the output down to
+     * the low water mark. Reads pause while the inbound ring is full or the connection is unwritable, so a
+     * handler that stops at a refused write finds its input waiting when onWritable/onData run again.
      */
     private static final VarHandle CLOSED;
     private static final VarHandle SCHEDULED;
+    private static final VarHandle INBOX;
+    private static final VarHandle CLOSE_REQUESTED;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             CLOSED = l.findVarHandle(Connection.class, "closed", boolean.class);
             SCHEDULED = l.findVarHandle(Connection.class, "scheduled", int.class);
+            INBOX = l.findVarHandle(Connection.class, "inbox", MpscFrameRing.class);
+            CLOSE_REQUESTED = l.findVarHandle(Connection.class, "closeRequested", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    final SubReactor owner;
+    final SubReactor loop;
     final SocketChannel channel;
     final ByteRing in;
     final ByteRing out;
-    final MpscFrameRing inbox;      // relay only
     SelectionKey key;
     long id;
     int interest;
+    long maxIdleNanos = IdleTimeouts.NEVER;
     boolean readPaused;
     boolean inputShut;
     boolean outputShut;
     boolean dirty;
     boolean inboxBacklog;
+    boolean unwritable;
+    boolean closing;
+    boolean opened;
+    private Object attachment;
     @SuppressWarnings("unused") // through CLOSED
     private boolean closed;
     @SuppressWarnings("unused") // through SCHEDULED
     private int scheduled;
+    @SuppressWarnings("unused") // through INBOX
+    private MpscFrameRing inbox;
+    @SuppressWarnings("unused") // through CLOSE_REQUESTED
+    private int closeRequested;
 
-    Connection(SubReactor owner, SocketChannel channel, ByteRing in, ByteRing out, MpscFrameRing inbox) {
-        this.owner = owner;
+    Connection(SubReactor loop, SocketChannel channel, ByteRing in, ByteRing out) {
+        this.loop = loop;
         this.channel = channel;
         this.in = in;
         this.out = out;
-        this.inbox = inbox;
     }
+
+    // ------------------------------------------------------------------ shared state
 
     /** @return whether the owner closed it; any thread (acquire) */
     boolean isClosed() {
         return (boolean) CLOSED.getAcquire(this);
     }
 
-    /** Owner only. */
-    void markClosed() {
-        CLOSED.setRelease(this, true);
+    /** @return the inbox, or null if nothing was ever sent to this connection; any thread (acquire) */
+    MpscFrameRing inbox() {
+        return (MpscFrameRing) INBOX.getAcquire(this);
+    }
+
+    /**
+     * The inbox, installed from {@code factory} if this is the first send; any thread.
+     *
+     * @param factory makes a fresh, empty inbox (called at most once per caller, only while there is none)
+     * @return the connection's one inbox
+     */
+    MpscFrameRing inbox(Supplier<MpscFrameRing> factory) {
+        MpscFrameRing r = (MpscFrameRing) INBOX.getAcquire(this);
+        if (r != null) {
+            return r;
+        }
+        MpscFrameRing fresh = factory.get();
+        r = (MpscFrameRing) INBOX.compareAndExchange(this, (MpscFrameRing) null, fresh);
+        return r == null ? fresh : r;
     }
 
     /**
@@ -106,6 +157,11 @@ final class Connection extends IdleTimeouts.Entry {
         return (int) SCHEDULED.getVolatile(this) == 0 && SCHEDULED.compareAndSet(this, 0, 1);
     }
 
+    /** @return true for the one caller that should queue the overflow close task; any thread */
+    boolean requestClose() {
+        return (int) CLOSE_REQUESTED.getOpaque(this) == 0 && CLOSE_REQUESTED.compareAndSet(this, 0, 1);
+    }
+
     /** {@link #trySchedule(boolean)} from a thread other than the owner's. */
     boolean trySchedule() {
         return trySchedule(true);
@@ -114,11 +170,481 @@ final class Connection extends IdleTimeouts.Entry {
     /** Owner, before draining the inbox. */
     void unschedule() {
         SCHEDULED.setRelease(this, 0);
-        VarHandle.fullFence();          // the flag (store), then the frame headers (loads): see the notes
+        VarHandle.fullFence();          // the flag (store), then the inbox and frame headers (loads): see the notes
+    }
+
+    // ------------------------------------------------------------------ Conn
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public ByteRing in() {
+        return in;
+    }
+
+    private void checkLoop(String what) {
+        if (Thread.currentThread() != loop.thread) {
+            throw new IllegalStateException("Conn." + what + " from " + Thread.currentThread().getName()
+                    + ", not from the connection's loop " + loop.thread.getName() + " (use send or close)");
+        }
+    }
+
+    private boolean checkWrite(long bytes) {
+        checkLoop("write");
+        if (bytes > out.capacity()) {
+            throw new IllegalArgumentException("a write of " + bytes + " bytes can never fit the outbound ring ("
+                    + out.capacity() + " bytes, ServerConfig.outboundRingBytes); write it in parts");
+        }
+        if (closing || isClosed()) {
+            return false;
+        }
+        if (bytes > out.writable()) {
+            unwritable = true;          // refused: pause reads until the output drains to the low water mark
+            return false;
+        }
+        return true;
+    }
+
+    @Override
+    public boolean write(ByteBuffer src) {
+        if (!checkWrite(src.remaining())) {
+            return false;
+        }
+        out.write(src);
+        loop.markDirty(this);
+        return true;
+    }
+
+    @Override
+    public boolean write(ByteBuffer... srcs) {
+        long total = 0;
+        for (ByteBuffer b : srcs) {
+            total += b.remaining();
+        }
+        if (!checkWrite(total)) {
+            return false;
+        }
+        for (ByteBuffer b : srcs) {
+            out.write(b);
+        }
+        loop.markDirty(this);
+        return true;
+    }
+
+    @Override
+    public boolean write(Segments segments) {
+        if (!checkWrite(segments.remaining())) {
+            return false;
+        }
+        for (int i = 0; i < segments.count(); i++) {
+            out.write(segments.get(i));
+        }
+        loop.markDirty(this);
+        return true;
+    }
+
+    @Override
+    public int writableBytes() {
+        return closing || isClosed() ? 0 : out.writable();
+    }
+
+    @Override
+    public boolean isWritable() {
+        return !unwritable && !closing && !isClosed() && out.readable() < loop.cfg.highWaterBytes;
+    }
+
+    @Override
+    public SendResult send(long targetId, ByteBuffer frame) {
+        return loop.server.send(targetId, frame, null, 0);
+    }
+
+    @Override
+    public SendResult send(long targetId, ByteBuffer[] parts, int count) {
+        return loop.server.send(targetId, null, parts, count);
+    }
+
+    @Override
+    public void setMaxIdle(Duration maxIdle) {
+        checkLoop("setMaxIdle");
+        if (maxIdle.isNegative() || (!maxIdle.isZero() && maxIdle.compareTo(Duration.ofMillis(1)) < 0)) {
+            throw new IllegalArgumentException("maxIdle must be zero (never) or at least 1 ms, was " + maxIdle);
+        }
+        long n;
+        try {
+            n = maxIdle.toNanos();
+        } catch (ArithmeticException tooLong) {
+            n = 0;                          // past 292 years: never
+        }
+        maxIdleNanos = n == 0 ? IdleTimeouts.NEVER : n;
+        if (!isClosed()) {
+            loop.rearmIdle(this);
+        }
+    }
+
+    @Override
+    public Object attachment() {
+        return attachment;
+    }
+
+    @Override
+    public Object attach(Object a) {
+        Object old = attachment;
+        attachment = a;
+        return old;
+    }
+
+    @Override
+    public void close() {
+        if (Thread.currentThread() == loop.thread) {
+            closeGracefully();
+        } else if (!isClosed()) {
+            loop.execute(this::closeGracefully, -1);
+        }
+    }
+
+    @Override
+    public void abort(CloseReason reason) {
+        java.util.Objects.requireNonNull(reason, "reason");
+        if (Thread.currentThread() == loop.thread) {
+            close(reason, null);
+        } else if (!isClosed()) {
+            loop.execute(() -> close(reason, null), -1);
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !isClosed();
+    }
+
+    // ------------------------------------------------------------------ the loop's steps (owner only)
+
+    /**
+     * Marks closing; closes at once if nothing is pending, else after the flush that empties the output
+     * and the inbox (frames sent before the close, even from this loop in this step, are written first).
+     */
+    private void closeGracefully() {
+        if (isClosed() || closing) {
+            return;
+        }
+        closing = true;
+        readPaused = true;
+        drainInbox();
+        if (drained()) {
+            close(CloseReason.APPLICATION, null);
+        } else {
+            updateInterest();
+            loop.markDirty(this);
+        }
+    }
+
+    /** @return whether nothing waits to be written: output, inbox backlog, or inbox frames */
+    private boolean drained() {
+        MpscFrameRing box = inbox();
+        return out.isEmpty() && !inboxBacklog && (box == null || box.isEmpty());
+    }
+
+    /**
+     * Closes: out of the matrix and the idle wheel, the channel closed, the rings' buffers back to the
+     * pool, then the handler's onClose. A {@code cause} (a handler's exception) is kept and logged once per
+     * class.
+     */
+    void close(CloseReason reason, Throwable cause) {
+        if (isClosed()) {
+            return;
+        }
+        if (cause != null) {
+            loop.server.handlerError(cause);
+        }
+        CLOSED.setRelease(this, true);
+        loop.closed(this, reason);
+        if (key != null) {
+            key.cancel();
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        if (opened) {
+            try {
+                loop.handler.onClose(this, reason, cause);
+            } catch (Throwable t) {
+                loop.server.handlerError(t);
+            }
+        }
+        releaseRing(in);
+        releaseRing(out);
+    }
+
+    /** Empties a closed connection's ring (its buffer back to the pool); a failing pool is noted, not thrown. */
+    private void releaseRing(ByteRing ring) {
+        try {
+            ring.clear();
+        } catch (Throwable t) {
+            loop.server.handlerError(t);     // the ring keeps the buffer; the GC takes both with the connection
+        }
+    }
+
+    /** Registered: the handler's onOpen (its output is flushed at the end of the iteration). */
+    void open() {
+        opened = true;
+        loop.handler.onOpen(this);
+    }
+
+    /** The channel is readable. */
+    void onReadable() throws IOException {
+        if (outputShut) {
+            discardInput();
+            return;
+        }
+        long n = in.readFrom(channel);
+        if (n < 0) {
+            onEndOfStream();
+            return;
+        }
+        if (n > 0) {
+            loop.bytesRead(n);
+            recordActivity(loop.now());
+            handleInbound();
+            if (dirty && !isClosed()) {
+                flush();                    // write now: see "Flush at once" in SubReactor's notes
+            }
+        }
+        if (!isClosed() && !readPaused && (in.writable() == 0 || unwritable)) {
+            readPaused = true;
+            loop.readPaused();
+            updateInterest();
+        }
+    }
+
+    /** The handler step: it consumes what it can of the inbound ring. */
+    void handleInbound() {
+        loop.handler.onData(this);
+        if (!isClosed() && out.readable() >= loop.cfg.highWaterBytes) {
+            unwritable = true;
+        }
+    }
+
+    /** Shutdown, or after output shut: reads and drops what arrives; closes at end of stream. */
+    private void discardInput() throws IOException {
+        long n = in.readFrom(channel);
+        in.clear();
+        if (n < 0) {
+            close(CloseReason.SHUTDOWN, null);
+        }
+    }
+
+    private void onEndOfStream() {
+        loop.handler.onInputClosed(this);
+        if (isClosed()) {
+            return;
+        }
+        if (closing) {
+            inputShut = true;               // the handler called close(): its output is written first
+            return;
+        }
+        if (!loop.cfg.halfClose) {
+            close(CloseReason.PEER_CLOSED, null);
+            return;
+        }
+        inputShut = true;
+        if (out.isEmpty()) {
+            close(CloseReason.PEER_CLOSED, null);
+            return;
+        }
+        updateInterest();
+        loop.markDirty(this);
+    }
+
+    /** Its inbox has frames (a sender scheduled it): unschedule, drain, and flush at once. */
+    void drainNotified() {
+        unschedule();
+        if (isClosed()) {
+            return;
+        }
+        try {
+            drainInbox();
+        } catch (Throwable t) {
+            close(CloseReason.HANDLER_ERROR, t);
+            return;
+        }
+        if (dirty && !isClosed()) {
+            flushOrClose();                 // write now: see "Flush at once" in SubReactor's notes
+        }
+    }
+
+    /**
+     * Moves the inbox into the outbound ring now (a send from this loop found the inbox full); owner
+     * thread, outside any peek of the inbox.
+     */
+    void drainInboxNow() {
+        drainInbox();
+    }
+
+    /**
+     * Moves committed inbox frames into the outbound ring while they fit; after the output was shut
+     * (shutdown), drops them instead: the socket takes no more.
+     */
+    private void drainInbox() {
+        MpscFrameRing box = inbox();
+        inboxBacklog = false;
+        if (box == null) {
+            return;
+        }
+        if (outputShut) {
+            Segments s;
+            while ((s = box.peek(loop.inboxBatch)).count() > 0) {
+                box.discard(s.count());
+            }
+            return;
+        }
+        boolean moved = false;
+        int batch = loop.inboxBatch;
+        while (true) {
+            Segments s = box.peek(batch);
+            int k = s.count();
+            if (k == 0) {
+                break;
+            }
+            int i = 0;
+            for (; i < k; i++) {
+                ByteBuffer f = s.get(i);
+                if (out.writable() < f.remaining()) {
+                    break;
+                }
+                out.write(f);
+                moved = true;
+            }
+            box.discard(i);
+            if (i < k) {
+                inboxBacklog = true;        // the outbound ring is full: drain again after a flush
+                break;
+            }
+        }
+        if (moved) {
+            loop.markDirty(this);
+        }
+    }
+
+    /** {@link #flush()}, closing the connection on failure instead of throwing. */
+    void flushOrClose() {
+        try {
+            flush();
+        } catch (IOException e) {
+            close(CloseReason.IO_ERROR, null);
+        } catch (Throwable t) {
+            close(CloseReason.HANDLER_ERROR, t);
+        }
+    }
+
+    /** One gathering write of the outbound ring, then the inbox backlog, water marks, half-close and close. */
+    void flush() throws IOException {
+        if (!out.isEmpty()) {
+            long w = out.writeTo(channel);
+            if (w > 0) {
+                loop.bytesWritten(w);
+                recordActivity(loop.now());
+            }
+        }
+        if (inboxBacklog && out.writable() > 0) {
+            drainInbox();
+        }
+        if (closing) {
+            if (drained()) {
+                close(CloseReason.APPLICATION, null);
+                return;
+            }
+            updateInterest();
+            return;
+        }
+        ServerConfig cfg = loop.cfg;
+        if ((readPaused || inputShut || unwritable) && out.readable() <= cfg.lowWaterBytes) {
+            if (unwritable) {
+                unwritable = false;
+                loop.handler.onWritable(this);
+                if (isClosed()) {
+                    return;
+                }
+            }
+            reprocessInbound();
+            if (isClosed()) {
+                return;
+            }
+            if (readPaused && !loop.shuttingDown() && !closing && !unwritable && in.writable() > 0) {
+                readPaused = false;
+            }
+        }
+        if (inputShut && out.isEmpty() && !inboxBacklog) {
+            close(CloseReason.PEER_CLOSED, null);   // what is left in `in` is a partial frame nobody will finish
+            return;
+        }
+        updateInterest();
+    }
+
+    /** Gives the handler the inbound bytes left behind when the connection was unwritable. */
+    void reprocessInbound() {
+        if (!in.isEmpty() && !closing) {
+            handleInbound();
+        }
+    }
+
+    /**
+     * Shutdown, once every loop has stopped reading: once everything read has been handled and written
+     * (outbound ring and inbox empty), send FIN and keep reading and discarding until the peer closes (or
+     * the deadline): closing a socket with unread input would send a reset, which can destroy output the
+     * kernel has not delivered yet.
+     */
+    void shutDownIfFlushed() {
+        MpscFrameRing box = inbox();
+        if (outputShut || !out.isEmpty() || (box != null && !box.isEmpty())) {
+            return;
+        }
+        if (!in.isEmpty()) {
+            reprocessInbound();             // bytes left while the output was full; what stays is a partial frame
+            if (isClosed() || !out.isEmpty()) {
+                return;
+            }
+        }
+        if (inputShut) {
+            close(CloseReason.SHUTDOWN, null);  // the peer sent FIN already: nothing left to read
+            return;
+        }
+        try {
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            close(CloseReason.SHUTDOWN, null);
+            return;
+        }
+        outputShut = true;
+        in.clear();
+        readPaused = false;
+        updateInterest();
+    }
+
+    /** @return whether output or input is left at a shutdown's deadline */
+    boolean hasPending() {
+        MpscFrameRing box = inbox();
+        return !out.isEmpty() || !in.isEmpty() || (box != null && !box.isEmpty());
+    }
+
+    /** The selector interest follows the state: read unless paused or shut, write while output waits. */
+    void updateInterest() {
+        if (isClosed()) {
+            return;
+        }
+        int ops = (readPaused || inputShut ? 0 : SelectionKey.OP_READ) | (out.isEmpty() ? 0 : SelectionKey.OP_WRITE);
+        if (ops != interest) {
+            interest = ops;
+            key.interestOps(ops);
+        }
     }
 
     @Override
     public String toString() {
-        return "Connection[id=" + Long.toHexString(id) + ", reactor=" + owner.index + "]";
+        return "Conn[id=" + Long.toHexString(id) + ", reactor=" + (loop == null ? -1 : loop.index) + "]";
     }
 }

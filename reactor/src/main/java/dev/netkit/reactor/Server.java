@@ -3,10 +3,12 @@ package dev.netkit.reactor;
 import dev.netkit.connmatrix.ConnMatrix;
 import dev.netkit.pool.BufferPool;
 import dev.netkit.ring.BufferProvider;
+import dev.netkit.ring.MpscFrameRing;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -19,33 +21,34 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
- * An echo or relay server: one acceptor thread hands accepted connections round-robin to N
+ * A TCP server engine: one acceptor thread hands accepted connections round-robin to N
  * {@link SubReactor sub-reactors}, each an event loop owning a selector, its connections and their
- * rings, one shard of a shared {@link ConnMatrix}, and an idle-timeout wheel.
+ * rings, one shard of a shared {@link ConnMatrix}, an idle-timeout wheel, and one {@link Handler} (the
+ * protocol; {@code dev.netkit.reactor.protocols} has echo, relay and pub/sub).
  *
  * <pre>
- *   acceptor --round robin--> sub-reactor 0 .. N-1   (Selector, TimingWheel, ConnMatrix shard, stats stripe)
+ *   acceptor --round robin--> sub-reactor 0 .. N-1   (Selector, Handler, TimingWheel, ConnMatrix shard, stats stripe)
  *                                 |  ByteRing in/out per connection, memory from one BufferPool
- *   relay: sub-reactor i --ConnMatrix.get(id)--> target's MpscFrameRing --wake--> sub-reactor j
+ *   send: any thread --ConnMatrix.get(id)--> target's MpscFrameRing inbox --wake--> target's sub-reactor
  * </pre>
  *
- * <p>Guarantees: echo returns every byte read, in order; a relay frame is delivered whole and in order
- * per sender-target pair, or its sender gets an error frame (unknown or stale target), or the target is
- * closed for exceeding its outbound cap; a misbehaving connection (malformed frame, outbound cap, handler
- * {@code Throwable}, idle) is closed alone with a counted {@link CloseReason} (a handler's exception is
- * kept: {@link #handlerErrors()}); accept failures (EMFILE) back off instead of spinning; a sub-reactor
- * that dies on an unexpected error gets no more connections, its own are closed, and the server reports it
- * ({@link #failure()}, {@link #awaitFailure(Duration)}; once every one has died, the server stops
- * accepting); a relay frame whose sending loop stalled past the inbox's reclaim timeout is dropped and
- * counted ({@link ServerStats#relayDropped()}); {@link #shutdown(Duration)} stops accepting and
- * reading, writes what was read within the deadline, then closes.
+ * <p>Guarantees: every byte a handler writes is written to its connection, in order, unless the
+ * connection closes first; a sent frame is appended whole to its target's output, in order per sending
+ * thread and target, or the send says why not ({@link SendResult}); a misbehaving connection (a handler's
+ * {@code Throwable}, its outbound cap, idle, whatever its handler aborts it for) is closed alone with a
+ * counted {@link CloseReason} (a handler's exception is kept: {@link #handlerErrors()}); accept failures
+ * (EMFILE) back off instead of spinning; a sub-reactor that dies on an unexpected error gets no more
+ * connections, its own are closed, and the server reports it ({@link #failure()},
+ * {@link #awaitFailure(Duration)}; once every one has died, the server stops accepting);
+ * {@link #shutdown(Duration)} stops accepting and reading, writes what was read within the deadline,
+ * then closes.
  *
- * <p><b>Thread safety.</b> {@link #start(ServerConfig)}, the getters, {@link #awaitFailure(Duration)},
- * {@link #shutdown(Duration)} and {@link #close()} may be called from any thread; shutdown and close may be
- * called any number of times, concurrently too.
+ * <p><b>Thread safety.</b> {@link #start(ServerConfig, Supplier)}, the getters, {@link #send},
+ * {@link #awaitFailure(Duration)}, {@link #shutdown(Duration)} and {@link #close()} may be called from any
+ * thread; shutdown and close may be called any number of times, concurrently too.
  */
 public final class Server implements AutoCloseable {
     /*
@@ -64,11 +67,7 @@ public final class Server implements AutoCloseable {
      * `handlerErrors` keeps the first exception of each class a connection's handling threw; the
      * putIfAbsent that adds a class also logs it, so each class is logged once.
      *
-     * Test hooks (volatile, null or 0 in production): `faultInjector` is called after each inbound step on
-     * the loop thread; `iterationHook` at the top of each loop iteration (outside any connection's handling:
-     * a throw there kills the loop); `injectedAcceptFailures` and `backoffObserver`: the next N accepts fail
-     * as EMFILE would, and each back-off delay is reported; `injectedSelectorFailures`: the next N selector
-     * rebuilds fail to open a selector.
+     * Tests inject faults through `seam` (TestSeam.NONE in production: its methods do nothing).
      */
     private static final System.Logger LOG = System.getLogger("dev.netkit.reactor");
 
@@ -88,15 +87,13 @@ public final class Server implements AutoCloseable {
     private final CountDownLatch failed = new CountDownLatch(1);
     private final CountDownLatch initiated = new CountDownLatch(1);
     private final ConcurrentHashMap<Class<? extends Throwable>, Throwable> handlerErrors = new ConcurrentHashMap<>();
+    private final TestSeam seam;
     private volatile boolean accepting = true;
-    volatile Consumer<Connection> faultInjector;
-    volatile int injectedAcceptFailures;
-    volatile java.util.function.LongConsumer backoffObserver;
-    volatile java.util.function.IntConsumer iterationHook;
-    final AtomicInteger injectedSelectorFailures = new AtomicInteger();
 
-    private Server(ServerConfig cfg) throws IOException {
-        this.cfg = cfg;
+    private Server(ServerConfig cfg, Supplier<? extends Handler> handlers, TestSeam seam) throws IOException {
+        this.cfg = java.util.Objects.requireNonNull(cfg, "cfg");
+        java.util.Objects.requireNonNull(handlers, "handlers");
+        this.seam = seam;
         this.stats = new ServerStats(cfg.subReactors);
         this.matrix = new ConnMatrix<>(cfg.subReactors, (int) Math.min(ConnMatrix.MAX_SLOTS_PER_SHARD,
                 2L * Integer.highestOneBit(Math.max(4096, cfg.maxConnections))));
@@ -115,9 +112,13 @@ public final class Server implements AutoCloseable {
                         cfg.poolBudgetBytes / Math.max(16, minClass) / cfg.subReactors)))
                 .build();
         BufferProvider buffers = BufferProvider.of(pool::acquire, pool::release);
+        Handler[] hs = new Handler[cfg.subReactors];
+        for (int i = 0; i < hs.length; i++) {          // before any selector or socket is opened
+            hs[i] = java.util.Objects.requireNonNull(handlers.get(), "the handler factory returned null");
+        }
         this.reactors = new SubReactor[cfg.subReactors];
         for (int i = 0; i < reactors.length; i++) {
-            reactors[i] = new SubReactor(i, this, cfg, matrix, stats, buffers);
+            reactors[i] = new SubReactor(i, this, cfg, hs[i], matrix, stats, buffers, seam);
         }
         this.stopped = new CountDownLatch(reactors.length);
         this.listener = ServerSocketChannel.open();
@@ -130,12 +131,21 @@ public final class Server implements AutoCloseable {
     /**
      * Binds and starts the acceptor and the sub-reactors. Any thread.
      *
-     * @param cfg the configuration
+     * @param cfg      the configuration
+     * @param handlers makes the protocol's handler: called once per sub-reactor, on the calling thread,
+     *                 before any connection is accepted; each handler is then used by its sub-reactor's
+     *                 thread only (see {@link Handler})
      * @return the running server
      * @throws IOException if the address cannot be bound or a selector cannot be opened
+     * @throws NullPointerException if an argument is null or the factory returns null
      */
-    public static Server start(ServerConfig cfg) throws IOException {
-        Server s = new Server(cfg);
+    public static Server start(ServerConfig cfg, Supplier<? extends Handler> handlers) throws IOException {
+        return start(cfg, handlers, TestSeam.NONE);
+    }
+
+    /** {@link #start(ServerConfig, Supplier)} with a test seam (tests only). */
+    static Server start(ServerConfig cfg, Supplier<? extends Handler> handlers, TestSeam seam) throws IOException {
+        Server s = new Server(cfg, handlers, seam);
         for (SubReactor r : s.reactors) {
             r.thread.start();
         }
@@ -220,10 +230,12 @@ public final class Server implements AutoCloseable {
      * and stops the threads. Blocks until they stopped. Any thread, any number of times, concurrently too:
      * the first call starts the shutdown, every call waits for the same end. A caller interrupted before
      * or during the call still finishes starting the shutdown if it was the first, then throws
-     * {@code InterruptedException}.
+     * {@code InterruptedException}. Called from a handler (a sub-reactor of this server), it starts the
+     * shutdown and returns false at once: waiting there would wait for its own loop.
      *
      * @param flushDeadline how long pending output may take (the first call's counts)
-     * @return true if no connection was closed at the deadline with output still pending
+     * @return true if no connection was closed at the deadline with output still pending (false, without
+     *         waiting, from a handler)
      * @throws InterruptedException if interrupted while waiting for the threads to stop (the shutdown goes
      *                              on; call again to wait for it)
      */
@@ -234,6 +246,10 @@ public final class Server implements AutoCloseable {
             } finally {
                 initiated.countDown();
             }
+        }
+        SubReactor here = SubReactor.current();
+        if (here != null && here.server == this) {
+            return false;                   // a handler: waiting here would wait for this very loop to stop
         }
         initiated.await();                  // not before the claimant: the listener closed, the acceptor gone
         stopped.await();
@@ -276,6 +292,91 @@ public final class Server implements AutoCloseable {
         }
     }
 
+    /**
+     * {@link Conn#send(long, ByteBuffer)} from anywhere: delivers {@code frame} to the connection
+     * {@code targetId} (say, from a business thread that holds user ids mapped to connection ids). Any
+     * thread; allocates nothing once the target has its inbox.
+     *
+     * @param targetId the target's {@link Conn#id()}
+     * @param frame    the bytes, 1 to {@link ServerConfig#maxInboxFrameBytes()}; its position advances when sent
+     * @return {@link SendResult#SENT}, or why not
+     * @throws IllegalArgumentException if the frame is empty or too long
+     */
+    public SendResult send(long targetId, ByteBuffer frame) {
+        return send(targetId, frame, null, 0);
+    }
+
+    /**
+     * One send: {@code frame}, or (when it is null) {@code parts[0..count)} gathered into one frame. Any
+     * thread. Counted on the calling loop's stripe, or in the shared cells from any other thread.
+     */
+    SendResult send(long targetId, ByteBuffer frame, ByteBuffer[] parts, int count) {
+        long length;
+        if (frame != null) {
+            length = frame.remaining();
+        } else {
+            java.util.Objects.checkFromIndexSize(0, count, parts.length);
+            length = 0;
+            for (int i = 0; i < count; i++) {
+                length += parts[i].remaining();
+            }
+        }
+        if (length < 1 || length > cfg.maxInboxFrameBytes()) {
+            throw new IllegalArgumentException("frame length " + length + " outside [1, " + cfg.maxInboxFrameBytes()
+                    + "] (ServerConfig.maxInboxFrameBytes(): half the inbox less 8, at most the outbound ring)");
+        }
+        SubReactor caller = SubReactor.current();
+        if (caller != null && caller.server != this) {
+            caller = null;                  // another server's loop (a gateway between two servers): a stranger here
+        }
+        Connection t = matrix.get(targetId);
+        if (t == null || t.isClosed()) {
+            count(stats.sendsNoTarget, caller);
+            return SendResult.NO_TARGET;
+        }
+        MpscFrameRing box = t.inbox(t.loop.inboxes);
+        SubReactor owner = t.loop;
+        int offered = frame != null ? box.tryOffer(frame) : box.tryOffer(parts, count);
+        if (offered == MpscFrameRing.OFFER_FULL && owner == caller && !t.isClosed()) {
+            // the target's own loop: it is the inbox's consumer, so it can move the inbox into the target's
+            // outbound ring now instead of after this step (a burst sent in one onData would otherwise
+            // overflow a target whose output is empty), then try once more
+            t.drainInboxNow();
+            offered = frame != null ? box.tryOffer(frame) : box.tryOffer(parts, count);
+        }
+        if (offered == MpscFrameRing.OFFER_RECLAIMED) {
+            // this thread stalled past the reclaim timeout between claim and commit: the target's loop
+            // skipped the frame; the target is healthy. Wake it anyway: the space our late commit freed
+            // is released at its next peek, so the next frame does not find the inbox full
+            count(stats.sendsDropped, caller);
+            owner.notifyInbox(t, caller);
+            return SendResult.DROPPED;
+        }
+        if (offered == MpscFrameRing.OFFER_FULL) {
+            // the target does not read fast enough: its outbound cap (ring + inbox) is exceeded
+            if (owner == caller) {
+                t.close(CloseReason.OUTBOUND_CAP, null);
+            } else if (t.requestClose()) {      // once: later sends that find it full queue nothing more
+                owner.execute(() -> t.close(CloseReason.OUTBOUND_CAP, null), caller == null ? -1 : caller.index);
+            }
+            return SendResult.TARGET_FULL;
+        }
+        count(stats.sent, caller);
+        if (owner != caller) {
+            count(stats.sentCross, caller);
+        }
+        owner.notifyInbox(t, caller);
+        return SendResult.SENT;
+    }
+
+    private static void count(dev.netkit.padding.StripedCounter c, SubReactor caller) {
+        if (caller != null) {
+            c.increment(caller.index);
+        } else {
+            c.increment();
+        }
+    }
+
     // ------------------------------------------------------------------ acceptor
 
     private void acceptLoop() {
@@ -294,10 +395,7 @@ public final class Server implements AutoCloseable {
                 // EMFILE/ENFILE and friends: back off instead of spinning on a listener that stays ready
                 stats.acceptErrors.increment(stripe);
                 backoffMs = Math.min(1000, Math.max(1, backoffMs * 2));
-                java.util.function.LongConsumer o = backoffObserver;
-                if (o != null) {
-                    o.accept(backoffMs);
-                }
+                seam.onBackoff(backoffMs);
                 try {
                     Thread.sleep(backoffMs);
                 } catch (InterruptedException ie) {
@@ -350,13 +448,9 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    /** {@code listener.accept()}, or an injected failure (test hook); acceptor thread. */
+    /** {@code listener.accept()}, or a failure a test injected; acceptor thread. */
     private SocketChannel acceptOne() throws IOException {
-        int f = injectedAcceptFailures;
-        if (f > 0) {
-            injectedAcceptFailures = f - 1;     // only the acceptor writes it while it is positive
-            throw new IOException("Too many open files (injected)");
-        }
+        seam.beforeAccept();
         return listener.accept();
     }
 
@@ -375,7 +469,7 @@ public final class Server implements AutoCloseable {
         quiesced.incrementAndGet();
     }
 
-    /** Test hook: the number of sub-reactors that stopped reading (shutdown task or death). */
+    /** Test seam: the number of sub-reactors that stopped reading (shutdown task or death). */
     int quiescedCount() {
         return quiesced.get();
     }
@@ -395,13 +489,6 @@ public final class Server implements AutoCloseable {
         stats.closed[reason.ordinal()].increment(stripe);
     }
 
-    void afterInbound(Connection c) {
-        Consumer<Connection> f = faultInjector;
-        if (f != null) {
-            f.accept(c);
-        }
-    }
-
     /** A connection's handling threw: keep the first cause of each class and log it once; any loop thread. */
     void handlerError(Throwable t) {
         if (handlerErrors.putIfAbsent(t.getClass(), t) == null) {
@@ -410,21 +497,20 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    /** A cross-thread task threw on {@code r}'s loop; the loop goes on. */
-    void taskFailed(SubReactor r, Throwable t) {
-        LOG.log(System.Logger.Level.ERROR, "a task failed on " + r.thread.getName() + "; the loop goes on", t);
-    }
-
-    /** {@code r}'s loop stopped on an unexpected error: the first one becomes the server's failure. */
-    void reactorFailed(SubReactor r, Throwable t) {
-        if (failure.compareAndSet(null, t)) {
+    /**
+     * An error on {@code r}'s loop outside any connection: a cross-thread task that threw (the loop goes on),
+     * or, when {@code fatal}, the error that stopped the loop (the first one becomes the server's failure).
+     */
+    void loopError(SubReactor r, Throwable t, boolean fatal) {
+        if (fatal && failure.compareAndSet(null, t)) {
             failed.countDown();
         }
         try {
-            LOG.log(System.Logger.Level.ERROR, r.thread.getName() + " stopped on an unexpected error; its"
-                    + " connections are closed and it gets no new ones", t);
+            LOG.log(System.Logger.Level.ERROR, fatal
+                    ? r.thread.getName() + " stopped on an unexpected error; its connections are closed and it gets no new ones"
+                    : "a task failed on " + r.thread.getName() + "; the loop goes on", t);
         } catch (Throwable ignored) {
-            // the failure is recorded; the loop goes on exiting
+            // the failure is recorded; the loop goes on (or on exiting)
         }
     }
 
@@ -432,14 +518,14 @@ public final class Server implements AutoCloseable {
         stopped.countDown();
     }
 
-    /** Test hook: wakes every sub-reactor's selector directly, bypassing the wakeup gate (a spurious wakeup). */
+    /** Test seam: wakes every sub-reactor's selector directly, bypassing the wakeup gate (a spurious wakeup). */
     void spuriousWakeups() {
         for (SubReactor r : reactors) {
             r.spuriousWakeup();
         }
     }
 
-    /** Test hook: each sub-reactor rebuilds its selector once. */
+    /** Test seam: each sub-reactor rebuilds its selector once. */
     void rebuildSelectors() {
         for (SubReactor r : reactors) {
             r.forceRebuild();

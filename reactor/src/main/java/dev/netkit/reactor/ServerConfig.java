@@ -11,54 +11,48 @@ import java.time.Duration;
  *
  * <p>Memory per connection follows from three sizes: the inbound ring ({@link Builder#inboundRingBytes}),
  * the outbound ring ({@link Builder#outboundRingBytes}), both elastic (borrowed from the server's
- * {@code BufferPool} only while they hold bytes), and, for {@link Protocol#RELAY} only, the relay inbox
- * ({@link Builder#relayInboxBytes}, a direct {@code MpscFrameRing} held for the connection's life).
+ * {@code BufferPool} only while they hold bytes), and the inbox ({@link Builder#inboxBytes}, a direct
+ * {@code MpscFrameRing} allocated at the first {@link Conn#send} to the connection and held for its life;
+ * a connection nothing is ever sent to has none).
  */
 public final class ServerConfig {
     final InetSocketAddress bind;
     final int subReactors;
-    final Protocol protocol;
     final int inboundRingBytes;
     final int outboundRingBytes;
     final int highWaterBytes;
     final int lowWaterBytes;
     final int maxFrameBytes;
-    final int relayInboxBytes;
+    final int inboxBytes;
     final int maxConnections;
     final long idleTimeoutNanos;
     final boolean halfClose;
     final int taskBudget;
     final int selectorRebuildThreshold;
     final long poolBudgetBytes;
-    final long relayInboxReclaimNanos;
+    final long inboxReclaimNanos;
 
     private ServerConfig(Builder b) {
         this.bind = b.bind;
         this.subReactors = b.subReactors;
-        this.protocol = b.protocol;
         this.inboundRingBytes = b.inboundRingBytes;
         this.outboundRingBytes = b.outboundRingBytes;
         this.highWaterBytes = b.highWaterBytes < 0 ? b.outboundRingBytes / 2 : b.highWaterBytes;
         this.lowWaterBytes = b.lowWaterBytes < 0 ? b.outboundRingBytes / 8 : b.lowWaterBytes;
         this.maxFrameBytes = b.maxFrameBytes;
-        this.relayInboxBytes = b.relayInboxBytes;
+        this.inboxBytes = b.inboxBytes;
         this.maxConnections = b.maxConnections;
         this.idleTimeoutNanos = b.idleTimeoutNanos;
         this.halfClose = b.halfClose;
         this.taskBudget = b.taskBudget;
         this.selectorRebuildThreshold = b.selectorRebuildThreshold;
         this.poolBudgetBytes = b.poolBudgetBytes;
-        this.relayInboxReclaimNanos = b.relayInboxReclaimNanos;
+        this.inboxReclaimNanos = b.inboxReclaimNanos;
         if (lowWaterBytes > highWaterBytes || highWaterBytes > outboundRingBytes) {
             throw new IllegalArgumentException("water marks must satisfy 0 <= low (" + lowWaterBytes + ") <= high ("
                     + highWaterBytes + ") <= outboundRingBytes (" + outboundRingBytes + ")");
         }
         int frameLimit = inboundRingBytes - 4;
-        if (protocol == Protocol.RELAY) {
-            // an inbox frame is [int][long][byte] + payload; it must fit the inbox (capacity / 2 - 8) and the
-            // outbound ring
-            frameLimit = Math.min(frameLimit, Math.min(relayInboxBytes / 2 - 8, outboundRingBytes) - 5);
-        }
         if (maxFrameBytes < 8 || maxFrameBytes > frameLimit) {
             throw new IllegalArgumentException("maxFrameBytes must be in [8, " + frameLimit + "] for these ring sizes, was "
                     + maxFrameBytes);
@@ -80,11 +74,6 @@ public final class ServerConfig {
         return subReactors;
     }
 
-    /** @return the protocol; any thread */
-    public Protocol protocol() {
-        return protocol;
-    }
-
     /** @return the outbound high water mark in bytes; any thread */
     public int highWaterBytes() {
         return highWaterBytes;
@@ -95,9 +84,36 @@ public final class ServerConfig {
         return lowWaterBytes;
     }
 
-    /** @return the largest relay frame, counting the bytes after its length field; any thread */
+    /**
+     * @return the largest frame the built-in handlers accept from a client, counting the bytes after its
+     *         4-byte length field (each handler checks it fits its own output); any thread
+     */
     public int maxFrameBytes() {
         return maxFrameBytes;
+    }
+
+    /** @return the inbound ring's capacity in bytes; any thread */
+    public int inboundRingBytes() {
+        return inboundRingBytes;
+    }
+
+    /** @return the outbound ring's capacity in bytes, the cap on one connection's pending output; any thread */
+    public int outboundRingBytes() {
+        return outboundRingBytes;
+    }
+
+    /** @return the inbox capacity in bytes; any thread */
+    public int inboxBytes() {
+        return inboxBytes;
+    }
+
+    /**
+     * @return the longest frame one {@link Conn#send} can carry: half the inbox less its 8-byte record
+     *         header, and no more than the outbound ring (the target's loop moves each frame whole into
+     *         it); any thread
+     */
+    public int maxInboxFrameBytes() {
+        return Math.min(inboxBytes / 2 - MpscFrameRing.HEADER_LENGTH, outboundRingBytes);
     }
 
     /** @return the most connections held at once; any thread */
@@ -117,10 +133,10 @@ public final class ServerConfig {
 
     @Override
     public String toString() {
-        return "ServerConfig[bind=" + bind + ", subReactors=" + subReactors + ", protocol=" + protocol + ", rings in/out="
+        return "ServerConfig[bind=" + bind + ", subReactors=" + subReactors + ", rings in/out="
                 + inboundRingBytes + "/" + outboundRingBytes + ", water low/high=" + lowWaterBytes + "/" + highWaterBytes
-                + ", maxFrame=" + maxFrameBytes + ", relayInbox=" + relayInboxBytes + " (reclaim after "
-                + (relayInboxReclaimNanos == Long.MAX_VALUE ? "never" : Duration.ofNanos(relayInboxReclaimNanos)) + ")"
+                + ", maxFrame=" + maxFrameBytes + ", inbox=" + inboxBytes + " (reclaim after "
+                + (inboxReclaimNanos == Long.MAX_VALUE ? "never" : Duration.ofNanos(inboxReclaimNanos)) + ")"
                 + ", maxConnections=" + maxConnections
                 + ", idleTimeout=" + Duration.ofNanos(idleTimeoutNanos) + ", halfClose=" + halfClose + "]";
     }
@@ -129,20 +145,19 @@ public final class ServerConfig {
     public static final class Builder {
         private InetSocketAddress bind = new InetSocketAddress("127.0.0.1", 0);
         private int subReactors = Runtime.getRuntime().availableProcessors();
-        private Protocol protocol = Protocol.ECHO;
         private int inboundRingBytes = 16 << 10;
         private int outboundRingBytes = 64 << 10;
         private int highWaterBytes = -1;
         private int lowWaterBytes = -1;
         private int maxFrameBytes = 4096;
-        private int relayInboxBytes = 16 << 10;
+        private int inboxBytes = 16 << 10;
         private int maxConnections = 1 << 16;
         private long idleTimeoutNanos;
         private boolean halfClose;
         private int taskBudget = 1024;
         private int selectorRebuildThreshold = 512;
         private long poolBudgetBytes = 256L << 20;
-        private long relayInboxReclaimNanos = MpscFrameRing.DEFAULT_RECLAIM_TIMEOUT_NANOS;
+        private long inboxReclaimNanos = MpscFrameRing.DEFAULT_RECLAIM_TIMEOUT_NANOS;
 
         private Builder() {
         }
@@ -181,15 +196,6 @@ public final class ServerConfig {
         }
 
         /**
-         * @param p the protocol spoken on every connection
-         * @return this builder
-         */
-        public Builder protocol(Protocol p) {
-            this.protocol = java.util.Objects.requireNonNull(p, "protocol");
-            return this;
-        }
-
-        /**
          * @param bytes inbound ring capacity: a power of two, 256 to 4 MiB
          * @return this builder
          * @throws IllegalArgumentException if out of range
@@ -201,7 +207,7 @@ public final class ServerConfig {
 
         /**
          * The outbound ring capacity, which is also the hard cap on bytes waiting to be written to one
-         * connection (relay frames that do not fit wait in the inbox; a full inbox closes the slow
+         * connection (sent frames that do not fit wait in the inbox; a full inbox closes the slow
          * connection).
          *
          * @param bytes a power of two, 256 to 4 MiB
@@ -229,8 +235,9 @@ public final class ServerConfig {
         }
 
         /**
-         * @param bytes the largest relay frame (the bytes after the length field); checked by
-         *              {@link #build()} against the ring sizes
+         * @param bytes the largest frame the built-in handlers accept (the bytes after the length field), 8
+         *              or more; checked by {@link #build()} against the inbound ring, and by each handler
+         *              against its own output
          * @return this builder
          */
         public Builder maxFrameBytes(int bytes) {
@@ -239,12 +246,13 @@ public final class ServerConfig {
         }
 
         /**
-         * @param bytes the relay inbox (MpscFrameRing) capacity per connection: a power of two, 64 to 4 MiB
+         * @param bytes the inbox (MpscFrameRing) capacity per connection, allocated at the first send to it:
+         *              a power of two, 64 to 4 MiB; a send carries at most half of it less 8 bytes
          * @return this builder
          * @throws IllegalArgumentException if out of range
          */
-        public Builder relayInboxBytes(int bytes) {
-            this.relayInboxBytes = pow2("relayInboxBytes", bytes, 64, 4 << 20);
+        public Builder inboxBytes(int bytes) {
+            this.inboxBytes = pow2("inboxBytes", bytes, 64, 4 << 20);
             return this;
         }
 
@@ -284,8 +292,9 @@ public final class ServerConfig {
         }
 
         /**
-         * @param n the most cross-thread tasks (registrations, relay wake-ups) one loop iteration runs,
-         *          1 to 1,048,576, so that tasks cannot starve I/O
+         * @param n the most cross-thread tasks (registrations, close requests) one loop iteration runs,
+         *          and, counted apart, the most inbox wake-ups from other threads, 1 to 1,048,576, so that
+         *          neither starves I/O or the other
          * @return this builder
          * @throws IllegalArgumentException if out of range
          */
@@ -319,10 +328,10 @@ public final class ServerConfig {
         }
 
         /**
-         * How long a relay frame that a sender's sub-reactor claimed in a target's inbox but did not commit
-         * (that thread stalled: a long GC pause, a debugger) may block the inbox before the target's loop
-         * reclaims it and delivers the frames behind it; the reclaimed frame is dropped and counted
-         * ({@link ServerStats#relayDropped()}), its target stays open. Default: one second. Zero reclaims
+         * How long a frame that a sending thread claimed in a target's inbox but did not commit (that
+         * thread stalled: a long GC pause, a debugger) may block the inbox before the target's loop reclaims
+         * it and delivers the frames behind it; the reclaimed frame is dropped ({@link SendResult#DROPPED},
+         * counted in {@link ServerStats#sendsDropped()}), its target stays open. Default: one second. Zero reclaims
          * a frame that a healthy sender is still copying in whenever the target drains at that moment, so
          * it drops frames under normal load: for tests only.
          *
@@ -331,9 +340,9 @@ public final class ServerConfig {
          * @return this builder
          * @throws IllegalArgumentException if negative
          */
-        public Builder relayInboxReclaimTimeout(Duration timeout) {
+        public Builder inboxReclaimTimeout(Duration timeout) {
             if (timeout.isNegative()) {
-                throw new IllegalArgumentException("relayInboxReclaimTimeout must be >= 0, was " + timeout);
+                throw new IllegalArgumentException("inboxReclaimTimeout must be >= 0, was " + timeout);
             }
             long nanos;
             try {
@@ -341,7 +350,7 @@ public final class ServerConfig {
             } catch (ArithmeticException e) {
                 nanos = Long.MAX_VALUE;
             }
-            this.relayInboxReclaimNanos = nanos;
+            this.inboxReclaimNanos = nanos;
             return this;
         }
 

@@ -15,10 +15,10 @@ public final class ServerStats {
     final StripedCounter accepted;
     final StripedCounter bytesRead;
     final StripedCounter bytesWritten;
-    final StripedCounter relayed;
-    final StripedCounter relayedCross;
-    final StripedCounter relayDropped;
-    final StripedCounter unknownTarget;
+    final StripedCounter sent;
+    final StripedCounter sentCross;
+    final StripedCounter sendsDropped;
+    final StripedCounter sendsNoTarget;
     final StripedCounter readPauses;
     final StripedCounter selectorRebuilds;
     final StripedCounter selectorRebuildFailures;
@@ -33,10 +33,10 @@ public final class ServerStats {
         accepted = new StripedCounter(stripes);
         bytesRead = new StripedCounter(stripes);
         bytesWritten = new StripedCounter(stripes);
-        relayed = new StripedCounter(stripes);
-        relayedCross = new StripedCounter(stripes);
-        relayDropped = new StripedCounter(stripes);
-        unknownTarget = new StripedCounter(stripes);
+        sent = new StripedCounter(stripes);
+        sentCross = new StripedCounter(stripes);
+        sendsDropped = new StripedCounter(stripes);
+        sendsNoTarget = new StripedCounter(stripes);
         readPauses = new StripedCounter(stripes);
         selectorRebuilds = new StripedCounter(stripes);
         selectorRebuildFailures = new StripedCounter(stripes);
@@ -69,28 +69,32 @@ public final class ServerStats {
         return bytesWritten.sum();
     }
 
-    /** @return relay frames delivered into a target's inbox; any thread */
-    public long relayed() {
-        return relayed.sum();
-    }
-
-    /** @return relay frames whose target lives on another sub-reactor; any thread */
-    public long relayedCross() {
-        return relayedCross.sum();
+    /** @return frames {@link Conn#send sent} into a target's inbox ({@link SendResult#SENT}); any thread */
+    public long sent() {
+        return sent.sum();
     }
 
     /**
-     * @return relay frames dropped because the target's loop reclaimed them from its inbox: the sending
-     *         loop stalled between claiming the frame and committing it for longer than
-     *         {@link ServerConfig.Builder#relayInboxReclaimTimeout}; the target stays open; any thread
+     * @return sent frames whose target lives on another sub-reactor than the sending thread's (every send
+     *         from a thread that is no loop counts here too); any thread
      */
-    public long relayDropped() {
-        return relayDropped.sum();
+    public long sentCross() {
+        return sentCross.sum();
     }
 
-    /** @return relay frames addressed to an unknown or stale id (answered with an error frame); any thread */
-    public long unknownTarget() {
-        return unknownTarget.sum();
+    /**
+     * @return sent frames dropped because the target's loop reclaimed them from its inbox
+     *         ({@link SendResult#DROPPED}): the sending thread stalled between claiming the frame and
+     *         committing it for longer than {@link ServerConfig.Builder#inboxReclaimTimeout}; the target
+     *         stays open; any thread
+     */
+    public long sendsDropped() {
+        return sendsDropped.sum();
+    }
+
+    /** @return sends to an id no open connection has ({@link SendResult#NO_TARGET}); any thread */
+    public long sendsNoTarget() {
+        return sendsNoTarget.sum();
     }
 
     /** @return how often a connection stopped reading at its high water mark (or full inbound ring); any thread */
@@ -151,9 +155,9 @@ public final class ServerStats {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("ServerStats[accepted=").append(accepted()).append(", bytesRead=")
-                .append(bytesRead()).append(", bytesWritten=").append(bytesWritten()).append(", relayed=")
-                .append(relayed()).append(" (cross ").append(relayedCross()).append("), unknownTarget=")
-                .append(unknownTarget()).append(", readPauses=").append(readPauses()).append(", rebuilds=")
+                .append(bytesRead()).append(", bytesWritten=").append(bytesWritten()).append(", sent=")
+                .append(sent()).append(" (cross ").append(sentCross()).append("), sendsNoTarget=")
+                .append(sendsNoTarget()).append(", readPauses=").append(readPauses()).append(", rebuilds=")
                 .append(selectorRebuilds()).append(", acceptErrors=").append(acceptErrors()).append(", closed={");
         for (CloseReason r : CloseReason.values()) {
             long n = closed(r);

@@ -29,9 +29,14 @@ class ConfigAndGateTest {
         rejects("high (1000000)", () -> ServerConfig.builder().waterMarks(0, 1_000_000).build());
         rejects("idleTimeout must be >= 0", () -> ServerConfig.builder().idleTimeout(Duration.ofSeconds(-1)));
         rejects("maxConnections must be in [1, ", () -> ServerConfig.builder().maxConnections(0));
-        // relay frames must fit the inbox: (16384 / 2 - 8) - 5
-        rejects("maxFrameBytes must be in [8, 8179]", () -> ServerConfig.builder().protocol(Protocol.RELAY)
-                .inboundRingBytes(1 << 16).maxFrameBytes(9000).build());
+        // relay frames must fit the inbox: (16384 / 2 - 8) - 5; the handler checks it, and the protocol's
+        // handlers(cfg) makes one to check early
+        rejects("maxFrameBytes must be in [8, 8179] for the relay", () -> dev.netkit.reactor.protocols.Protocol.RELAY
+                .handlers(ServerConfig.builder().inboundRingBytes(1 << 16).maxFrameBytes(9000).build()));
+        rejects("maxFrameBytes must be in [8, 8172] for pub/sub", () -> dev.netkit.reactor.protocols.Protocol.PUBSUB
+                .handlers(ServerConfig.builder().inboundRingBytes(1 << 16).maxFrameBytes(9000).build()));
+        rejects("unknown protocol 'smtp': expected one of echo, relay, pubsub",
+                () -> dev.netkit.reactor.protocols.Protocol.parse("smtp"));
     }
 
     @Test

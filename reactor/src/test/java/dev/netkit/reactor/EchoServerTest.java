@@ -1,5 +1,7 @@
 package dev.netkit.reactor;
 
+import dev.netkit.reactor.protocols.Protocol;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -58,7 +60,7 @@ class EchoServerTest {
     @Test
     void echoIsExactAcrossRingWrapOnManyConnections() throws Exception {
         long seed = Await.seed();
-        try (Server s = Server.start(small().build());
+        try (Server s = Seam.echo(small().build());
              ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> fs = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
@@ -80,7 +82,7 @@ class EchoServerTest {
     @Test
     void slowReaderPausesReadingAndMemoryStaysBounded() throws Exception {
         long seed = Await.seed();
-        try (Server s = Server.start(small().build()); TestClient c = new TestClient(s.address(), 16 << 10)) {
+        try (Server s = Seam.echo(small().build()); TestClient c = new TestClient(s.address(), 16 << 10)) {
             // more than the server's send buffer (autotuned up to tcp_wmem's 4 MiB) and the client's 16 KiB
             int total = 16 << 20;
             byte[] data = new byte[total];
@@ -105,7 +107,7 @@ class EchoServerTest {
     @Test
     void finWithPendingOutputIsFlushedBeforeClose() throws Exception {
         long seed = Await.seed();
-        try (Server s = Server.start(small().halfClose(true).build()); TestClient c = new TestClient(s.address())) {
+        try (Server s = Seam.echo(small().halfClose(true).build()); TestClient c = new TestClient(s.address())) {
             int total = 512 << 10;
             byte[] data = new byte[total];
             new Random(seed).nextBytes(data);
@@ -127,7 +129,7 @@ class EchoServerTest {
 
     @Test
     void resetMidWriteClosesOnlyThatConnection() throws Exception {
-        try (Server s = Server.start(small().build()); TestClient control = new TestClient(s.address())) {
+        try (Server s = Seam.echo(small().build()); TestClient control = new TestClient(s.address())) {
             TestClient victim = new TestClient(s.address(), 16 << 10);
             byte[] chunk = new byte[64 << 10];
             // fill the server's outbound path for the victim (it never reads), then reset
@@ -154,7 +156,7 @@ class EchoServerTest {
 
     @Test
     void idleTimeoutFiresAndActivityDefersIt() throws Exception {
-        try (Server s = Server.start(small().idleTimeout(Duration.ofMillis(400)).build());
+        try (Server s = Seam.echo(small().idleTimeout(Duration.ofMillis(400)).build());
              TestClient quiet = new TestClient(s.address());
              TestClient busy = new TestClient(s.address())) {
             AtomicBoolean stop = new AtomicBoolean();
@@ -187,7 +189,7 @@ class EchoServerTest {
 
     @Test
     void manyConnectionsOpenedAndClosedLeaveNothingBehind() throws Exception {
-        try (Server s = Server.start(small().build()); ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (Server s = Seam.echo(small().build()); ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> fs = new ArrayList<>();
             for (int t = 0; t < 8; t++) {
                 int base = t;
@@ -219,11 +221,12 @@ class EchoServerTest {
 
     @Test
     void throwableInHandlerClosesOnlyThatConnection() throws Exception {
-        try (Server s = Server.start(small().build());
+        Seam seam = new Seam();
+        try (Server s = seam.start(small().build(), Protocol.ECHO);
              TestClient good = new TestClient(s.address());
              TestClient bad = new TestClient(s.address())) {
-            s.faultInjector = c -> {
-                if (!c.out.isEmpty() && c.out.getByte(0) == (byte) 0xEE) {
+            seam.beforeData = c -> {
+                if (c.in().getByte(0) == (byte) 0xEE) {
                     throw new IllegalStateException("injected handler bug");
                 }
             };
@@ -237,7 +240,7 @@ class EchoServerTest {
 
     @Test
     void connectionsBeyondTheCapAreClosed() throws Exception {
-        try (Server s = Server.start(small().maxConnections(2).build());
+        try (Server s = Seam.echo(small().maxConnections(2).build());
              TestClient a = new TestClient(s.address());
              TestClient b = new TestClient(s.address());
              TestClient c = new TestClient(s.address())) {
@@ -254,11 +257,12 @@ class EchoServerTest {
         // EMFILE leaves the connection in the backlog, so a naive acceptor retries at once, forever; ours
         // sleeps 1, 2, 4 ... 1,000 ms between failures and starts from 1 ms again after a success
         java.util.Queue<Long> delays = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        try (Server s = Server.start(small().build());
+        Seam seam = new Seam();
+        try (Server s = seam.start(small().build(), Protocol.ECHO);
              TestClient a = new TestClient(s.address())) {
             echoRoundTrip(a, 7, 3000);                  // the acceptor is now blocked in accept()
-            s.backoffObserver = delays::add;
-            s.injectedAcceptFailures = 11;              // seen after the next accept returns
+            seam.backoffObserver = delays::add;
+            seam.acceptFailures = 11;              // seen after the next accept returns
             try (TestClient b = new TestClient(s.address())) {
                 echoRoundTrip(b, 8, 3000);
                 try (TestClient c = new TestClient(s.address())) {  // accepted after the 11 failures
@@ -268,7 +272,7 @@ class EchoServerTest {
             assertEquals(List.of(1L, 2L, 4L, 8L, 16L, 32L, 64L, 128L, 256L, 512L, 1000L), List.copyOf(delays));
             assertEquals(11, s.stats().acceptErrors());
             delays.clear();
-            s.injectedAcceptFailures = 2;               // a success in between resets the back-off
+            seam.acceptFailures = 2;               // a success in between resets the back-off
             try (TestClient d = new TestClient(s.address());
                  TestClient e = new TestClient(s.address())) {
                 echoRoundTrip(e, 10, 3000);
@@ -283,7 +287,7 @@ class EchoServerTest {
     void spuriousEmptySelectsRebuildTheSelectorAndKeepConnections() throws Exception {
         // select() returning 0 keys early with no task and no wakeup through the gate, 512 times in a row, is
         // the epoll spin bug; a raw Selector.wakeup() produces exactly that return
-        try (Server s = Server.start(small().subReactors(1).build());
+        try (Server s = Seam.echo(small().subReactors(1).build());
              TestClient a = new TestClient(s.address())) {
             echoRoundTrip(a, 12, 3000);
             assertEquals(0, s.stats().selectorRebuilds());
@@ -303,7 +307,7 @@ class EchoServerTest {
 
     @Test
     void selectorRebuildKeepsConnections() throws Exception {
-        try (Server s = Server.start(small().build());
+        try (Server s = Seam.echo(small().build());
              TestClient a = new TestClient(s.address());
              TestClient b = new TestClient(s.address())) {
             echoRoundTrip(a, 3, 5000);
@@ -317,7 +321,7 @@ class EchoServerTest {
     @Test
     void gracefulShutdownWritesBackEverythingItRead() throws Exception {
         long seed = Await.seed();
-        Server s = Server.start(small().build());
+        Server s = Seam.echo(small().build());
         int conns = 8;
         AtomicLong received = new AtomicLong();
         try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {

@@ -1,5 +1,7 @@
 package dev.netkit.reactor;
 
+import dev.netkit.reactor.protocols.RelayFrames;
+
 import dev.netkit.connmatrix.ConnMatrix;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,8 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RelayServerTest {
 
     private static ServerConfig.Builder relay() {
-        return ServerConfig.builder().subReactors(2).protocol(Protocol.RELAY).inboundRingBytes(4096)
-                .outboundRingBytes(4096).relayInboxBytes(4096).maxFrameBytes(1024);
+        return ServerConfig.builder().subReactors(2).inboundRingBytes(4096)
+                .outboundRingBytes(4096).inboxBytes(4096).maxFrameBytes(1024);
     }
 
     /** A client with its id from the hello frame. */
@@ -49,7 +51,7 @@ class RelayServerTest {
         long seed = Await.seed();
         Random rnd = new Random(seed);
         // inboxes large enough to hold the whole burst even if a reader thread lags: the cap is tested below
-        try (Server s = Server.start(relay().outboundRingBytes(64 << 10).relayInboxBytes(256 << 10).build())) {
+        try (Server s = Seam.relay(relay().outboundRingBytes(64 << 10).inboxBytes(256 << 10).build())) {
             List<Peer> peers = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 peers.add(new Peer(s));
@@ -74,8 +76,8 @@ class RelayServerTest {
                 r1.get();
                 r2.get();
             }
-            assertEquals(600, s.stats().relayed());
-            assertEquals(300, s.stats().relayedCross());
+            assertEquals(600, s.stats().sent());
+            assertEquals(300, s.stats().sentCross());
             for (Peer p : peers) {
                 p.close();
             }
@@ -94,7 +96,7 @@ class RelayServerTest {
 
     @Test
     void unknownAndStaleTargetsAreAnsweredWithAnErrorFrame() throws Exception {
-        try (Server s = Server.start(relay().build()); Peer a = new Peer(s)) {
+        try (Server s = Seam.relay(relay().build()); Peer a = new Peer(s)) {
             Peer gone = new Peer(s);
             long staleId = gone.id;
             gone.close();
@@ -108,7 +110,7 @@ class RelayServerTest {
             TestClient.Frame e2 = a.c.readFrame();
             assertEquals(RelayFrames.ERROR, e2.type());
             assertEquals(unknown, e2.id());
-            assertEquals(2, s.stats().unknownTarget());
+            assertEquals(2, s.stats().sendsNoTarget());
             // and the connection still works: a frame to itself comes back
             a.c.sendFrame(a.id, new byte[] {9});
             TestClient.Frame d = a.c.readFrame();
@@ -119,7 +121,7 @@ class RelayServerTest {
 
     @Test
     void malformedFramesCloseOnlyTheirConnection() throws Exception {
-        try (Server s = Server.start(relay().build()); Peer good = new Peer(s)) {
+        try (Server s = Seam.relay(relay().build()); Peer good = new Peer(s)) {
             try (Peer negative = new Peer(s)) {
                 negative.c.write(ByteBuffer.allocate(12).putInt(-1).putLong(good.id).array());
                 assertTrue(negative.c.awaitClosed());
@@ -146,7 +148,7 @@ class RelayServerTest {
 
     @Test
     void aTargetThatNeverReadsIsClosedByItsOutboundCap() throws Exception {
-        try (Server s = Server.start(relay().build()); Peer sender = new Peer(s); Peer sink = new Peer(s)) {
+        try (Server s = Seam.relay(relay().build()); Peer sender = new Peer(s); Peer sink = new Peer(s)) {
             byte[] payload = new byte[1000];
             try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
                 // the sender reads its replies (error frames once the sink is gone) so that it never blocks
@@ -173,7 +175,7 @@ class RelayServerTest {
 
     @Test
     void gracefulShutdownDeliversEveryRelayedFrame() throws Exception {
-        Server s = Server.start(relay().outboundRingBytes(64 << 10).relayInboxBytes(256 << 10).build());
+        Server s = Seam.relay(relay().outboundRingBytes(64 << 10).inboxBytes(256 << 10).build());
         int n = 6;
         // each target has one sender, which keeps at most 1,000 frames (213 KB) ahead of what the target
         // read: less than the inbox (256 KiB), so no target is closed for its outbound cap however the
@@ -219,7 +221,7 @@ class RelayServerTest {
                     return null;
                 }));
             }
-            Await.until(() -> s.stats().relayed() > 2000, () -> s.stats().toString());
+            Await.until(() -> s.stats().sent() > 2000, () -> s.stats().toString());
             assertTrue(s.shutdown(java.time.Duration.ofSeconds(20)), () -> "unflushed: " + s.stats());
             for (Future<?> f : readers) {
                 f.get();
@@ -230,8 +232,8 @@ class RelayServerTest {
         for (int i = 0; i < n; i++) {
             received += readBy.get(i);
         }
-        assertEquals(s.stats().relayed(), received, () -> s.stats().toString());
-        assertEquals(0, s.stats().unknownTarget());
+        assertEquals(s.stats().sent(), received, () -> s.stats().toString());
+        assertEquals(0, s.stats().sendsNoTarget());
         assertEquals(n, s.stats().closed(CloseReason.SHUTDOWN));
     }
 }

@@ -1,5 +1,7 @@
 package dev.netkit.reactor;
 
+import dev.netkit.reactor.protocols.RelayFrames;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;

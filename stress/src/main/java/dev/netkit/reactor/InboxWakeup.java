@@ -3,51 +3,77 @@ package dev.netkit.reactor;
 import dev.netkit.ring.MpscFrameRing;
 
 import java.nio.ByteBuffer;
+import java.util.function.Supplier;
 
 /**
- * Stress-test access to one relay connection's inbox wake-up handshake, exactly as the reactor runs it
- * ({@code Connection.trySchedule} / {@code Connection.unschedule} around a real {@link MpscFrameRing}).
+ * Stress-test access to one connection's inbox as the reactor's {@code send} uses it: the lazy install
+ * ({@code Connection.inbox(Supplier)}, a first send) and the wake-up handshake
+ * ({@code Connection.trySchedule} / {@code Connection.unschedule}) around a real {@link MpscFrameRing}.
  * It lives in the stress module, in the reactor's package so that it can reach the package-private
  * {@code Connection}; it is not part of {@code netkit-reactor}.
  *
- * <p>State: the connection is already scheduled (its owner is about to drain it), and its inbox is empty.
+ * <p>State: the connection is already scheduled (its owner is about to drain it); its inbox is empty, and
+ * not even allocated when {@code firstSend}.
  */
 public final class InboxWakeup {
-    private final MpscFrameRing inbox;
     private final Connection connection;
+    private final Supplier<MpscFrameRing> inboxes;
     private final ByteBuffer frame = ByteBuffer.allocate(8);
+    private final ByteBuffer frame2 = ByteBuffer.allocate(8);
 
     /**
      * @param reclaimTimeoutNanos the inbox's reclaim timeout: {@link Long#MAX_VALUE} makes commit a plain
      *                            release store, anything else a CAS
+     * @param firstSend           true: no inbox yet, the producer installs it (as the first send to a
+     *                            connection does); false: the inbox exists
      */
-    public InboxWakeup(long reclaimTimeoutNanos) {
-        this.inbox = new MpscFrameRing(64, 2, reclaimTimeoutNanos, System::nanoTime);
-        this.connection = new Connection(null, null, null, null, inbox);
+    public InboxWakeup(long reclaimTimeoutNanos, boolean firstSend) {
+        this.inboxes = () -> new MpscFrameRing(64, 2, reclaimTimeoutNanos, System::nanoTime);
+        this.connection = new Connection(null, null, null, null);
+        if (!firstSend) {
+            connection.inbox(inboxes);
+        }
         if (!connection.trySchedule()) {
             throw new IllegalStateException("a new connection is not scheduled");
         }
     }
 
     /**
-     * A relay producer (another sub-reactor's {@code deliver}): commits a frame, then schedules the drain.
+     * A sender on another thread ({@code Server.send}): gets (or installs) the inbox, commits a frame, then
+     * schedules the drain.
      *
      * @return true if this producer must enqueue the connection (it won the schedule flag)
      */
     public boolean produce() {
-        if (!inbox.offer(frame)) {
+        return send(frame);
+    }
+
+    /** {@link #produce()} with a second frame buffer, for a second producer. */
+    public boolean produce2() {
+        return send(frame2);
+    }
+
+    private boolean send(ByteBuffer f) {
+        if (!connection.inbox(inboxes).offer(f.clear())) {
             throw new IllegalStateException("the inbox refused a frame");
         }
         return connection.trySchedule();
     }
 
     /**
-     * The owner's drain ({@code SubReactor.drainNotified}): unschedules, then looks at the inbox.
+     * The owner's drain ({@code Connection.drainNotified}): unschedules, then looks at the inbox.
      *
      * @return true if the owner saw the frame
      */
     public boolean drain() {
         connection.unschedule();
-        return inbox.peek(1).count() == 1;
+        MpscFrameRing box = connection.inbox();
+        return box != null && box.peek(1).count() == 1;
+    }
+
+    /** @return the frames in the connection's inbox now (after the actors: what its owner would drain) */
+    public int frames() {
+        MpscFrameRing box = connection.inbox();
+        return box == null ? 0 : box.peek(2).count();
     }
 }

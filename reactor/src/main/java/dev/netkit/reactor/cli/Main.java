@@ -1,12 +1,12 @@
 package dev.netkit.reactor.cli;
 
-import dev.netkit.reactor.Protocol;
 import dev.netkit.reactor.Server;
 import dev.netkit.reactor.ServerConfig;
 import dev.netkit.reactor.load.IdleRun;
 import dev.netkit.reactor.load.LoadConfig;
 import dev.netkit.reactor.load.LoadGenerator;
 import dev.netkit.reactor.load.LoadResult;
+import dev.netkit.reactor.protocols.Protocol;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,11 +30,23 @@ import java.util.concurrent.Callable;
  * {@code java -jar reactor/target/netkit-reactor.jar <command> --help}.
  */
 @Command(name = "netkit-reactor", mixinStandardHelpOptions = true, version = "netkit reactor 0.1.0",
-        description = "Echo/relay server built from netkit, and its load generator.",
+        description = "Echo, relay and pub/sub servers built from netkit, and their load generator.",
         subcommands = {Main.ServerCommand.class, Main.LoadCommand.class, Main.IdleCommand.class, Main.DemoCommand.class})
 public final class Main implements Runnable {
     /** The listening line the server prints; the demo parses it. */
     static final String LISTENING = "netkit reactor listening on port ";
+
+    /** {@code --protocol}: {@link Protocol#parse}, whose error names the valid protocols. */
+    static final class ProtocolConverter implements CommandLine.ITypeConverter<Protocol> {
+        @Override
+        public Protocol convert(String value) {
+            try {
+                return Protocol.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -61,14 +73,15 @@ public final class Main implements Runnable {
      * {@code server}: runs the server until killed (graceful shutdown on SIGTERM/SIGINT) or for --duration;
      * exits with status 1 if a sub-reactor stops on an unexpected error ({@link Server#failure()}).
      */
-    @Command(name = "server", mixinStandardHelpOptions = true, description = "Run the echo or relay server.")
+    @Command(name = "server", mixinStandardHelpOptions = true, description = "Run the echo, relay or pub/sub server.")
     static final class ServerCommand implements Callable<Integer> {
         @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address to listen on (default ${DEFAULT-VALUE})")
         String bind;
         @Option(names = {"-p", "--port"}, defaultValue = "7000", description = "port, 0 = ephemeral (default ${DEFAULT-VALUE})")
         int port;
-        @Option(names = "--protocol", defaultValue = "echo", description = "echo or relay (default ${DEFAULT-VALUE})")
-        String protocol;
+        @Option(names = "--protocol", defaultValue = "echo", converter = ProtocolConverter.class,
+                description = "echo, relay or pubsub (default ${DEFAULT-VALUE})")
+        Protocol protocol;
         @Option(names = {"-r", "--reactors"}, defaultValue = "0", description = "sub-reactors, 0 = available processors")
         int reactors;
         @Option(names = "--idle-timeout-ms", defaultValue = "0", description = "close idle connections after this, 0 = never")
@@ -81,9 +94,10 @@ public final class Main implements Runnable {
         int inRing;
         @Option(names = "--out-ring", defaultValue = "65536", description = "outbound ring bytes = outbound cap (default ${DEFAULT-VALUE})")
         int outRing;
-        @Option(names = "--relay-inbox", defaultValue = "16384", description = "relay inbox bytes per connection (default ${DEFAULT-VALUE})")
+        @Option(names = {"--inbox", "--relay-inbox"}, defaultValue = "16384",
+                description = "inbox bytes per connection, allocated at the first send to it (default ${DEFAULT-VALUE})")
         int inbox;
-        @Option(names = "--max-frame", defaultValue = "4096", description = "largest relay frame (default ${DEFAULT-VALUE})")
+        @Option(names = "--max-frame", defaultValue = "4096", description = "largest relay or pubsub frame (default ${DEFAULT-VALUE})")
         int maxFrame;
         @Option(names = "--duration-s", defaultValue = "0", description = "stop after this many seconds, 0 = run until killed")
         long durationS;
@@ -91,13 +105,13 @@ public final class Main implements Runnable {
         @Override
         public Integer call() throws Exception {
             ServerConfig.Builder b = ServerConfig.builder().bind(new InetSocketAddress(bind, port))
-                    .protocol(Protocol.valueOf(protocol.toUpperCase(Locale.ROOT)))
                     .idleTimeout(Duration.ofMillis(idleMs)).halfClose(halfClose).maxConnections(maxConnections)
-                    .inboundRingBytes(inRing).outboundRingBytes(outRing).relayInboxBytes(inbox).maxFrameBytes(maxFrame);
+                    .inboundRingBytes(inRing).outboundRingBytes(outRing).inboxBytes(inbox).maxFrameBytes(maxFrame);
             if (reactors > 0) {
                 b.subReactors(reactors);
             }
-            Server server = Server.start(b.build());
+            ServerConfig cfg = b.build();
+            Server server = Server.start(cfg, protocol.handlers(cfg));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     server.shutdown(Duration.ofSeconds(2));     // graceful on SIGTERM / SIGINT; idempotent
@@ -107,7 +121,7 @@ public final class Main implements Runnable {
                 }
             }));
             System.out.println(LISTENING + server.address().getPort() + " (pid " + ProcessHandle.current().pid() + ", "
-                    + server.config() + ")");
+                    + protocol.name().toLowerCase(Locale.ROOT) + ", " + server.config() + ")");
             System.out.flush();
             // run for the duration (or until killed), unless a sub-reactor dies first: then fail loudly
             Throwable failure = server.awaitFailure(durationS > 0 ? Duration.ofSeconds(durationS)
@@ -130,8 +144,9 @@ public final class Main implements Runnable {
         String host;
         @Option(names = {"-p", "--port"}, defaultValue = "7000", description = "server port (default ${DEFAULT-VALUE})")
         int port;
-        @Option(names = "--protocol", defaultValue = "echo", description = "echo or relay (default ${DEFAULT-VALUE})")
-        String protocol;
+        @Option(names = "--protocol", defaultValue = "echo", converter = ProtocolConverter.class,
+                description = "echo, relay or pubsub; the server's (default ${DEFAULT-VALUE})")
+        Protocol protocol;
         @Option(names = {"-c", "--connections"}, defaultValue = "100", description = "default ${DEFAULT-VALUE}")
         int connections;
         @Option(names = "--source-addresses", defaultValue = "16",
@@ -142,14 +157,26 @@ public final class Main implements Runnable {
     }
 
     /** {@code load}: closed or open loop against a running server. */
-    @Command(name = "load", mixinStandardHelpOptions = true, description = "Run a load against a server.")
+    @Command(name = "load", mixinStandardHelpOptions = true, description = {"Run a load against a server.",
+            "pubsub: every connection subscribes to its topic and the first --publishers of each topic also "
+                    + "publish; throughput counts deliveries (a message arriving at one subscriber; publishes/s "
+                    + "are shown too) and the latency percentiles are per delivery. A closed-loop publish is in "
+                    + "flight until every subscriber of its topic has it. At the end publishing stops, messages in "
+                    + "flight get up to 2 s, and each subscriber must have had every message of every publisher of "
+                    + "its topic exactly once (else: lost, counted as mismatches)."})
     static final class LoadCommand extends LoadOptions implements Callable<Integer> {
         @Option(names = {"-s", "--size"}, defaultValue = "64", description = "message bytes (default ${DEFAULT-VALUE})")
         int size;
-        @Option(names = {"-q", "--in-flight"}, defaultValue = "1", description = "closed loop: messages in flight per connection")
+        @Option(names = {"-q", "--in-flight"}, defaultValue = "1",
+                description = "closed loop: messages in flight per connection (pubsub: publishes per publisher)")
         int inFlight;
-        @Option(names = "--rate", defaultValue = "0", description = "open loop: messages per second in total; 0 = closed loop")
+        @Option(names = "--rate", defaultValue = "0",
+                description = "open loop: messages per second in total (pubsub: publishes over all publishers); 0 = closed loop")
         long rate;
+        @Option(names = "--topics", defaultValue = "1", description = "pubsub: topics (default ${DEFAULT-VALUE})")
+        int topics;
+        @Option(names = "--publishers", defaultValue = "1", description = "pubsub: publishers per topic (default ${DEFAULT-VALUE})")
+        int publishers;
         @Option(names = {"-d", "--duration-s"}, defaultValue = "10", description = "measured seconds (default ${DEFAULT-VALUE})")
         long duration;
         @Option(names = {"-w", "--warmup-s"}, defaultValue = "2", description = "warmup seconds (default ${DEFAULT-VALUE})")
@@ -164,11 +191,19 @@ public final class Main implements Runnable {
         Path csv;
         @Option(names = "--quiet", description = "no progress lines")
         boolean quiet;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
-            LoadConfig cfg = new LoadConfig(new InetSocketAddress(host, port), protocol, connections, size, inFlight, rate,
-                    Duration.ofSeconds(duration), Duration.ofSeconds(warmup), threads, sourceAddresses, pid, stallMs, !quiet);
+            LoadConfig cfg;
+            try {
+                cfg = new LoadConfig(new InetSocketAddress(host, port), protocol, connections, size, inFlight, rate,
+                        Duration.ofSeconds(duration), Duration.ofSeconds(warmup), threads, sourceAddresses, pid, stallMs,
+                        !quiet, topics, publishers);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
             LoadResult r = LoadGenerator.run(cfg, System.out);
             report(r, json, csv, System.out);
             return r.mismatches() == 0 ? 0 : 1;
@@ -183,7 +218,7 @@ public final class Main implements Runnable {
         }
         if (csv != null) {
             boolean fresh = !Files.exists(csv);
-            Files.writeString(csv, (fresh ? LoadResult.csvHeader() + "\n" : "") + r.toCsvRow() + "\n",
+            Files.writeString(csv, (fresh ? LoadResult.csvHeader(r.protocol()) + "\n" : "") + r.toCsvRow() + "\n",
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
     }
@@ -202,9 +237,12 @@ public final class Main implements Runnable {
         }
     }
 
-    /** {@code demo}: starts a server process, runs a short echo and relay load against it, prints the tables. */
+    /**
+     * {@code demo}: starts a server process per protocol, runs a short echo, relay and pub/sub load against
+     * it, prints the tables.
+     */
     @Command(name = "demo", mixinStandardHelpOptions = true,
-            description = "Start a server in a child process, load it for about 15 s, print the results.")
+            description = "Start a server in a child process per protocol (echo, relay, pubsub), load each, print the results (about 20 s).")
     static final class DemoCommand implements Callable<Integer> {
         @Option(names = {"-c", "--connections"}, defaultValue = "100", description = "default ${DEFAULT-VALUE}")
         int connections;
@@ -224,7 +262,7 @@ public final class Main implements Runnable {
                 int port = awaitPort(echo);
                 System.out.printf("== echo: %d connections, 64 B messages, 1 in flight each, closed loop, %d s "
                         + "(server pid %d) ==%n", connections, duration, echo.pid());
-                LoadResult r = LoadGenerator.run(new LoadConfig(new InetSocketAddress("127.0.0.1", port), "echo",
+                LoadResult r = LoadGenerator.run(new LoadConfig(new InetSocketAddress("127.0.0.1", port), Protocol.ECHO,
                         connections, 64, 1, 0, Duration.ofSeconds(duration), Duration.ofSeconds(2), 1, 16, echo.pid(),
                         1000, true), System.out);
                 report(r, null, null, System.out);
@@ -239,7 +277,7 @@ public final class Main implements Runnable {
                 int port = awaitPort(relay);
                 System.out.printf("%n== relay: %d connections in pairs (half across sub-reactors), 64 B, closed loop, "
                         + "3 s ==%n", connections);
-                LoadResult r = LoadGenerator.run(new LoadConfig(new InetSocketAddress("127.0.0.1", port), "relay",
+                LoadResult r = LoadGenerator.run(new LoadConfig(new InetSocketAddress("127.0.0.1", port), Protocol.RELAY,
                         connections, 64, 1, 0, Duration.ofSeconds(3), Duration.ofSeconds(1), 1, 16, relay.pid(),
                         1000, true), System.out);
                 report(r, null, null, System.out);
@@ -249,6 +287,24 @@ public final class Main implements Runnable {
             } finally {
                 relay.destroy();
                 relay.waitFor();
+            }
+            cmd.set(cmd.size() - 1, "pubsub");
+            Process pubsub = startServer(cmd, reactors);
+            try {
+                int port = awaitPort(pubsub);
+                int topics = Math.min(2, connections);
+                System.out.printf("%n== pubsub: %d connections on %d topic%s, all subscribed, 1 publisher per topic, "
+                        + "64 B, closed loop, 3 s ==%n", connections, topics, topics == 1 ? "" : "s");
+                LoadResult r = LoadGenerator.run(new LoadConfig(new InetSocketAddress("127.0.0.1", port), Protocol.PUBSUB,
+                        connections, 64, 1, 0, Duration.ofSeconds(3), Duration.ofSeconds(1), 1, 16, pubsub.pid(),
+                        1000, true, topics, 1), System.out);
+                report(r, null, null, System.out);
+                if (r.mismatches() != 0 || r.messages() == 0) {
+                    status = 1;
+                }
+            } finally {
+                pubsub.destroy();
+                pubsub.waitFor();
             }
             System.out.println(status == 0 ? "\ndemo: OK (every message checked: sequence and CRC-32C)"
                     : "\ndemo: FAILED (mismatches or no traffic)");

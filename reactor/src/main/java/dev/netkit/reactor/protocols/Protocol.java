@@ -1,0 +1,46 @@
+package dev.netkit.reactor.protocols;
+
+import dev.netkit.reactor.Handler;
+import dev.netkit.reactor.ServerConfig;
+
+import java.util.function.Supplier;
+
+/** The built-in example protocols, by name: what the CLI's {@code --protocol} and the load generator choose from. */
+public enum Protocol {
+    /** Bytes come back exactly as they came, in order: {@link EchoHandler}. */
+    ECHO,
+    /** The IM workload: frames addressed to other connections: {@link RelayHandler}, {@link RelayFrames}. */
+    RELAY,
+    /** Topic publish/subscribe with fan-out across loops: {@link PubSubHandler}, {@link PubSubFrames}. */
+    PUBSUB;
+
+    /**
+     * @param cfg the server's configuration
+     * @return a factory of this protocol's handlers, for {@code Server.start(cfg, factory)}
+     * @throws IllegalArgumentException if the configuration does not suit the protocol (checked here, by
+     *                                  making one handler)
+     */
+    public Supplier<Handler> handlers(ServerConfig cfg) {
+        Supplier<Handler> f = switch (this) {
+            case ECHO -> EchoHandler::new;
+            case RELAY -> () -> new RelayHandler(cfg);
+            case PUBSUB -> PubSubHandler.factory(cfg);
+        };
+        f.get();
+        return f;
+    }
+
+    /**
+     * @param name a protocol's name, any case
+     * @return the protocol
+     * @throws IllegalArgumentException naming the valid ones if there is none by that name
+     */
+    public static Protocol parse(String name) {
+        for (Protocol p : values()) {
+            if (p.name().equalsIgnoreCase(name)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("unknown protocol '" + name + "': expected one of echo, relay, pubsub");
+    }
+}
