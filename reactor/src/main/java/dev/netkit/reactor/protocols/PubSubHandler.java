@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * {@link Topics} per server): a topic's subscribers are a copy-on-write array of connection ids, so a
  * publish reads it with one volatile load and sends without a lock or an allocation, and a subscribe or
  * unsubscribe (rare next to publishes) copies it with a CAS. A topic lives from its first SUB for the
- * server's life. A subscriber that does not read fast enough overflows its inbox and is closed by the
+ * server's life (an example's simplification: a public server would remove empty topics and cap their
+ * number, since any client can create them, and would key them with a collision-resistant hash). A subscriber that does not read fast enough overflows its inbox and is closed by the
  * server ({@link dev.netkit.reactor.SendResult#TARGET_FULL}); the publisher goes on.
  *
  * <p>One instance per sub-reactor: the lookup key and the frame buffer are that loop's.
