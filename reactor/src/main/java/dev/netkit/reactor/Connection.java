@@ -478,18 +478,11 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
     }
 
     /**
-     * Moves the inbox into the outbound ring now (a send from this loop found the inbox full); owner
-     * thread, outside any peek of the inbox.
-     */
-    void drainInboxNow() {
-        drainInbox();
-    }
-
-    /**
      * Moves committed inbox frames into the outbound ring while they fit; after the output was shut
-     * (shutdown), drops them instead: the socket takes no more.
+     * (shutdown), drops them instead: the socket takes no more. Owner thread, outside any peek of the
+     * inbox (also called by a send from this loop that found the inbox full).
      */
-    private void drainInbox() {
+    void drainInbox() {
         MpscFrameRing box = inbox();
         inboxBacklog = false;
         if (box == null) {

@@ -341,7 +341,7 @@ public final class Server implements AutoCloseable {
             // the target's own loop: it is the inbox's consumer, so it can move the inbox into the target's
             // outbound ring now instead of after this step (a burst sent in one onData would otherwise
             // overflow a target whose output is empty), then try once more
-            t.drainInboxNow();
+            t.drainInbox();
             offered = frame != null ? box.tryOffer(frame) : box.tryOffer(parts, count);
         }
         if (offered == MpscFrameRing.OFFER_RECLAIMED) {

@@ -347,13 +347,12 @@ final class SubReactor implements Runnable {
      */
     private void runTasks() {
         int budget = cfg.taskBudget;
-        int local = localReadyCount;
         for (int i = 0; i < localReadyCount; i++) {     // grows if a drain sends again: those run too
             Connection c = localReady[i];
             localReady[i] = null;
             c.drainNotified();
         }
-        local = Math.max(local, localReadyCount);
+        int local = localReadyCount;
         localReadyCount = 0;
         int notified = 0;
         Connection c;

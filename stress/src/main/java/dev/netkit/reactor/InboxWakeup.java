@@ -71,6 +71,16 @@ public final class InboxWakeup {
         return box != null && box.peek(1).count() == 1;
     }
 
+    /**
+     * A sender that found the inbox full ({@code Server.send}'s {@code TARGET_FULL} from another thread):
+     * only the winner of {@code Connection.requestClose} queues the close task.
+     *
+     * @return true if this caller would queue it
+     */
+    public boolean requestClose() {
+        return connection.requestClose();
+    }
+
     /** @return the frames in the connection's inbox now (after the actors: what its owner would drain) */
     public int frames() {
         MpscFrameRing box = connection.inbox();

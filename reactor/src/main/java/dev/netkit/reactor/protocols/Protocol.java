@@ -5,7 +5,11 @@ import dev.netkit.reactor.ServerConfig;
 
 import java.util.function.Supplier;
 
-/** The built-in example protocols, by name: what the CLI's {@code --protocol} and the load generator choose from. */
+/**
+ * The built-in example protocols, by name: what the CLI's {@code --protocol} and the load generator
+ * choose from. Immutable: any thread; {@link #handlers} returns a factory for {@code Server.start}, which
+ * calls it on the starting thread.
+ */
 public enum Protocol {
     /** Bytes come back exactly as they came, in order: {@link EchoHandler}. */
     ECHO,
