@@ -1,0 +1,1028 @@
+package dev.netkit.ring;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+/**
+ * A queue of frames written by many producer threads and read by one consumer thread, like
+ * {@link MpscFrameRing} (claim, write in place, commit or abort; peek committed frames as views, discard
+ * them), whose memory follows its backlog: its storage is a chain of fixed-size <em>chunks</em> borrowed
+ * from a {@link BufferProvider} when frames arrive and handed back as the consumer drains them. An empty
+ * queue that the consumer has {@linkplain #trim() trimmed} holds no chunk at all; so a server can give
+ * each of 100,000 connections a queue and pay only for the ones with a backlog.
+ *
+ * <p><b>Guarantees.</b>
+ * <ul>
+ *   <li>Frames are delivered in claim order, so each producer's frames keep their order. A frame never
+ *       straddles two chunks: one that does not fit the rest of the current chunk starts the next one, and
+ *       a padding record (never delivered) fills the gap. Payloads start 8-byte aligned.</li>
+ *   <li>The consumer never sees an uncommitted or aborted frame, and sees a committed frame's payload as
+ *       written before its commit.</li>
+ *   <li><b>A byte budget</b> instead of a capacity: claims fail as {@link #OFFER_FULL full} when the bytes
+ *       between the consumer's release point and the end of the new record (headers, payloads, alignment and
+ *       chunk-end padding) would exceed {@link #budgetBytes()}. So the queue never holds more than
+ *       {@code budgetBytes / chunkBytes + 2} chunks (plus the one spare, below).</li>
+ *   <li><b>No producer ever writes into a chunk that went back to the provider</b>, however late it is: the
+ *       consumer releases a chunk only once every record in it is done (committed and consumed, aborted, or
+ *       reclaimed and then given back by its producer), and every producer write into a chunk happens
+ *       between its claim and its commit or abort. See "A stalled producer".</li>
+ *   <li>Producers are lock-free (a CAS loop on the tail that fails only when another producer claimed, or
+ *       the consumer trimmed or closed); the consumer is wait-free apart from the length of what it walks;
+ *       nothing spins or blocks. A producer that starts a chunk borrows it from the provider
+ *       <em>before</em> claiming, so a provider that throws fails that producer's call with nothing
+ *       claimed.</li>
+ * </ul>
+ *
+ * <p><b>Memory.</b> A producer whose frame is the first in a chunk installs the chunk: it takes the queue's
+ * spare chunk, or borrows one from the provider and zeroes it. When the consumer has consumed a chunk to
+ * its end it keeps it as the spare if there is none (zeroed, ready for the next chunk) and otherwise gives
+ * it back. So under steady load a queue cycles through two or three chunks and calls the provider rarely;
+ * {@link #trim()} (consumer; call it when the queue goes idle) gives back the chunk that holds the tail and
+ * the spare once everything is consumed, after which the queue holds nothing. {@link #close()} refuses
+ * further frames and gives everything back.
+ *
+ * <p><b>A stalled producer.</b> As in {@link MpscFrameRing}: once the same uncommitted frame has blocked
+ * the front for {@code reclaimTimeout}, the consumer reclaims it (a header CAS racing the producer's commit
+ * CAS: exactly one wins), skips it, and delivers the frames behind it; the producer's late commit returns
+ * false ({@link #OFFER_RECLAIMED}, distinct from {@link #OFFER_FULL}). The reclaimed record's chunk is not
+ * released until the producer comes back and marks it free, because the producer may still be writing into
+ * it. A producer that never comes back pins its chunk and, once the budget is used up behind it, the queue
+ * reports full.
+ *
+ * <p><b>Threads.</b> {@code tryClaim}, {@code offer}, {@code tryOffer} and {@link Claim} methods: any
+ * producer thread (a {@link Claim} used by one thread at a time). {@code peek}, {@code discard},
+ * {@code trim}, {@code close}, {@code holes}, {@code reclaimedFrames}: the one consumer thread (handed over
+ * only through a happens-before edge). The provider is called from producer threads ({@code acquire}) and
+ * from producer and consumer threads ({@code release}), so it must be thread-safe (the pool module's
+ * {@code BufferPool} is). Chunks must be direct buffers whose address is 8-byte aligned.
+ */
+public final class MpscChunkedFrameQueue extends MpscPad2 {
+    /*
+     * Implementation notes.
+     *
+     * Positions. Producers and the consumer agree on one 64-bit byte position space, as in MpscFrameRing,
+     * but it never wraps: position p lives in chunk number k = p >>> chunkShift, at offset p & chunkMask of
+     * that chunk's buffer. Chunk k's buffer sits in slots[k & slotMask] while the chunk is live. Fields:
+     * tail (producers' CAS; the consumer CASes it too, in trim and close), headCache (producers), head
+     * (consumer: everything before it is released), scan (consumer: the next record to look at).
+     * head <= scan <= tail <= head + budget (tail without the CLOSED bit).
+     *
+     * Records: [header: 8 bytes][payload][pad to a multiple of 8], headers and states exactly as in
+     * MpscFrameRing (one long: length << 32 | state; EMPTY = 0 means not written yet). A record that does not
+     * fit before its chunk's end is preceded by a PADDING record that fills the end (its length is the gap
+     * less its header; a gap is at least 8 bytes since every record is a multiple of 8).
+     *
+     * Slot invariant (why a slot never holds the wrong chunk). slots has N = a power of two >=
+     * ceil(budget / chunk) + 1 entries. A claim's end is at most head + budget, so every chunk a producer
+     * touches is within chunk(head) .. chunk(head) + N - 1. The consumer nulls chunk k's slot before it
+     * publishes a head past chunk k (HEAD.setRelease after the SLOTS store). A producer checked its claim
+     * against a head it acquired (directly, or through headCache: setRelease after getAcquire of head,
+     * getAcquire before use, a chain), so every chunk k - N that shares its slot has already been nulled
+     * for it: a slot read by a producer holds null or the chunk it wants. The consumer reads only slots of
+     * chunks at or after chunk(head), under the same bound.
+     *
+     * Installing a chunk. A producer claims [t, end); the chunks its headers go into (chunk(t) for a
+     * padding record, chunk(record start)) are live or still null. Before its claim CAS it borrows a clean
+     * chunk for each such slot that is null (the spare, taken with SPARE.getAndSet(null), which acquires the
+     * consumer's zeroing; or provider.acquire, then zeroed here), so that nothing can fail after the CAS.
+     * After the CAS it installs each with SLOTS.compareAndExchange(null -> chunk) (volatile: publishes the
+     * zeroes), adopting the winner's chunk if another producer got there first, gives unused borrowed
+     * chunks back to the provider, and then writes its headers (setRelease). A slot that held a chunk before
+     * the CAS still holds it after: nulling chunk k requires the consumer to pass chunk k's end, which needs
+     * tail beyond it, and the CAS found tail at t inside chunk k.
+     *
+     * Zero invariant. Every chunk in a slot or in the spare reads zero outside the records claimed in it,
+     * so a header the consumer reads as EMPTY has not been written yet: a chunk is zeroed before it is
+     * installed (provider chunks by the installing producer) or parked as the spare (by the consumer), and a
+     * position is used once per installation (positions never wrap inside a chunk).
+     *
+     * Consumer. peek walks records from scan like MpscFrameRing's (HDR.getAcquire pairs with the commit
+     * CAS or release store), reading a chunk's slot with getAcquire once per chunk (cached in cChunk while
+     * the chunk is live); a null slot reads as "nothing yet". release() moves head to scan, or to the first
+     * RECLAIMED record while holes > 0, and releases every chunk wholly before the new head: null its slot,
+     * then zero it and park it in the spare (SPARE.compareAndSet(null -> chunk)), or give it back; then
+     * HEAD.setRelease(new head).
+     *
+     * trim: with nothing pending (tail == scan == head), the consumer CASes tail from t to the next chunk
+     * boundary, which retires the rest of chunk(t): a producer's CAS from t fails and its retry claims in
+     * the next chunk. Winning the CAS, the consumer owns the whole of chunk(t) (every record in it consumed)
+     * and releases it as above, then gives back the spare. close: CAS the CLOSED bit into tail (claims
+     * then fail), then walk and drop every record up to the closed tail as the producers finish them, and
+     * release every chunk once head reaches it; a producer that is still inside a claim delays this (call
+     * close again).
+     *
+     * Commit vs reclaim: as in MpscFrameRing (both CAS the same CLAIMED header; the loser of a commit or
+     * abort CAS writes FREED; head stops at a RECLAIMED record until it reads FREED). Because head stops, the
+     * chunk of a reclaimed record stays installed until its producer is done writing: no late write can land
+     * in a chunk that went back to the provider.
+     *
+     * With reclaim off (timeout Long.MAX_VALUE) commit and abort are release stores, as in MpscFrameRing.
+     */
+
+    /** Header bytes in front of each frame. */
+    public static final int HEADER_LENGTH = MpscFrameRing.HEADER_LENGTH;
+    /** The smallest chunk. */
+    public static final int MIN_CHUNK_BYTES = 64;
+    /** {@link #tryOffer(ByteBuffer)}: the frame was committed. */
+    public static final int OFFER_COMMITTED = MpscFrameRing.OFFER_COMMITTED;
+    /** {@link #tryOffer(ByteBuffer)}: the byte budget had no room; nothing was written. */
+    public static final int OFFER_FULL = MpscFrameRing.OFFER_FULL;
+    /** {@link #tryOffer(ByteBuffer)}: the consumer reclaimed the frame before its commit; it is dropped. */
+    public static final int OFFER_RECLAIMED = MpscFrameRing.OFFER_RECLAIMED;
+    /** {@link #tryOffer(ByteBuffer)}: the queue is closed; nothing was written. */
+    public static final int OFFER_CLOSED = 3;
+
+    static final int EMPTY = MpscFrameRing.EMPTY;
+    static final int CLAIMED = MpscFrameRing.CLAIMED;
+    static final int COMMITTED = MpscFrameRing.COMMITTED;
+    static final int ABORTED = MpscFrameRing.ABORTED;
+    static final int PADDING = MpscFrameRing.PADDING;
+    static final int RECLAIMED = MpscFrameRing.RECLAIMED;
+    static final int FREED = MpscFrameRing.FREED;
+
+    /** Set in tail by {@link #close()}; positions never reach it. */
+    static final long CLOSED = 1L << 62;
+    private static final long FULL = -1;
+    private static final long SHUT = -2;
+
+    private static final VarHandle TAIL;
+    private static final VarHandle HEAD_CACHE;
+    private static final VarHandle HEAD;
+    private static final VarHandle SPARE;
+    private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(ByteBuffer[].class);
+    private static final VarHandle HDR =
+            MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    private static final VarHandle ARRAY_HDR = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(4096).asReadOnlyBuffer();
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            TAIL = l.findVarHandle(MpscProducerFields.class, "tail", long.class);
+            HEAD_CACHE = l.findVarHandle(MpscProducerFields.class, "headCache", long.class);
+            HEAD = l.findVarHandle(MpscConsumerFields.class, "head", long.class);
+            SPARE = l.findVarHandle(MpscChunkedFrameQueue.class, "spare", ByteBuffer.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final int chunkBytes;
+    private final int chunkShift;
+    private final int chunkMask;
+    private final int budget;
+    private final int maxFrameLength;
+    private final ByteBuffer[] slots;
+    private final int slotMask;
+    private final BufferProvider provider;
+    private final long reclaimTimeoutNanos;
+    private final LongSupplier nanoClock;
+    private final Segments segments;
+    private final long[] ends;
+    /** Two sets of per-frame views, each over one chunk buffer (viewBase), reused while that buffer is. */
+    private final ByteBuffer[][] views;
+    private final ByteBuffer[] viewBase = new ByteBuffer[2];
+    /** Null in production; for Lincheck only, each chunk buffer's header words (index / 8). */
+    private final Function<ByteBuffer, long[]> arrayHeaders;
+
+    /** A zeroed chunk kept for the next installation; set by the consumer, taken by producers (VarHandle). */
+    @SuppressWarnings("unused")
+    private ByteBuffer spare;
+    // consumer only (rarely written)
+    private ByteBuffer cChunk;
+    private long cChunkNumber = -1;
+    private int nextVictim;
+    private boolean closed;
+
+    /**
+     * Creates a queue with a one-second reclaim timeout on {@link System#nanoTime()} and peeks of up to
+     * {@value MpscFrameRing#DEFAULT_MAX_BATCH} frames (fewer if a chunk holds fewer).
+     *
+     * @param chunkBytes  the size of each chunk, a power of two in [64, 2^30]
+     * @param budgetBytes the most bytes claimed at once, a multiple of 8 in [chunkBytes, 2^30]
+     * @param provider    lends the chunks (direct, 8-byte aligned buffers); thread-safe
+     * @throws IllegalArgumentException if a value is outside its range
+     */
+    public MpscChunkedFrameQueue(int chunkBytes, int budgetBytes, BufferProvider provider) {
+        this(chunkBytes, budgetBytes, Math.min(MpscFrameRing.DEFAULT_MAX_BATCH, chunkBytes / HEADER_LENGTH),
+                MpscFrameRing.DEFAULT_RECLAIM_TIMEOUT_NANOS, System::nanoTime, provider);
+    }
+
+    /**
+     * Creates a queue.
+     *
+     * @param chunkBytes          the size of each chunk, a power of two in [64, 2^30]
+     * @param budgetBytes         the most bytes claimed at once, a multiple of 8 in [chunkBytes, 2^30]
+     * @param maxBatch            the most frames one {@link #peek(int)} returns, in [1, chunkBytes / 8]
+     * @param reclaimTimeoutNanos how long an uncommitted frame may block the front before the consumer
+     *                            reclaims it: 0 at first sight, {@link Long#MAX_VALUE} never (commit and abort
+     *                            are then release stores, not CASes)
+     * @param nanoClock           the consumer's clock, read only while an uncommitted frame blocks the front
+     * @param provider            lends the chunks (direct, 8-byte aligned buffers); thread-safe
+     * @throws IllegalArgumentException if a value is outside its range
+     */
+    public MpscChunkedFrameQueue(int chunkBytes, int budgetBytes, int maxBatch, long reclaimTimeoutNanos,
+                                 LongSupplier nanoClock, BufferProvider provider) {
+        this(chunkBytes, budgetBytes, maxBatch, reclaimTimeoutNanos, nanoClock, provider, null);
+    }
+
+    /** With {@code arrayHeaders}, header words live in per-chunk {@code long[]}s: for Lincheck only. */
+    MpscChunkedFrameQueue(int chunkBytes, int budgetBytes, int maxBatch, long reclaimTimeoutNanos,
+                          LongSupplier nanoClock, BufferProvider provider, Function<ByteBuffer, long[]> arrayHeaders) {
+        this.chunkBytes = Rings.checkCapacity(chunkBytes, MIN_CHUNK_BYTES);
+        if (budgetBytes < chunkBytes || budgetBytes > Rings.MAX_CAPACITY || (budgetBytes & 7) != 0) {
+            throw new IllegalArgumentException("budgetBytes must be a multiple of 8 in [chunkBytes = " + chunkBytes
+                    + ", " + Rings.MAX_CAPACITY + "], was " + budgetBytes);
+        }
+        if (maxBatch < 1 || maxBatch > chunkBytes / HEADER_LENGTH) {
+            throw new IllegalArgumentException("maxBatch must be in [1, " + chunkBytes / HEADER_LENGTH + "], was "
+                    + maxBatch);
+        }
+        if (reclaimTimeoutNanos < 0) {
+            throw new IllegalArgumentException("reclaimTimeoutNanos must be >= 0, was " + reclaimTimeoutNanos);
+        }
+        this.provider = Objects.requireNonNull(provider, "provider");
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+        this.reclaimTimeoutNanos = reclaimTimeoutNanos;
+        this.chunkShift = Integer.numberOfTrailingZeros(chunkBytes);
+        this.chunkMask = chunkBytes - 1;
+        this.budget = budgetBytes;
+        // a frame always fits once the queue is empty: its record plus a gap shorter than it
+        this.maxFrameLength = (Math.min(chunkBytes, budgetBytes / 2) & ~7) - HEADER_LENGTH;
+        int span = ((budgetBytes - 1) >>> chunkShift) + 2;     // ceil(budget / chunk) + 1 chunks at most
+        this.slots = new ByteBuffer[Integer.highestOneBit(span - 1) << 1];
+        this.slotMask = slots.length - 1;
+        this.segments = new Segments(new ByteBuffer[maxBatch]);
+        this.ends = new long[maxBatch];
+        this.views = new ByteBuffer[2][maxBatch];
+        this.arrayHeaders = arrayHeaders;
+    }
+
+    /** @return the size of each chunk in bytes; any thread */
+    public int chunkBytes() {
+        return chunkBytes;
+    }
+
+    /** @return the byte budget (see the class comment); any thread */
+    public int budgetBytes() {
+        return budget;
+    }
+
+    /**
+     * The largest payload: {@code min(chunkBytes, budgetBytes / 2) - 8} (rounded down to a multiple of 8
+     * first), so that a frame always fits in one chunk and, once the queue is empty, within the budget
+     * whatever the chunk-end gap. Any thread.
+     *
+     * @return the largest length {@link #tryClaim(int, Claim)} accepts
+     */
+    public int maxFrameLength() {
+        return maxFrameLength;
+    }
+
+    // ------------------------------------------------------------------ headers
+
+    private long hdrGetAcquire(ByteBuffer chunk, int offset) {
+        Function<ByteBuffer, long[]> a = arrayHeaders;
+        return a == null ? (long) HDR.getAcquire(chunk, offset)
+                : (long) ARRAY_HDR.getAcquire(a.apply(chunk), offset >>> 3);
+    }
+
+    private void hdrSetRelease(ByteBuffer chunk, int offset, long word) {
+        Function<ByteBuffer, long[]> a = arrayHeaders;
+        if (a == null) {
+            HDR.setRelease(chunk, offset, word);
+        } else {
+            ARRAY_HDR.setRelease(a.apply(chunk), offset >>> 3, word);
+        }
+    }
+
+    private boolean hdrCas(ByteBuffer chunk, int offset, long expected, long word) {
+        Function<ByteBuffer, long[]> a = arrayHeaders;
+        return a == null ? HDR.compareAndSet(chunk, offset, expected, word)
+                : ARRAY_HDR.compareAndSet(a.apply(chunk), offset >>> 3, expected, word);
+    }
+
+    private static long pack(int length, int state) {
+        return ((long) length << 32) | state;
+    }
+
+    private static int recordLength(int payload) {
+        return (HEADER_LENGTH + payload + 7) & ~7;
+    }
+
+    private int slotOf(long position) {
+        return (int) (position >>> chunkShift) & slotMask;
+    }
+
+    private void zero(ByteBuffer chunk) {
+        Function<ByteBuffer, long[]> a = arrayHeaders;
+        if (a != null) {
+            java.util.Arrays.fill(a.apply(chunk), 0L);
+        }
+        int index = 0;
+        int n = chunkBytes;
+        while (n > 0) {
+            int k = Math.min(n, ZEROS.capacity());
+            chunk.put(index, ZEROS, 0, k);
+            index += k;
+            n -= k;
+        }
+    }
+
+    // ------------------------------------------------------------------ producers
+
+    private void checkLength(long length) {
+        if (length <= 0 || length > maxFrameLength) {
+            throw new IllegalArgumentException("frame length " + length + " outside [1, " + maxFrameLength
+                    + "] (chunk " + chunkBytes + ", budget " + budget + ")");
+        }
+    }
+
+    /** A clean chunk for installation: the spare, or a zeroed one from the provider (which may throw). */
+    private ByteBuffer borrow() {
+        ByteBuffer c = (ByteBuffer) SPARE.getAndSet(this, (ByteBuffer) null);
+        if (c != null) {
+            return c;
+        }
+        c = provider.acquire(chunkBytes);
+        if (c == null || c.capacity() < chunkBytes || (arrayHeaders == null
+                && (!c.isDirect() || c.alignmentOffset(0, 8) != 0))) {
+            if (c != null) {
+                giveBack(c);
+            }
+            throw new IllegalStateException("the provider returned " + c + " for a chunk of " + chunkBytes
+                    + " bytes: chunks must be direct, 8-byte aligned buffers of at least that capacity");
+        }
+        c.clear();
+        c.order(ByteOrder.BIG_ENDIAN);
+        zero(c);
+        return c;
+    }
+
+    /** Hands a chunk to the provider; a provider that throws loses the buffer to the GC, nothing else. */
+    private void giveBack(ByteBuffer c) {
+        try {
+            provider.release(c);
+        } catch (RuntimeException | Error e) {
+            // the buffer was not taken: drop it (the queue must not fail after a claim for this)
+        }
+    }
+
+    /**
+     * Claims a record of {@code length} payload bytes; returns the position of its header, FULL or SHUT.
+     * Borrows (before the CAS) a chunk for each slot the record's headers go into that is still empty.
+     */
+    private long claim(int length) {
+        int rec = recordLength(length);
+        ByteBuffer a = null;
+        ByteBuffer b = null;
+        try {
+            while (true) {
+                long t = (long) TAIL.getVolatile(this);
+                if ((t & CLOSED) != 0) {
+                    return SHUT;
+                }
+                int toEnd = chunkBytes - (int) (t & chunkMask);
+                int pad = rec <= toEnd ? 0 : toEnd;
+                long start = t + pad;
+                long end = start + rec;
+                long h = (long) HEAD_CACHE.getAcquire(this);
+                if (end - h > budget) {
+                    h = (long) HEAD.getAcquire(this);
+                    HEAD_CACHE.setRelease(this, h);
+                    if (end - h > budget) {
+                        return FULL;
+                    }
+                }
+                // every slot touched holds null or the chunk wanted (see the slot invariant)
+                int need = (pad > 0 && SLOTS.getAcquire(slots, slotOf(t)) == null ? 1 : 0)
+                        + (SLOTS.getAcquire(slots, slotOf(start)) == null ? 1 : 0);
+                if (need > 0 && a == null) {
+                    a = borrow();
+                }
+                if (need > 1 && b == null) {
+                    b = borrow();
+                }
+                if (TAIL.compareAndSet(this, t, end)) {
+                    ByteBuffer padChunk = null;
+                    if (pad > 0) {
+                        int s = slotOf(t);
+                        padChunk = (ByteBuffer) SLOTS.getAcquire(slots, s);
+                        if (padChunk == null) {
+                            padChunk = (ByteBuffer) SLOTS.compareAndExchange(slots, s, (ByteBuffer) null, a);
+                            if (padChunk == null) {
+                                padChunk = a;
+                                a = b;
+                                b = null;
+                            }
+                        }
+                    }
+                    int s = slotOf(start);
+                    ByteBuffer chunk = (ByteBuffer) SLOTS.getAcquire(slots, s);
+                    if (chunk == null) {
+                        chunk = (ByteBuffer) SLOTS.compareAndExchange(slots, s, (ByteBuffer) null, a);
+                        if (chunk == null) {
+                            chunk = a;
+                            a = null;
+                        }
+                    }
+                    if (a != null) {            // borrowed, but another producer installed first
+                        giveBack(a);
+                        a = null;
+                    }
+                    if (b != null) {
+                        giveBack(b);
+                        b = null;
+                    }
+                    if (padChunk != null) {
+                        hdrSetRelease(padChunk, (int) (t & chunkMask), pack(pad - HEADER_LENGTH, PADDING));
+                    }
+                    hdrSetRelease(chunk, (int) (start & chunkMask), pack(length, CLAIMED));
+                    return start;
+                }
+            }
+        } finally {
+            if (a != null) {
+                giveBack(a);
+            }
+            if (b != null) {
+                giveBack(b);
+            }
+        }
+    }
+
+    /** The live chunk holding {@code position}, which the caller has claimed. */
+    private ByteBuffer chunkOf(long position) {
+        return (ByteBuffer) SLOTS.getAcquire(slots, slotOf(position));
+    }
+
+    /** @return a new, unbound claim object for {@link #tryClaim(int, Claim)}; any thread (allocates) */
+    public Claim newClaim() {
+        return new Claim(this);
+    }
+
+    /**
+     * Claims a frame of {@code length} payload bytes into {@code claim}, without allocating; any producer.
+     * On success write the payload into {@link Claim#buffer()} at {@link Claim#offset()} (absolute puts),
+     * then commit or abort.
+     *
+     * @param length the payload length, in [1, {@link #maxFrameLength()}]
+     * @param claim  a claim of this queue ({@link #newClaim()}) not holding an open frame
+     * @return {@link #OFFER_COMMITTED} (here: claimed), {@link #OFFER_FULL} or {@link #OFFER_CLOSED}
+     * @throws IllegalArgumentException if length is out of range or the claim belongs to another queue
+     * @throws IllegalStateException if the claim holds an open frame, or the provider returned an unusable
+     *                               buffer (nothing is claimed then)
+     */
+    public int tryClaim(int length, Claim claim) {
+        checkLength(length);
+        if (claim.queue != this) {
+            throw new IllegalArgumentException("claim belongs to another queue");
+        }
+        if (claim.open) {
+            throw new IllegalStateException("claim still holds an open frame at position " + claim.position);
+        }
+        long p = claim(length);
+        if (p < 0) {
+            return p == FULL ? OFFER_FULL : OFFER_CLOSED;
+        }
+        claim.position = p;
+        claim.chunk = chunkOf(p);
+        claim.index = (int) (p & chunkMask);
+        claim.length = length;
+        claim.open = true;
+        return OFFER_COMMITTED;
+    }
+
+    /**
+     * Copies {@code src}'s remaining bytes into one frame and commits it; any producer. Allocates nothing.
+     *
+     * @param src the payload, 1 to {@link #maxFrameLength()} bytes; its position advances if it was written
+     * @return true if committed; false if the queue was full or closed, or (after this thread stalled for
+     *         the reclaim timeout) the consumer reclaimed the frame
+     * @throws IllegalArgumentException if the length is out of range
+     */
+    public boolean offer(ByteBuffer src) {
+        return tryOffer(src) == OFFER_COMMITTED;
+    }
+
+    /**
+     * {@link #offer(ByteBuffer)}, telling why a frame was not committed; any producer. Allocates nothing.
+     *
+     * @param src the payload, 1 to {@link #maxFrameLength()} bytes; its position advances if it was written
+     * @return {@link #OFFER_COMMITTED}, {@link #OFFER_FULL} (over budget, nothing written),
+     *         {@link #OFFER_RECLAIMED} (the consumer reclaimed it after this thread stalled; dropped) or
+     *         {@link #OFFER_CLOSED} (nothing written)
+     * @throws IllegalArgumentException if the length is out of range
+     * @throws IllegalStateException if the provider returned an unusable buffer (nothing written)
+     */
+    public int tryOffer(ByteBuffer src) {
+        int length = src.remaining();
+        checkLength(length);
+        long pos = claim(length);
+        if (pos < 0) {
+            return pos == FULL ? OFFER_FULL : OFFER_CLOSED;
+        }
+        ByteBuffer chunk = chunkOf(pos);
+        int index = (int) (pos & chunkMask);
+        int p = src.position();
+        chunk.put(index + HEADER_LENGTH, src, p, length);
+        src.position(p + length);
+        return commit(chunk, index, length) ? OFFER_COMMITTED : OFFER_RECLAIMED;
+    }
+
+    /**
+     * Gathering {@link #tryOffer(ByteBuffer)}: the remaining bytes of {@code srcs[0..count)}, in order, become
+     * one frame; any producer. Allocates nothing.
+     *
+     * @param srcs  the parts; each one's position advances if the frame was written
+     * @param count how many of {@code srcs} to take, from index 0
+     * @return as {@link #tryOffer(ByteBuffer)}
+     * @throws IllegalArgumentException if the total length is outside [1, {@link #maxFrameLength()}]
+     * @throws IndexOutOfBoundsException if count is negative or above {@code srcs.length}
+     */
+    public int tryOffer(ByteBuffer[] srcs, int count) {
+        Objects.checkFromIndexSize(0, count, srcs.length);
+        long total = 0;
+        for (int i = 0; i < count; i++) {
+            total += srcs[i].remaining();
+        }
+        checkLength(total);
+        int length = (int) total;
+        long pos = claim(length);
+        if (pos < 0) {
+            return pos == FULL ? OFFER_FULL : OFFER_CLOSED;
+        }
+        ByteBuffer chunk = chunkOf(pos);
+        int index = (int) (pos & chunkMask);
+        int at = index + HEADER_LENGTH;
+        for (int i = 0; i < count; i++) {
+            ByteBuffer src = srcs[i];
+            int p = src.position();
+            int n = src.remaining();
+            chunk.put(at, src, p, n);
+            src.position(p + n);
+            at += n;
+        }
+        return commit(chunk, index, length) ? OFFER_COMMITTED : OFFER_RECLAIMED;
+    }
+
+    /**
+     * Copies {@code src[off, off + len)} into one frame and commits it; any producer. Allocates nothing.
+     *
+     * @param src the array
+     * @param off the first byte
+     * @param len the payload length, in [1, {@link #maxFrameLength()}]
+     * @return true if committed (false: full, closed or reclaimed, as {@link #offer(ByteBuffer)})
+     * @throws IllegalArgumentException if len is out of range
+     * @throws IndexOutOfBoundsException if the range is outside the array
+     */
+    public boolean offer(byte[] src, int off, int len) {
+        Rings.checkRange(src, off, len);
+        checkLength(len);
+        long pos = claim(len);
+        if (pos < 0) {
+            return false;
+        }
+        ByteBuffer chunk = chunkOf(pos);
+        int index = (int) (pos & chunkMask);
+        chunk.put(index + HEADER_LENGTH, src, off, len);
+        return commit(chunk, index, len);
+    }
+
+    private boolean commit(ByteBuffer chunk, int index, int length) {
+        if (reclaimTimeoutNanos == Long.MAX_VALUE) {
+            hdrSetRelease(chunk, index, pack(length, COMMITTED));
+            return true;
+        }
+        if (hdrCas(chunk, index, pack(length, CLAIMED), pack(length, COMMITTED))) {
+            return true;
+        }
+        hdrSetRelease(chunk, index, pack(length, FREED));     // reclaimed: give the space back
+        return false;
+    }
+
+    private boolean abort(ByteBuffer chunk, int index, int length) {
+        if (reclaimTimeoutNanos == Long.MAX_VALUE) {
+            hdrSetRelease(chunk, index, pack(length, ABORTED));
+            return true;
+        }
+        if (hdrCas(chunk, index, pack(length, CLAIMED), pack(length, ABORTED))) {
+            return true;
+        }
+        hdrSetRelease(chunk, index, pack(length, FREED));
+        return false;
+    }
+
+    // ------------------------------------------------------------------ consumer
+
+    /** The live chunk holding {@code position}, or null if none is installed yet; consumer. */
+    private ByteBuffer consumerChunk(long position) {
+        long k = position >>> chunkShift;
+        if (k == cChunkNumber) {
+            return cChunk;
+        }
+        ByteBuffer c = (ByteBuffer) SLOTS.getAcquire(slots, (int) k & slotMask);
+        if (c != null) {
+            cChunk = c;
+            cChunkNumber = k;
+        }
+        return c;
+    }
+
+    /**
+     * The view for frame {@code i} over {@code chunk}: views are cached per chunk buffer (two of them, the
+     * older replaced), so a view is made only the first time a frame index meets a chunk buffer. Replacing a
+     * set drops it from the cache only: views this peek already handed out stay as they are.
+     */
+    private ByteBuffer view(ByteBuffer chunk, int i) {
+        int w;
+        if (viewBase[0] == chunk) {
+            w = 0;
+        } else if (viewBase[1] == chunk) {
+            w = 1;
+        } else {
+            w = nextVictim;
+            nextVictim = w ^ 1;
+            viewBase[w] = chunk;
+            java.util.Arrays.fill(views[w], null);
+        }
+        ByteBuffer v = views[w][i];
+        if (v == null) {
+            v = chunk.duplicate();
+            views[w][i] = v;
+        }
+        return v;
+    }
+
+    /**
+     * Returns up to {@code maxFrames} committed frames, in order, as payload views, without copying;
+     * consumer. Skips padding and aborted records; stops at the first claimed frame (reclaiming it first if
+     * it has blocked the front for the timeout). The views are valid until the next {@code peek},
+     * {@code discard}, {@code trim} or {@code close}. Allocates only the first time it meets a chunk buffer
+     * (a view per frame index, kept for the last two chunk buffers; under steady load the queue cycles
+     * through the same few chunks).
+     *
+     * @param maxFrames the most frames wanted, in [1, maxBatch]
+     * @return the consumer's reused view; {@link Segments#count()} frames, each buffer one payload
+     * @throws IllegalArgumentException if maxFrames is out of range
+     */
+    public Segments peek(int maxFrames) {
+        Segments s = segments;
+        if (maxFrames < 1 || maxFrames > s.buffers.length) {
+            throw new IllegalArgumentException("maxFrames must be in [1, " + s.buffers.length + "], was "
+                    + maxFrames);
+        }
+        long h = head;
+        long pos = scan;
+        long front = pos;
+        int count = 0;
+        int bytes = 0;
+        while (count < maxFrames && pos - h < budget) {
+            ByteBuffer chunk = consumerChunk(pos);
+            if (chunk == null) {
+                break;                          // its first claimer has not installed it yet
+            }
+            int index = (int) (pos & chunkMask);
+            long word = hdrGetAcquire(chunk, index);
+            int state = (int) word;
+            int length = (int) (word >>> 32);
+            if (state == COMMITTED) {
+                ByteBuffer v = view(chunk, count);
+                Rings.setView(v, index + HEADER_LENGTH, length);
+                s.buffers[count] = v;
+                pos += recordLength(length);
+                ends[count++] = pos;
+                bytes += length;
+            } else if (state == PADDING || state == ABORTED || state == RECLAIMED || state == FREED) {
+                pos += recordLength(length);
+                if (count == 0) {
+                    front = pos;
+                }
+            } else if (state == CLAIMED && count == 0 && reclaimDue(pos)) {
+                if (hdrCas(chunk, index, word, pack(length, RECLAIMED))) {
+                    holes++;
+                    reclaimed++;
+                    pos += recordLength(length);
+                    front = pos;
+                }
+            } else {
+                break;                          // EMPTY (not written yet) or CLAIMED
+            }
+        }
+        s.count = count;
+        s.remaining = bytes;
+        peeked = count;
+        if (front != scan) {
+            scan = front;
+            release(true);
+        } else if (holes > 0) {
+            release(true);
+        }
+        return s;
+    }
+
+    private boolean reclaimDue(long pos) {
+        if (reclaimTimeoutNanos == Long.MAX_VALUE) {
+            return false;
+        }
+        if (reclaimTimeoutNanos == 0) {
+            return true;
+        }
+        long now = nanoClock.getAsLong();
+        if (blockedAt != pos) {
+            blockedAt = pos;
+            blockedSince = now;
+            return false;
+        }
+        return now - blockedSince >= reclaimTimeoutNanos;
+    }
+
+    /**
+     * Frees the first {@code frames} frames of the last {@link #peek(int)} (and any skipped record in
+     * between); consumer. A chunk consumed to its end is kept as the spare or given back.
+     *
+     * @param frames how many, in [0, count of the last peek]
+     * @throws IllegalArgumentException if frames is out of range
+     */
+    public void discard(int frames) {
+        if (frames < 0 || frames > peeked) {
+            throw new IllegalArgumentException("discard " + frames + " frames outside [0, peeked = " + peeked + "]");
+        }
+        if (frames == 0) {
+            return;
+        }
+        scan = ends[frames - 1];
+        peeked = 0;
+        segments.count = 0;
+        release(true);
+    }
+
+    /** Frees every frame of the last {@link #peek(int)}; consumer. */
+    public void discard() {
+        discard(peeked);
+    }
+
+    /**
+     * Moves head to scan (or to the first reclaimed record whose producer is not back) and releases every
+     * chunk wholly before the new head: slot nulled, then parked as the spare (zeroed) or given back.
+     */
+    private void release(boolean keepSpare) {
+        long h = head;
+        long target = scan;
+        if (holes > 0) {
+            long p = h;
+            while (p < target) {
+                ByteBuffer chunk = consumerChunk(p);
+                long word = hdrGetAcquire(chunk, (int) (p & chunkMask));
+                int state = (int) word;
+                if (state == RECLAIMED) {
+                    break;
+                }
+                if (state == FREED) {
+                    holes--;
+                }
+                p += recordLength((int) (word >>> 32));
+            }
+            target = p;
+        }
+        if (target == h) {
+            return;
+        }
+        for (long k = h >>> chunkShift, last = target >>> chunkShift; k < last; k++) {
+            releaseChunk(k, keepSpare);
+        }
+        HEAD.setRelease(this, target);
+    }
+
+    /** Empties chunk k's slot and parks or gives back its buffer; consumer, before head passes chunk k. */
+    private void releaseChunk(long k, boolean keepSpare) {
+        int s = (int) k & slotMask;
+        ByteBuffer c = (ByteBuffer) SLOTS.getAcquire(slots, s);
+        if (c == null) {
+            return;                             // never installed (only a chunk retired before any claim)
+        }
+        SLOTS.setRelease(slots, s, (ByteBuffer) null);
+        if (cChunkNumber == k) {
+            cChunk = null;
+            cChunkNumber = -1;
+        }
+        if (keepSpare && (ByteBuffer) SPARE.getAcquire(this) == null) {
+            zero(c);
+            if (SPARE.compareAndSet(this, (ByteBuffer) null, c)) {
+                return;
+            }
+        }
+        giveBack(c);
+    }
+
+    /**
+     * Gives every chunk back to the provider if nothing is pending: no committed, claimed or reclaimed
+     * frame, nothing peeked and not discarded. Consumer; call it when the queue goes idle. Racing producers
+     * are safe: the chunk that holds the tail is retired by a CAS of the tail, which a producer's claim CAS
+     * either beats (then nothing is given back and this returns false) or follows (its claim then starts a
+     * fresh chunk).
+     *
+     * @return true if the queue now holds no chunk (a producer may install one right after)
+     */
+    public boolean trim() {
+        if (closed) {
+            return close();
+        }
+        long t = (long) TAIL.getVolatile(this);
+        if ((t & CLOSED) != 0 || t != scan || scan != head || peeked > 0) {
+            return false;
+        }
+        if ((t & chunkMask) != 0) {
+            long boundary = (t | chunkMask) + 1;
+            if (!TAIL.compareAndSet(this, t, boundary)) {
+                return false;                   // a producer claimed: not idle
+            }
+            scan = boundary;
+            release(false);
+        }
+        ByteBuffer s = (ByteBuffer) SPARE.getAndSet(this, (ByteBuffer) null);
+        if (s != null) {
+            giveBack(s);
+        }
+        return true;
+    }
+
+    /**
+     * Closes the queue: claims fail from now on ({@link #OFFER_CLOSED}), committed frames not yet consumed
+     * are dropped, and every chunk goes back to the provider as soon as no producer is inside a claim.
+     * Consumer; idempotent. A producer that claimed before the close and has not committed or aborted yet
+     * keeps its chunk (call {@code close} again later); one that never comes back keeps it for good.
+     *
+     * @return true if every chunk is back with the provider
+     */
+    public boolean close() {
+        long t;
+        while (true) {
+            t = (long) TAIL.getVolatile(this);
+            if ((t & CLOSED) != 0 || TAIL.compareAndSet(this, t, t | CLOSED)) {
+                t &= ~CLOSED;
+                break;
+            }
+        }
+        closed = true;
+        peeked = 0;
+        segments.count = 0;
+        long pos = scan;
+        while (pos < t) {
+            ByteBuffer chunk = consumerChunk(pos);
+            if (chunk == null) {
+                break;
+            }
+            long word = hdrGetAcquire(chunk, (int) (pos & chunkMask));
+            int state = (int) word;
+            if (state != COMMITTED && state != ABORTED && state != PADDING) {
+                break;                          // EMPTY or CLAIMED: a producer inside its claim, wait for it
+            }
+            pos += recordLength((int) (word >>> 32));
+        }
+        scan = pos;
+        release(false);
+        if (head != t) {
+            return false;
+        }
+        if ((t & chunkMask) != 0) {
+            releaseChunk(t >>> chunkShift, false);
+        }
+        ByteBuffer s = (ByteBuffer) SPARE.getAndSet(this, (ByteBuffer) null);
+        if (s != null) {
+            giveBack(s);
+        }
+        return true;
+    }
+
+    /**
+     * Reclaimed frames whose producer has not come back yet (their chunk stays installed); consumer.
+     *
+     * @return the number of such frames
+     */
+    public int holes() {
+        return holes;
+    }
+
+    /** @return how many frames the consumer has reclaimed since creation; consumer */
+    public long reclaimedFrames() {
+        return reclaimed;
+    }
+
+    /**
+     * The chunks this queue holds: installed ones plus the spare. Any thread; a snapshot.
+     *
+     * @return the number of chunk buffers borrowed from the provider and not given back
+     */
+    public int chunks() {
+        int n = SPARE.getAcquire(this) != null ? 1 : 0;
+        for (int i = 0; i < slots.length; i++) {
+            if (SLOTS.getAcquire(slots, i) != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Whether nothing is claimed beyond what the consumer has consumed. Any thread; exact from the consumer
+     * when producers are quiet, otherwise a snapshot.
+     *
+     * @return true if no record is claimed past the consumer's position
+     */
+    public boolean isEmpty() {
+        return ((long) TAIL.getVolatile(this) & ~CLOSED) == scan;
+    }
+
+    /** @return whether {@link #close()} was called; any thread (a snapshot) */
+    public boolean isClosed() {
+        return ((long) TAIL.getVolatile(this) & CLOSED) != 0;
+    }
+
+    @Override
+    public String toString() {
+        return "MpscChunkedFrameQueue[chunk=" + chunkBytes + ", budget=" + budget + ", holes=" + holes + "]";
+    }
+
+    /**
+     * A producer's handle on one claimed frame, reusable for the next claim once committed or aborted.
+     * Used by one thread at a time; allocation-free after {@link #newClaim()}.
+     */
+    public static final class Claim {
+        final MpscChunkedFrameQueue queue;
+        ByteBuffer chunk;
+        long position;
+        int index;
+        int length;
+        boolean open;
+
+        Claim(MpscChunkedFrameQueue queue) {
+            this.queue = queue;
+        }
+
+        /**
+         * The chunk the frame lives in. <b>Shared with the other producers and the consumer</b>: write the
+         * payload with absolute puts into {@code [offset(), offset() + length())} only, and do not change its
+         * position, limit or byte order (big-endian). Valid until commit or abort.
+         *
+         * @return the chunk buffer
+         * @throws IllegalStateException if no frame is open
+         */
+        public ByteBuffer buffer() {
+            checkOpen();
+            return chunk;
+        }
+
+        /** @return the index of the payload's first byte in {@link #buffer()}; the claiming thread */
+        public int offset() {
+            return index + HEADER_LENGTH;
+        }
+
+        /** @return the payload length claimed; the claiming thread */
+        public int length() {
+            return length;
+        }
+
+        /** @return whether a frame is claimed and neither committed nor aborted; the claiming thread */
+        public boolean isOpen() {
+            return open;
+        }
+
+        /**
+         * Publishes the frame to the consumer; the claiming thread. Returns false if the consumer reclaimed
+         * it (this thread stalled past the reclaim timeout): the frame is dropped. Either way the claim is
+         * closed.
+         *
+         * @return true if committed, false if it had been reclaimed
+         * @throws IllegalStateException if no frame is open
+         */
+        public boolean commit() {
+            checkOpen();
+            open = false;
+            return queue.commit(chunk, index, length);
+        }
+
+        /**
+         * Drops the frame: the consumer skips it; the claiming thread.
+         *
+         * @return true if aborted, false if the consumer had reclaimed it already (same effect)
+         * @throws IllegalStateException if no frame is open
+         */
+        public boolean abort() {
+            checkOpen();
+            open = false;
+            return queue.abort(chunk, index, length);
+        }
+
+        private void checkOpen() {
+            if (!open) {
+                throw new IllegalStateException("no open frame: claim, then commit or abort once");
+            }
+        }
+    }
+}
