@@ -3,7 +3,7 @@ package dev.netkit.reactor;
 import dev.netkit.connmatrix.ConnMatrix;
 import dev.netkit.pool.BufferPool;
 import dev.netkit.ring.BufferProvider;
-import dev.netkit.ring.MpscFrameRing;
+import dev.netkit.ring.MpscChunkedFrameQueue;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -32,7 +32,7 @@ import java.util.function.Supplier;
  * <pre>
  *   acceptor --round robin--> sub-reactor 0 .. N-1   (Selector, Handler, TimingWheel, ConnMatrix shard, stats stripe)
  *                                 |  ByteRing in/out per connection, memory from one BufferPool
- *   send: any thread --ConnMatrix.get(id)--> target's MpscFrameRing inbox --wake--> target's sub-reactor
+ *   send: any thread --ConnMatrix.get(id)--> target's MpscChunkedFrameQueue inbox --wake--> target's sub-reactor
  * </pre>
  *
  * <p>Guarantees: every byte a handler writes is written to its connection, in order, unless the
@@ -97,8 +97,8 @@ public final class Server implements AutoCloseable {
         this.stats = new ServerStats(cfg.subReactors);
         this.matrix = new ConnMatrix<>(cfg.subReactors, (int) Math.min(ConnMatrix.MAX_SLOTS_PER_SHARD,
                 2L * Integer.highestOneBit(Math.max(4096, cfg.maxConnections))));
-        int minClass = Math.min(cfg.inboundRingBytes, cfg.outboundRingBytes);
-        int maxClass = Math.max(cfg.inboundRingBytes, cfg.outboundRingBytes);
+        int minClass = Math.min(Math.min(cfg.inboundRingBytes, cfg.outboundRingBytes), cfg.inboxChunkBytes);
+        int maxClass = Math.max(Math.max(cfg.inboundRingBytes, cfg.outboundRingBytes), cfg.inboxChunkBytes);
         this.pool = BufferPool.direct()
                 .sizeClasses(Math.max(16, minClass), Math.max(16, maxClass))
                 .budgetBytes(cfg.poolBudgetBytes)
@@ -323,7 +323,7 @@ public final class Server implements AutoCloseable {
         }
         if (length < 1 || length > cfg.maxInboxFrameBytes()) {
             throw new IllegalArgumentException("frame length " + length + " outside [1, " + cfg.maxInboxFrameBytes()
-                    + "] (ServerConfig.maxInboxFrameBytes(): half the inbox less 8, at most the outbound ring)");
+                    + "] (ServerConfig.maxInboxFrameBytes(): half the inbox or one inbox chunk, less 8, at most the outbound ring)");
         }
         SubReactor caller = SubReactor.current();
         if (caller != null && caller.server != this) {
@@ -334,17 +334,29 @@ public final class Server implements AutoCloseable {
             count(stats.sendsNoTarget, caller);
             return SendResult.NO_TARGET;
         }
-        MpscFrameRing box = t.inbox(t.loop.inboxes);
+        MpscChunkedFrameQueue box = t.inbox(t.loop.inboxes);
         SubReactor owner = t.loop;
-        int offered = frame != null ? box.tryOffer(frame) : box.tryOffer(parts, count);
-        if (offered == MpscFrameRing.OFFER_FULL && owner == caller && !t.isClosed()) {
+        int offered = offer(box, frame, parts, count);
+        if (offered == NO_CHUNK) {
+            count(stats.sendsDropped, caller);
+            return SendResult.DROPPED;
+        }
+        if (offered == MpscChunkedFrameQueue.OFFER_CLOSED) {
+            count(stats.sendsNoTarget, caller);      // the target closed after the lookup
+            return SendResult.NO_TARGET;
+        }
+        if (offered == MpscChunkedFrameQueue.OFFER_FULL && owner == caller && !t.isClosed()) {
             // the target's own loop: it is the inbox's consumer, so it can move the inbox into the target's
             // outbound ring now instead of after this step (a burst sent in one onData would otherwise
             // overflow a target whose output is empty), then try once more
             t.drainInbox();
-            offered = frame != null ? box.tryOffer(frame) : box.tryOffer(parts, count);
+            offered = offer(box, frame, parts, count);
+            if (offered == NO_CHUNK) {
+                count(stats.sendsDropped, caller);
+                return SendResult.DROPPED;
+            }
         }
-        if (offered == MpscFrameRing.OFFER_RECLAIMED) {
+        if (offered == MpscChunkedFrameQueue.OFFER_RECLAIMED) {
             // this thread stalled past the reclaim timeout between claim and commit: the target's loop
             // skipped the frame; the target is healthy. Wake it anyway: the space our late commit freed
             // is released at its next peek, so the next frame does not find the inbox full
@@ -352,7 +364,7 @@ public final class Server implements AutoCloseable {
             owner.notifyInbox(t, caller);
             return SendResult.DROPPED;
         }
-        if (offered == MpscFrameRing.OFFER_FULL) {
+        if (offered == MpscChunkedFrameQueue.OFFER_FULL) {
             // the target does not read fast enough: its outbound cap (ring + inbox) is exceeded
             if (owner == caller) {
                 t.close(CloseReason.OUTBOUND_CAP, null);
@@ -367,6 +379,27 @@ public final class Server implements AutoCloseable {
         }
         owner.notifyInbox(t, caller);
         return SendResult.SENT;
+    }
+
+    /** {@link #offer}: the pool could not lend the inbox a chunk; nothing was claimed. */
+    private static final int NO_CHUNK = -1;
+
+    /**
+     * One offer into a target's inbox: {@code frame}, or {@code parts[0..count)} gathered. Returns the
+     * queue's answer, or NO_CHUNK when the pool could not lend a chunk (its buffer table is full, or no
+     * direct memory is left): nothing was claimed then, the target is healthy, the frame is dropped.
+     */
+    private static int offer(MpscChunkedFrameQueue box, ByteBuffer frame, ByteBuffer[] parts, int count) {
+        try {
+            return frame != null ? box.tryOffer(frame) : box.tryOffer(parts, count);
+        } catch (IllegalStateException | OutOfMemoryError e) {
+            return NO_CHUNK;
+        }
+    }
+
+    /** @return the buffer pool behind every ring and inbox; for tests */
+    BufferPool pool() {
+        return pool;
     }
 
     private static void count(dev.netkit.padding.StripedCounter c, SubReactor caller) {

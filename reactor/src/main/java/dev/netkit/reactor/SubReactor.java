@@ -3,7 +3,7 @@ package dev.netkit.reactor;
 import dev.netkit.connmatrix.ConnMatrix;
 import dev.netkit.ring.BufferProvider;
 import dev.netkit.ring.ByteRing;
-import dev.netkit.ring.MpscFrameRing;
+import dev.netkit.ring.MpscChunkedFrameQueue;
 import dev.netkit.timingwheel.IdleTimeouts;
 import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
@@ -80,7 +80,13 @@ final class SubReactor implements Runnable {
     final Handler handler;
     final Thread thread;
     final int inboxBatch;
-    final Supplier<MpscFrameRing> inboxes;
+    final Supplier<MpscChunkedFrameQueue> inboxes;
+    /** Connections whose inbox was drained since it last gave its chunks back (see trimInboxes). */
+    private Connection[] trimList = new Connection[64];
+    private int trimCount;
+    private long nextTrimAt;
+    /** Inboxes of closed connections still waiting for a sender inside a claim. */
+    private final java.util.ArrayList<MpscChunkedFrameQueue> closingInboxes = new java.util.ArrayList<>();
     private final ConnMatrix<Connection> matrix;
     private final ServerStats stats;
     private final BufferProvider buffers;
@@ -122,8 +128,9 @@ final class SubReactor implements Runnable {
                 ? Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(TimeUnit.SECONDS.toNanos(1), cfg.idleTimeoutNanos / 16))
                 : TimeUnit.MILLISECONDS.toNanos(10);
         this.idle = new IdleTimeouts<>(now, tick, c -> c.maxIdleNanos, (c, idleNanos) -> onIdle(c));
-        this.inboxBatch = Math.min(INBOX_BATCH, cfg.inboxBytes / MpscFrameRing.HEADER_LENGTH);
-        this.inboxes = () -> new MpscFrameRing(cfg.inboxBytes, inboxBatch, cfg.inboxReclaimNanos, System::nanoTime);
+        this.inboxBatch = Math.min(INBOX_BATCH, cfg.inboxChunkBytes / MpscChunkedFrameQueue.HEADER_LENGTH);
+        this.inboxes = () -> new MpscChunkedFrameQueue(cfg.inboxChunkBytes, cfg.inboxBytes, inboxBatch,
+                cfg.inboxReclaimNanos, System::nanoTime, buffers);
         this.thread = new LoopThread(this);
     }
 
@@ -322,12 +329,79 @@ final class SubReactor implements Runnable {
             runTasks();
             idle.poll(now, IDLE_POLL_LIMIT);
             flushDirty();
+            if ((trimCount > 0 || !closingInboxes.isEmpty()) && now - nextTrimAt >= 0) {
+                trimInboxes();
+            }
         }
+    }
+
+    /** {@code c}'s inbox was drained: its chunks go back at the next trim tick if it is empty then. */
+    void listForTrim(Connection c) {
+        if (trimCount == 0 && closingInboxes.isEmpty()) {
+            nextTrimAt = now + cfg.inboxTrimNanos;
+        }
+        if (trimCount == trimList.length) {
+            trimList = java.util.Arrays.copyOf(trimList, trimCount * 2);
+        }
+        trimList[trimCount++] = c;
+        c.trimListed = true;
+    }
+
+    /** A closed connection's inbox that could not give its chunks back yet (a sender inside a claim). */
+    void closeInboxLater(MpscChunkedFrameQueue box) {
+        if (trimCount == 0 && closingInboxes.isEmpty()) {
+            nextTrimAt = now + cfg.inboxTrimNanos;
+        }
+        closingInboxes.add(box);
+    }
+
+    /**
+     * The trim tick: every listed connection whose inbox is empty gives its chunks back to the pool (and
+     * leaves the list); one that is busy stays listed for the next tick. Closed inboxes that had to wait
+     * retry their close. Loop thread; allocates nothing.
+     */
+    private void trimInboxes() {
+        int kept = 0;
+        for (int i = 0; i < trimCount; i++) {
+            Connection c = trimList[i];
+            trimList[i] = null;
+            MpscChunkedFrameQueue box = c.inbox();
+            boolean done;
+            try {
+                done = c.isClosed() || box == null || box.trim();
+            } catch (Throwable t) {
+                server.handlerError(t);     // a failing pool: try again next tick
+                done = false;
+            }
+            if (done) {
+                c.trimListed = false;
+            } else {
+                trimList[kept++] = c;
+            }
+        }
+        trimCount = kept;
+        for (int i = closingInboxes.size() - 1; i >= 0; i--) {
+            MpscChunkedFrameQueue box = closingInboxes.get(i);
+            boolean done;
+            try {
+                done = box.close();
+            } catch (Throwable t) {
+                server.handlerError(t);
+                done = false;
+            }
+            if (done) {
+                closingInboxes.remove(i);
+            }
+        }
+        nextTrimAt = now + cfg.inboxTrimNanos;
     }
 
     /** @return -1 for selectNow, 0 for no timeout, else milliseconds */
     private long selectTimeoutMillis() {
         long delay = idle.nextDelayNanos(now);
+        if (trimCount > 0 || !closingInboxes.isEmpty()) {
+            delay = Math.min(delay, nextTrimAt - now);
+        }
         if (shuttingDown) {
             delay = Math.min(delay, TimeUnit.MILLISECONDS.toNanos(10));
         }

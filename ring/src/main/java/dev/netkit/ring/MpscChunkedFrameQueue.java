@@ -26,7 +26,7 @@ import java.util.function.LongSupplier;
  *   <li><b>A byte budget</b> instead of a capacity: claims fail as {@link #OFFER_FULL full} when the bytes
  *       between the consumer's release point and the end of the new record (headers, payloads, alignment and
  *       chunk-end padding) would exceed {@link #budgetBytes()}. So the queue never holds more than
- *       {@code budgetBytes / chunkBytes + 2} chunks (plus the one spare, below).</li>
+ *       {@code budgetBytes / chunkBytes + 2} chunks in use, plus as many parked ones (below).</li>
  *   <li><b>No producer ever writes into a chunk that went back to the provider</b>, however late it is: the
  *       consumer releases a chunk only once every record in it is done (committed and consumed, aborted, or
  *       reclaimed and then given back by its producer), and every producer write into a chunk happens
@@ -38,13 +38,15 @@ import java.util.function.LongSupplier;
  *       claimed.</li>
  * </ul>
  *
- * <p><b>Memory.</b> A producer whose frame is the first in a chunk installs the chunk: it takes the queue's
- * spare chunk, or borrows one from the provider and zeroes it. When the consumer has consumed a chunk to
- * its end it keeps it as the spare if there is none (zeroed, ready for the next chunk) and otherwise gives
- * it back. So under steady load a queue cycles through two or three chunks and calls the provider rarely;
- * {@link #trim()} (consumer; call it when the queue goes idle) gives back the chunk that holds the tail and
- * the spare once everything is consumed, after which the queue holds nothing. {@link #close()} refuses
- * further frames and gives everything back.
+ * <p><b>Memory.</b> Chunk number k lives in slot {@code k mod slots}. A producer whose frame is the first in
+ * a chunk installs the chunk: it takes the chunk parked in that slot, or borrows one from the provider and
+ * zeroes it. When the consumer has consumed a chunk to its end it zeroes it and parks it in its slot, for
+ * the chunk that comes to that slot next lap. So under steady load a queue calls the provider only while
+ * its backlog grows, and its peek views (one set per slot) stay valid: nothing is allocated.
+ * {@link #trim()} (consumer) hands the parked chunks back at any time and, once everything is consumed,
+ * the chunk that holds the tail too, after which the queue holds no chunk and no view: call it
+ * periodically, or when the queue goes idle. {@link #close()} refuses further frames and gives everything
+ * back. Idle and trimmed, a queue is its object and two small arrays.
  *
  * <p><b>A stalled producer.</b> As in {@link MpscFrameRing}: once the same uncommitted frame has blocked
  * the front for {@code reclaimTimeout}, the consumer reclaims it (a header CAS racing the producer's commit
@@ -88,30 +90,34 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
      *
      * Installing a chunk. A producer claims [t, end); the chunks its headers go into (chunk(t) for a
      * padding record, chunk(record start)) are live or still null. Before its claim CAS it borrows a clean
-     * chunk for each such slot that is null (the spare, taken with SPARE.getAndSet(null), which acquires the
-     * consumer's zeroing; or provider.acquire, then zeroed here), so that nothing can fail after the CAS.
+     * chunk for each such slot that is null (the one parked for that slot, taken with
+     * PARKED.getAndSet(null), which acquires the consumer's zeroing; or provider.acquire, then zeroed here),
+     * so that nothing can fail after the CAS. Producers only ever take from `parked`; the consumer puts
+     * (when a chunk is consumed) and takes (trim, close).
      * After the CAS it installs each with SLOTS.compareAndExchange(null -> chunk) (volatile: publishes the
      * zeroes), adopting the winner's chunk if another producer got there first, gives unused borrowed
      * chunks back to the provider, and then writes its headers (setRelease). A slot that held a chunk before
      * the CAS still holds it after: nulling chunk k requires the consumer to pass chunk k's end, which needs
      * tail beyond it, and the CAS found tail at t inside chunk k.
      *
-     * Zero invariant. Every chunk in a slot or in the spare reads zero outside the records claimed in it,
-     * so a header the consumer reads as EMPTY has not been written yet: a chunk is zeroed before it is
-     * installed (provider chunks by the installing producer) or parked as the spare (by the consumer), and a
-     * position is used once per installation (positions never wrap inside a chunk).
+     * Zero invariant. Every chunk in a slot or parked reads zero outside the records claimed in it, so a
+     * header the consumer reads as EMPTY has not been written yet: a chunk is zeroed before it is installed
+     * (provider chunks by the installing producer) or parked (by the consumer), and a position is used once
+     * per installation (positions never wrap inside a chunk).
      *
      * Consumer. peek walks records from scan like MpscFrameRing's (HDR.getAcquire pairs with the commit
      * CAS or release store), reading a chunk's slot with getAcquire once per chunk (cached in cChunk while
      * the chunk is live); a null slot reads as "nothing yet". release() moves head to scan, or to the first
      * RECLAIMED record while holes > 0, and releases every chunk wholly before the new head: null its slot,
-     * then zero it and park it in the spare (SPARE.compareAndSet(null -> chunk)), or give it back; then
-     * HEAD.setRelease(new head).
+     * then zero it and park it (PARKED.compareAndSet(null -> chunk) on its slot), or give it back; then
+     * HEAD.setRelease(new head). Views: one lazily made set per slot, over the buffer that slot held when
+     * the set was made (viewBase); a slot that gets another buffer gets a fresh set.
      *
      * trim: with nothing pending (tail == scan == head), the consumer CASes tail from t to the next chunk
      * boundary, which retires the rest of chunk(t): a producer's CAS from t fails and its retry claims in
      * the next chunk. Winning the CAS, the consumer owns the whole of chunk(t) (every record in it consumed)
-     * and releases it as above, then gives back the spare. close: CAS the CLOSED bit into tail (claims
+     * and releases it as above. Parked chunks are given back with PARKED.getAndSet(null), which a
+     * producer's take races harmlessly (one of them gets the chunk). close: CAS the CLOSED bit into tail (claims
      * then fail), then walk and drop every record up to the closed tail as the producers finish them, and
      * release every chunk once head reaches it; a producer that is still inside a claim delays this (call
      * close again).
@@ -153,8 +159,8 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
     private static final VarHandle TAIL;
     private static final VarHandle HEAD_CACHE;
     private static final VarHandle HEAD;
-    private static final VarHandle SPARE;
     private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(ByteBuffer[].class);
+    private static final VarHandle PARKED = SLOTS;
     private static final VarHandle HDR =
             MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
     private static final VarHandle ARRAY_HDR = MethodHandles.arrayElementVarHandle(long[].class);
@@ -166,7 +172,6 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
             TAIL = l.findVarHandle(MpscProducerFields.class, "tail", long.class);
             HEAD_CACHE = l.findVarHandle(MpscProducerFields.class, "headCache", long.class);
             HEAD = l.findVarHandle(MpscConsumerFields.class, "head", long.class);
-            SPARE = l.findVarHandle(MpscChunkedFrameQueue.class, "spare", ByteBuffer.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -182,22 +187,33 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
     private final BufferProvider provider;
     private final long reclaimTimeoutNanos;
     private final LongSupplier nanoClock;
-    private final Segments segments;
-    private final long[] ends;
-    /** Two sets of per-frame views, each over one chunk buffer (viewBase), reused while that buffer is. */
-    private final ByteBuffer[][] views;
-    private final ByteBuffer[] viewBase = new ByteBuffer[2];
+    /** Zeroed chunks kept for the next chunk of each slot: put by the consumer, taken by anyone (PARKED). */
+    private final ByteBuffer[] parked;
+    private final int maxBatch;
     /** Null in production; for Lincheck only, each chunk buffer's header words (index / 8). */
     private final Function<ByteBuffer, long[]> arrayHeaders;
 
-    /** A zeroed chunk kept for the next installation; set by the consumer, taken by producers (VarHandle). */
-    @SuppressWarnings("unused")
-    private ByteBuffer spare;
     // consumer only (rarely written)
     private ByteBuffer cChunk;
     private long cChunkNumber = -1;
-    private int nextVictim;
     private boolean closed;
+    /** The consumer's views, made at the first peek and dropped when a trim leaves no chunk. */
+    private Views views;
+
+    /** The consumer's reusable view state: the peek result, frame ends, and per-slot views. */
+    private static final class Views {
+        final Segments segments;
+        final long[] ends;
+        final ByteBuffer[][] bySlot;
+        final ByteBuffer[] base;
+
+        Views(int maxBatch, int slots) {
+            this.segments = new Segments(new ByteBuffer[maxBatch]);
+            this.ends = new long[maxBatch];
+            this.bySlot = new ByteBuffer[slots][];
+            this.base = new ByteBuffer[slots];
+        }
+    }
 
     /**
      * Creates a queue with a one-second reclaim timeout on {@link System#nanoTime()} and peeks of up to
@@ -256,10 +272,9 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         this.maxFrameLength = (Math.min(chunkBytes, budgetBytes / 2) & ~7) - HEADER_LENGTH;
         int span = ((budgetBytes - 1) >>> chunkShift) + 2;     // ceil(budget / chunk) + 1 chunks at most
         this.slots = new ByteBuffer[Integer.highestOneBit(span - 1) << 1];
+        this.parked = new ByteBuffer[slots.length];
         this.slotMask = slots.length - 1;
-        this.segments = new Segments(new ByteBuffer[maxBatch]);
-        this.ends = new long[maxBatch];
-        this.views = new ByteBuffer[2][maxBatch];
+        this.maxBatch = maxBatch;
         this.arrayHeaders = arrayHeaders;
     }
 
@@ -343,9 +358,9 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         }
     }
 
-    /** A clean chunk for installation: the spare, or a zeroed one from the provider (which may throw). */
-    private ByteBuffer borrow() {
-        ByteBuffer c = (ByteBuffer) SPARE.getAndSet(this, (ByteBuffer) null);
+    /** A clean chunk for slot s: the one parked there, or a zeroed one from the provider (which may throw). */
+    private ByteBuffer borrow(int s) {
+        ByteBuffer c = (ByteBuffer) PARKED.getAndSet(parked, s, (ByteBuffer) null);
         if (c != null) {
             return c;
         }
@@ -403,10 +418,10 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
                 int need = (pad > 0 && SLOTS.getAcquire(slots, slotOf(t)) == null ? 1 : 0)
                         + (SLOTS.getAcquire(slots, slotOf(start)) == null ? 1 : 0);
                 if (need > 0 && a == null) {
-                    a = borrow();
+                    a = borrow(need > 1 ? slotOf(t) : slotOf(start));
                 }
                 if (need > 1 && b == null) {
-                    b = borrow();
+                    b = borrow(slotOf(start));
                 }
                 if (TAIL.compareAndSet(this, t, end)) {
                     ByteBuffer padChunk = null;
@@ -634,27 +649,22 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         return c;
     }
 
-    /**
-     * The view for frame {@code i} over {@code chunk}: views are cached per chunk buffer (two of them, the
-     * older replaced), so a view is made only the first time a frame index meets a chunk buffer. Replacing a
-     * set drops it from the cache only: views this peek already handed out stay as they are.
-     */
-    private ByteBuffer view(ByteBuffer chunk, int i) {
-        int w;
-        if (viewBase[0] == chunk) {
-            w = 0;
-        } else if (viewBase[1] == chunk) {
-            w = 1;
-        } else {
-            w = nextVictim;
-            nextVictim = w ^ 1;
-            viewBase[w] = chunk;
-            java.util.Arrays.fill(views[w], null);
+    /** The view for frame {@code i} over {@code chunk} (in slot {@code slot}), made the first time needed. */
+    private ByteBuffer view(Views vw, ByteBuffer chunk, int slot, int i) {
+        ByteBuffer[] set = vw.bySlot[slot];
+        if (vw.base[slot] != chunk) {
+            if (set == null) {
+                set = new ByteBuffer[maxBatch];
+                vw.bySlot[slot] = set;
+            } else {
+                java.util.Arrays.fill(set, null);
+            }
+            vw.base[slot] = chunk;
         }
-        ByteBuffer v = views[w][i];
+        ByteBuffer v = set[i];
         if (v == null) {
             v = chunk.duplicate();
-            views[w][i] = v;
+            set[i] = v;
         }
         return v;
     }
@@ -663,20 +673,25 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
      * Returns up to {@code maxFrames} committed frames, in order, as payload views, without copying;
      * consumer. Skips padding and aborted records; stops at the first claimed frame (reclaiming it first if
      * it has blocked the front for the timeout). The views are valid until the next {@code peek},
-     * {@code discard}, {@code trim} or {@code close}. Allocates only the first time it meets a chunk buffer
-     * (a view per frame index, kept for the last two chunk buffers; under steady load the queue cycles
-     * through the same few chunks).
+     * {@code discard}, {@code trim} or {@code close}. Allocates only when a slot meets a new chunk buffer
+     * (its views), and at the first peek after a trim that left no chunk; under steady load each slot keeps
+     * its parked chunk, so nothing.
      *
      * @param maxFrames the most frames wanted, in [1, maxBatch]
      * @return the consumer's reused view; {@link Segments#count()} frames, each buffer one payload
      * @throws IllegalArgumentException if maxFrames is out of range
      */
     public Segments peek(int maxFrames) {
-        Segments s = segments;
-        if (maxFrames < 1 || maxFrames > s.buffers.length) {
-            throw new IllegalArgumentException("maxFrames must be in [1, " + s.buffers.length + "], was "
-                    + maxFrames);
+        if (maxFrames < 1 || maxFrames > maxBatch) {
+            throw new IllegalArgumentException("maxFrames must be in [1, " + maxBatch + "], was " + maxFrames);
         }
+        Views vw = views;
+        if (vw == null) {
+            vw = new Views(maxBatch, slots.length);
+            views = vw;
+        }
+        Segments s = vw.segments;
+        long[] ends = vw.ends;
         long h = head;
         long pos = scan;
         long front = pos;
@@ -692,7 +707,7 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
             int state = (int) word;
             int length = (int) (word >>> 32);
             if (state == COMMITTED) {
-                ByteBuffer v = view(chunk, count);
+                ByteBuffer v = view(vw, chunk, (int) (pos >>> chunkShift) & slotMask, count);
                 Rings.setView(v, index + HEADER_LENGTH, length);
                 s.buffers[count] = v;
                 pos += recordLength(length);
@@ -744,7 +759,7 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
 
     /**
      * Frees the first {@code frames} frames of the last {@link #peek(int)} (and any skipped record in
-     * between); consumer. A chunk consumed to its end is kept as the spare or given back.
+     * between); consumer. A chunk consumed to its end is zeroed and parked in its slot.
      *
      * @param frames how many, in [0, count of the last peek]
      * @throws IllegalArgumentException if frames is out of range
@@ -756,9 +771,9 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         if (frames == 0) {
             return;
         }
-        scan = ends[frames - 1];
+        scan = views.ends[frames - 1];
         peeked = 0;
-        segments.count = 0;
+        views.segments.count = 0;
         release(true);
     }
 
@@ -769,9 +784,9 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
 
     /**
      * Moves head to scan (or to the first reclaimed record whose producer is not back) and releases every
-     * chunk wholly before the new head: slot nulled, then parked as the spare (zeroed) or given back.
+     * chunk wholly before the new head: slot nulled, then parked (zeroed) or given back.
      */
-    private void release(boolean keepSpare) {
+    private void release(boolean park) {
         long h = head;
         long target = scan;
         if (holes > 0) {
@@ -794,13 +809,13 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
             return;
         }
         for (long k = h >>> chunkShift, last = target >>> chunkShift; k < last; k++) {
-            releaseChunk(k, keepSpare);
+            releaseChunk(k, park);
         }
         HEAD.setRelease(this, target);
     }
 
     /** Empties chunk k's slot and parks or gives back its buffer; consumer, before head passes chunk k. */
-    private void releaseChunk(long k, boolean keepSpare) {
+    private void releaseChunk(long k, boolean park) {
         int s = (int) k & slotMask;
         ByteBuffer c = (ByteBuffer) SLOTS.getAcquire(slots, s);
         if (c == null) {
@@ -811,9 +826,9 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
             cChunk = null;
             cChunkNumber = -1;
         }
-        if (keepSpare && (ByteBuffer) SPARE.getAcquire(this) == null) {
+        if (park && (ByteBuffer) PARKED.getAcquire(parked, s) == null) {
             zero(c);
-            if (SPARE.compareAndSet(this, (ByteBuffer) null, c)) {
+            if (PARKED.compareAndSet(parked, s, (ByteBuffer) null, c)) {
                 return;
             }
         }
@@ -821,11 +836,12 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
     }
 
     /**
-     * Gives every chunk back to the provider if nothing is pending: no committed, claimed or reclaimed
-     * frame, nothing peeked and not discarded. Consumer; call it when the queue goes idle. Racing producers
-     * are safe: the chunk that holds the tail is retired by a CAS of the tail, which a producer's claim CAS
-     * either beats (then nothing is given back and this returns false) or follows (its claim then starts a
-     * fresh chunk).
+     * Gives the parked chunks back to the provider and, if nothing is pending (no committed, claimed or
+     * reclaimed frame, nothing peeked and not discarded), the chunk that holds the tail too, and drops the
+     * peek views. Consumer; call it periodically or when the queue goes idle. Racing producers are safe: a
+     * parked chunk goes to whichever of the two takes it, and the tail's chunk is retired by a CAS of the
+     * tail, which a producer's claim CAS either beats (then it stays and this returns false) or follows (its
+     * claim then starts a fresh chunk).
      *
      * @return true if the queue now holds no chunk (a producer may install one right after)
      */
@@ -833,6 +849,7 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         if (closed) {
             return close();
         }
+        giveBackParked();
         long t = (long) TAIL.getVolatile(this);
         if ((t & CLOSED) != 0 || t != scan || scan != head || peeked > 0) {
             return false;
@@ -845,11 +862,19 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
             scan = boundary;
             release(false);
         }
-        ByteBuffer s = (ByteBuffer) SPARE.getAndSet(this, (ByteBuffer) null);
-        if (s != null) {
-            giveBack(s);
-        }
+        views = null;
         return true;
+    }
+
+    private void giveBackParked() {
+        for (int i = 0; i < parked.length; i++) {
+            if (PARKED.getAcquire(parked, i) != null) {
+                ByteBuffer c = (ByteBuffer) PARKED.getAndSet(parked, i, (ByteBuffer) null);
+                if (c != null) {
+                    giveBack(c);
+                }
+            }
+        }
     }
 
     /**
@@ -871,7 +896,9 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         }
         closed = true;
         peeked = 0;
-        segments.count = 0;
+        if (views != null) {
+            views.segments.count = 0;
+        }
         long pos = scan;
         while (pos < t) {
             ByteBuffer chunk = consumerChunk(pos);
@@ -893,10 +920,8 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         if ((t & chunkMask) != 0) {
             releaseChunk(t >>> chunkShift, false);
         }
-        ByteBuffer s = (ByteBuffer) SPARE.getAndSet(this, (ByteBuffer) null);
-        if (s != null) {
-            giveBack(s);
-        }
+        giveBackParked();
+        views = null;
         return true;
     }
 
@@ -915,14 +940,17 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
     }
 
     /**
-     * The chunks this queue holds: installed ones plus the spare. Any thread; a snapshot.
+     * The chunks this queue holds: installed ones plus parked ones. Any thread; a snapshot.
      *
      * @return the number of chunk buffers borrowed from the provider and not given back
      */
     public int chunks() {
-        int n = SPARE.getAcquire(this) != null ? 1 : 0;
+        int n = 0;
         for (int i = 0; i < slots.length; i++) {
             if (SLOTS.getAcquire(slots, i) != null) {
+                n++;
+            }
+            if (PARKED.getAcquire(parked, i) != null) {
                 n++;
             }
         }

@@ -1,0 +1,150 @@
+package dev.netkit.reactor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.netkit.ring.MpscChunkedFrameQueue;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The inbox's memory follows its backlog: chunks are borrowed from the server's pool while frames wait,
+ * kept until the loop's next trim tick, then given back; a closed connection's inbox gives everything
+ * back and refuses later frames, and a connection closed before any send gets the closed placeholder.
+ */
+class InboxMemoryTest {
+
+    private static ServerConfig.Builder cfg() {
+        return ServerConfig.builder().subReactors(1).inboundRingBytes(4096).outboundRingBytes(4096)
+                .maxFrameBytes(1024).inboxBytes(4096).inboxChunkBytes(1024);
+    }
+
+    private static Handler recording(AtomicReference<Conn> conn) {
+        return new Handler() {
+            @Override
+            public void onOpen(Conn c) {
+                conn.set(c);
+            }
+
+            @Override
+            public void onData(Conn c) {
+                c.in().discard(c.in().readable());
+            }
+        };
+    }
+
+    /** Sends 40 frames of 100 bytes (several chunks' worth) and reads them all. */
+    private static void sendAndRead(Server s, long id, TestClient client) throws Exception {
+        byte[] expected = new byte[40 * 100];
+        for (int i = 0; i < 40; i++) {
+            byte[] f = new byte[100];
+            java.util.Arrays.fill(f, (byte) i);
+            System.arraycopy(f, 0, expected, i * 100, 100);
+            assertEquals(SendResult.SENT, s.send(id, ByteBuffer.wrap(f)));
+            if (i % 8 == 7) {
+                assertArrayEquals(java.util.Arrays.copyOfRange(expected, (i - 7) * 100, (i + 1) * 100),
+                        client.readFully(800));
+            }
+        }
+    }
+
+    @Test
+    void aDrainedInboxKeepsItsChunkUntilTheTrimTick() throws Exception {
+        AtomicReference<Conn> conn = new AtomicReference<>();
+        try (Server s = Server.start(cfg().inboxTrimInterval(Duration.ofHours(1)).build(), () -> recording(conn));
+             TestClient client = new TestClient(s.address())) {
+            Await.until(() -> conn.get() != null, () -> "not opened");
+            Connection x = (Connection) conn.get();
+            sendAndRead(s, x.id(), client);
+            MpscChunkedFrameQueue box = x.inbox();
+            assertNotNull(box);
+            Await.until(box::isEmpty, () -> "not drained");
+            // no tick within the hour: the chunk that holds the tail (and maybe the spare) is still there
+            Thread.sleep(100);
+            assertTrue(box.chunks() >= 1, () -> "chunks " + box.chunks());
+        }
+    }
+
+    @Test
+    void anIdleInboxGivesItsChunksBackAtTheTrimTick() throws Exception {
+        AtomicReference<Conn> conn = new AtomicReference<>();
+        try (Server s = Server.start(cfg().inboxTrimInterval(Duration.ofMillis(20)).build(), () -> recording(conn));
+             TestClient client = new TestClient(s.address())) {
+            Await.until(() -> conn.get() != null, () -> "not opened");
+            Connection x = (Connection) conn.get();
+            for (int round = 0; round < 3; round++) {       // busy, idle, busy again: the inbox works after a trim
+                sendAndRead(s, x.id(), client);
+                MpscChunkedFrameQueue box = x.inbox();
+                Await.until(() -> box.chunks() == 0, () -> "chunks " + box.chunks());
+            }
+            // every buffer the pool lent is back (the rings hold none either: nothing waits)
+            Await.until(() -> s.pool().liveBuffers() == s.pool().idle(),
+                    () -> "in use " + (s.pool().liveBuffers() - s.pool().idle()));
+        }
+    }
+
+    @Test
+    void aClosedConnectionsInboxGivesEverythingBackAndRefusesFrames() throws Exception {
+        AtomicReference<Conn> conn = new AtomicReference<>();
+        try (Server s = Server.start(cfg().inboxTrimInterval(Duration.ofHours(1)).build(), () -> recording(conn))) {
+            Connection x;
+            try (TestClient client = new TestClient(s.address())) {
+                Await.until(() -> conn.get() != null, () -> "not opened");
+                x = (Connection) conn.get();
+                sendAndRead(s, x.id(), client);
+                assertTrue(x.inbox().chunks() >= 1);
+            }
+            Await.until(x::isClosed, () -> "not closed");
+            MpscChunkedFrameQueue box = x.inbox();
+            assertTrue(box.isClosed());
+            assertEquals(0, box.chunks());
+            assertEquals(MpscChunkedFrameQueue.OFFER_CLOSED, box.tryOffer(ByteBuffer.allocate(8)));
+            assertEquals(SendResult.NO_TARGET, s.send(x.id(), ByteBuffer.allocate(8)));
+            Await.until(() -> s.pool().liveBuffers() == s.pool().idle(),
+                    () -> "in use " + (s.pool().liveBuffers() - s.pool().idle()));
+        }
+    }
+
+    @Test
+    void aConnectionClosedBeforeAnySendGetsTheClosedInbox() throws Exception {
+        AtomicReference<Conn> conn = new AtomicReference<>();
+        try (Server s = Server.start(cfg().build(), () -> recording(conn))) {
+            Connection x;
+            try (TestClient client = new TestClient(s.address())) {
+                Await.until(() -> conn.get() != null, () -> "not opened");
+                x = (Connection) conn.get();
+                assertEquals(null, x.inbox());
+            }
+            Await.until(x::isClosed, () -> "not closed");
+            // a sender that looked the connection up before the close cannot install a queue nobody empties
+            assertSame(Connection.CLOSED_INBOX, x.inbox(() -> {
+                throw new AssertionError("a queue was made for a closed connection");
+            }));
+            assertEquals(MpscChunkedFrameQueue.OFFER_CLOSED, x.inbox().tryOffer(ByteBuffer.allocate(8)));
+            assertEquals(0, Connection.CLOSED_INBOX.chunks());
+        }
+    }
+
+    @Test
+    void chunkSizesAreChecked() {
+        assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().inboxChunkBytes(100));
+        assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().inboxChunkBytes(32));
+        assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.builder().inboxBytes(4096).inboxChunkBytes(8192).build());
+        assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().inboxTrimInterval(Duration.ZERO));
+        ServerConfig d = ServerConfig.builder().build();
+        assertEquals(8192, d.inboxChunkBytes());        // 16 KiB budget: half of it, at most 8 KiB
+        assertEquals(8192 - 8, d.maxInboxFrameBytes());
+        ServerConfig small = ServerConfig.builder().inboxBytes(64).maxFrameBytes(16).build();
+        assertEquals(64, small.inboxChunkBytes());
+        assertEquals(24, small.maxInboxFrameBytes());
+        ServerConfig chunked = ServerConfig.builder().inboxBytes(1 << 20).inboxChunkBytes(1024).build();
+        assertEquals(1024 - 8, chunked.maxInboxFrameBytes());
+    }
+}
