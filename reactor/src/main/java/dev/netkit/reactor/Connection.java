@@ -111,8 +111,6 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
     boolean outputShut;
     boolean dirty;
     boolean inboxBacklog;
-    /** Listed in the loop's inbox trim list (its inbox may hold chunks). */
-    boolean trimListed;
     boolean unwritable;
     boolean closing;
     boolean opened;
@@ -530,36 +528,23 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
             while ((s = box.peek(loop.inboxBatch)).count() > 0) {
                 box.discard(s.count());
             }
+            box.trim();
             return;
         }
-        boolean moved = false;
         int batch = loop.inboxBatch;
-        while (true) {
-            Segments s = box.peek(batch);
-            int k = s.count();
-            if (k == 0) {
-                break;
-            }
-            int i = 0;
-            for (; i < k; i++) {
-                ByteBuffer f = s.get(i);
-                if (out.writable() < f.remaining()) {
-                    break;
-                }
-                out.write(f);
-                moved = true;
-            }
-            box.discard(i);
-            if (i < k) {
-                inboxBacklog = true;        // the outbound ring is full: drain again after a flush
-                break;
-            }
+        boolean moved = false;
+        int n;
+        do {
+            n = box.drainTo(out, batch);    // copies whole frames while they fit; no views, no allocation
+            moved |= n > 0;
+        } while (n == batch);
+        if (!box.isEmpty()) {
+            inboxBacklog = true;            // the outbound ring is full (or a sender is mid-frame: it wakes us)
+        } else {
+            box.trim();                     // memory follows the backlog: an empty inbox holds no chunk
         }
         if (moved) {
             loop.markDirty(this);
-        }
-        if (!trimListed) {
-            loop.listForTrim(this);         // its chunks go back at the loop's next trim tick if it is empty then
         }
     }
 

@@ -76,6 +76,7 @@ public final class Server implements AutoCloseable {
     private final InetSocketAddress address;
     private final ConnMatrix<Connection> matrix;
     private final BufferPool pool;
+    private final BufferPool inboxPool;
     private final ServerStats stats;
     private final SubReactor[] reactors;
     private final Thread acceptor;
@@ -97,8 +98,8 @@ public final class Server implements AutoCloseable {
         this.stats = new ServerStats(cfg.subReactors);
         this.matrix = new ConnMatrix<>(cfg.subReactors, (int) Math.min(ConnMatrix.MAX_SLOTS_PER_SHARD,
                 2L * Integer.highestOneBit(Math.max(4096, cfg.maxConnections))));
-        int minClass = Math.min(Math.min(cfg.inboundRingBytes, cfg.outboundRingBytes), cfg.inboxChunkBytes);
-        int maxClass = Math.max(Math.max(cfg.inboundRingBytes, cfg.outboundRingBytes), cfg.inboxChunkBytes);
+        int minClass = Math.min(cfg.inboundRingBytes, cfg.outboundRingBytes);
+        int maxClass = Math.max(cfg.inboundRingBytes, cfg.outboundRingBytes);
         this.pool = BufferPool.direct()
                 .sizeClasses(Math.max(16, minClass), Math.max(16, maxClass))
                 .budgetBytes(cfg.poolBudgetBytes)
@@ -112,13 +113,24 @@ public final class Server implements AutoCloseable {
                         cfg.poolBudgetBytes / Math.max(16, minClass) / cfg.subReactors)))
                 .build();
         BufferProvider buffers = BufferProvider.of(pool::acquire, pool::release);
+        // Inbox chunks have a pool of their own, which only the inboxes release into: every chunk goes back
+        // zeroed where it was written, so chunks come out clean and the sender that installs one (once per
+        // burst: an inbox that empties gives its chunk back at once) does not zero it.
+        this.inboxPool = BufferPool.direct()
+                .sizeClasses(cfg.inboxChunkBytes, cfg.inboxChunkBytes)
+                .budgetBytes(cfg.poolBudgetBytes)
+                .maxBuffers((int) Math.min(1 << 24, 2L * cfg.maxConnections + 4096))
+                .capacityPerThread((int) Math.max(64, Math.min(65536,
+                        cfg.poolBudgetBytes / cfg.inboxChunkBytes / cfg.subReactors)))
+                .build();
+        BufferProvider inboxChunks = BufferProvider.ofZeroed(inboxPool::acquire, inboxPool::release);
         Handler[] hs = new Handler[cfg.subReactors];
         for (int i = 0; i < hs.length; i++) {          // before any selector or socket is opened
             hs[i] = java.util.Objects.requireNonNull(handlers.get(), "the handler factory returned null");
         }
         this.reactors = new SubReactor[cfg.subReactors];
         for (int i = 0; i < reactors.length; i++) {
-            reactors[i] = new SubReactor(i, this, cfg, hs[i], matrix, stats, buffers, seam);
+            reactors[i] = new SubReactor(i, this, cfg, hs[i], matrix, stats, buffers, inboxChunks, seam);
         }
         this.stopped = new CountDownLatch(reactors.length);
         this.listener = ServerSocketChannel.open();
@@ -254,6 +266,7 @@ public final class Server implements AutoCloseable {
         initiated.await();                  // not before the claimant: the listener closed, the acceptor gone
         stopped.await();
         pool.close();
+        inboxPool.close();
         return stats.shutdownUnflushed() == 0;
     }
 
@@ -397,9 +410,14 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    /** @return the buffer pool behind every ring and inbox; for tests */
+    /** @return the buffer pool behind every connection's rings; for tests */
     BufferPool pool() {
         return pool;
+    }
+
+    /** @return the buffer pool behind the inboxes' chunks; for tests */
+    BufferPool inboxPool() {
+        return inboxPool;
     }
 
     private static void count(dev.netkit.padding.StripedCounter c, SubReactor caller) {

@@ -14,8 +14,8 @@ import java.time.Duration;
  * the outbound ring ({@link Builder#outboundRingBytes}), both elastic (borrowed from the server's
  * {@code BufferPool} only while they hold bytes), and the inbox ({@link Builder#inboxBytes}: the budget of
  * an {@code MpscChunkedFrameQueue} made at the first {@link Conn#send} to the connection, whose chunks of
- * {@link Builder#inboxChunkBytes} come from the same pool while frames wait and go back once it has been
- * empty for an {@link Builder#inboxTrimInterval}; an idle connection holds no inbox memory).
+ * {@link Builder#inboxChunkBytes} come from a pool of their own while frames wait and go back as soon as
+ * the connection's loop has emptied it; an idle connection holds no inbox memory).
  */
 public final class ServerConfig {
     final InetSocketAddress bind;
@@ -27,7 +27,6 @@ public final class ServerConfig {
     final int maxFrameBytes;
     final int inboxBytes;
     final int inboxChunkBytes;
-    final long inboxTrimNanos;
     final int maxConnections;
     final long idleTimeoutNanos;
     final boolean halfClose;
@@ -47,7 +46,6 @@ public final class ServerConfig {
         this.inboxBytes = b.inboxBytes;
         this.inboxChunkBytes = b.inboxChunkBytes > 0 ? b.inboxChunkBytes
                 : Math.max(MpscChunkedFrameQueue.MIN_CHUNK_BYTES, Math.min(8 << 10, b.inboxBytes / 2));
-        this.inboxTrimNanos = b.inboxTrimNanos;
         this.maxConnections = b.maxConnections;
         this.idleTimeoutNanos = b.idleTimeoutNanos;
         this.halfClose = b.halfClose;
@@ -169,7 +167,6 @@ public final class ServerConfig {
         private int maxFrameBytes = 4096;
         private int inboxBytes = 16 << 10;
         private int inboxChunkBytes = -1;
-        private long inboxTrimNanos = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
         private int maxConnections = 1 << 16;
         private long idleTimeoutNanos;
         private boolean halfClose;
@@ -279,30 +276,12 @@ public final class ServerConfig {
         /**
          * @param bytes the size of the chunks an inbox borrows from the server's pool while frames wait: a
          *              power of two, 64 to inboxBytes; default half the inbox budget, at most 8 KiB. A send
-         *              carries at most one chunk less 8 bytes. Smaller chunks cost less per busy connection;
-         *              each chunk is zeroed when it is installed
+         *              carries at most one chunk less 8 bytes. Smaller chunks cost less per busy connection
          * @return this builder
          * @throws IllegalArgumentException if out of range
          */
         public Builder inboxChunkBytes(int bytes) {
             this.inboxChunkBytes = pow2("inboxChunkBytes", bytes, MpscChunkedFrameQueue.MIN_CHUNK_BYTES, 4 << 20);
-            return this;
-        }
-
-        /**
-         * How often a sub-reactor gives back the inbox chunks of its connections whose inbox has emptied
-         * (default 1 s). Shorter returns memory sooner; each return costs the next send to that connection a
-         * chunk from the pool, so a connection that receives steadily churns at most one chunk per interval.
-         *
-         * @param interval positive
-         * @return this builder
-         * @throws IllegalArgumentException if not positive
-         */
-        public Builder inboxTrimInterval(Duration interval) {
-            if (interval.isNegative() || interval.isZero()) {
-                throw new IllegalArgumentException("inboxTrimInterval must be positive, was " + interval);
-            }
-            this.inboxTrimNanos = interval.toNanos();
             return this;
         }
 
@@ -365,7 +344,8 @@ public final class ServerConfig {
         }
 
         /**
-         * @param bytes the buffer pool's byte budget (buffers beyond it are handed out but not kept)
+         * @param bytes the byte budget of each of the server's two buffer pools, the rings' and the inbox
+         *              chunks' (buffers beyond it are handed out but not kept); default 256 MiB
          * @return this builder
          * @throws IllegalArgumentException if negative
          */

@@ -81,12 +81,10 @@ final class SubReactor implements Runnable {
     final Thread thread;
     final int inboxBatch;
     final Supplier<MpscChunkedFrameQueue> inboxes;
-    /** Connections whose inbox was drained since it last gave its chunks back (see trimInboxes). */
-    private Connection[] trimList = new Connection[64];
-    private int trimCount;
-    private long nextTrimAt;
-    /** Inboxes of closed connections still waiting for a sender inside a claim. */
+    /** Inboxes of closed connections still waiting for a sender inside a claim (retried every 100 ms). */
     private final java.util.ArrayList<MpscChunkedFrameQueue> closingInboxes = new java.util.ArrayList<>();
+    private long nextCloseRetryAt;
+    private static final long CLOSE_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private final ConnMatrix<Connection> matrix;
     private final ServerStats stats;
     private final BufferProvider buffers;
@@ -110,7 +108,7 @@ final class SubReactor implements Runnable {
     private long shutdownDeadline;
 
     SubReactor(int index, Server server, ServerConfig cfg, Handler handler, ConnMatrix<Connection> matrix,
-               ServerStats stats, BufferProvider buffers, TestSeam seam) throws IOException {
+               ServerStats stats, BufferProvider buffers, BufferProvider inboxChunks, TestSeam seam) throws IOException {
         this.index = index;
         this.server = server;
         this.cfg = cfg;
@@ -130,7 +128,7 @@ final class SubReactor implements Runnable {
         this.idle = new IdleTimeouts<>(now, tick, c -> c.maxIdleNanos, (c, idleNanos) -> onIdle(c));
         this.inboxBatch = Math.min(INBOX_BATCH, cfg.inboxChunkBytes / MpscChunkedFrameQueue.HEADER_LENGTH);
         this.inboxes = () -> new MpscChunkedFrameQueue(cfg.inboxChunkBytes, cfg.inboxBytes, inboxBatch,
-                cfg.inboxReclaimNanos, System::nanoTime, buffers);
+                cfg.inboxReclaimNanos, System::nanoTime, inboxChunks);
         this.thread = new LoopThread(this);
     }
 
@@ -329,62 +327,26 @@ final class SubReactor implements Runnable {
             runTasks();
             idle.poll(now, IDLE_POLL_LIMIT);
             flushDirty();
-            if ((trimCount > 0 || !closingInboxes.isEmpty()) && now - nextTrimAt >= 0) {
-                trimInboxes();
+            if (!closingInboxes.isEmpty() && now - nextCloseRetryAt >= 0) {
+                retryInboxCloses();
             }
         }
-    }
-
-    /** {@code c}'s inbox was drained: its chunks go back at the next trim tick if it is empty then. */
-    void listForTrim(Connection c) {
-        if (trimCount == 0 && closingInboxes.isEmpty()) {
-            nextTrimAt = now + cfg.inboxTrimNanos;
-        }
-        if (trimCount == trimList.length) {
-            trimList = java.util.Arrays.copyOf(trimList, trimCount * 2);
-        }
-        trimList[trimCount++] = c;
-        c.trimListed = true;
     }
 
     /** A closed connection's inbox that could not give its chunks back yet (a sender inside a claim). */
     void closeInboxLater(MpscChunkedFrameQueue box) {
-        if (trimCount == 0 && closingInboxes.isEmpty()) {
-            nextTrimAt = now + cfg.inboxTrimNanos;
+        if (closingInboxes.isEmpty()) {
+            nextCloseRetryAt = now + CLOSE_RETRY_NANOS;
         }
         closingInboxes.add(box);
     }
 
-    /**
-     * The trim tick: every listed connection whose inbox is empty gives its chunks back to the pool (and
-     * leaves the list); one that is busy stays listed for the next tick. Closed inboxes that had to wait
-     * retry their close. Loop thread; allocates nothing.
-     */
-    private void trimInboxes() {
-        int kept = 0;
-        for (int i = 0; i < trimCount; i++) {
-            Connection c = trimList[i];
-            trimList[i] = null;
-            MpscChunkedFrameQueue box = c.inbox();
-            boolean done;
-            try {
-                done = c.isClosed() || box == null || box.trim();
-            } catch (Throwable t) {
-                server.handlerError(t);     // a failing pool: try again next tick
-                done = false;
-            }
-            if (done) {
-                c.trimListed = false;
-            } else {
-                trimList[kept++] = c;
-            }
-        }
-        trimCount = kept;
+    /** Retries the closes of inboxes that had a sender inside a claim; loop thread. */
+    private void retryInboxCloses() {
         for (int i = closingInboxes.size() - 1; i >= 0; i--) {
-            MpscChunkedFrameQueue box = closingInboxes.get(i);
             boolean done;
             try {
-                done = box.close();
+                done = closingInboxes.get(i).close();
             } catch (Throwable t) {
                 server.handlerError(t);
                 done = false;
@@ -393,14 +355,14 @@ final class SubReactor implements Runnable {
                 closingInboxes.remove(i);
             }
         }
-        nextTrimAt = now + cfg.inboxTrimNanos;
+        nextCloseRetryAt = now + CLOSE_RETRY_NANOS;
     }
 
     /** @return -1 for selectNow, 0 for no timeout, else milliseconds */
     private long selectTimeoutMillis() {
         long delay = idle.nextDelayNanos(now);
-        if (trimCount > 0 || !closingInboxes.isEmpty()) {
-            delay = Math.min(delay, nextTrimAt - now);
+        if (!closingInboxes.isEmpty()) {
+            delay = Math.min(delay, nextCloseRetryAt - now);
         }
         if (shuttingDown) {
             delay = Math.min(delay, TimeUnit.MILLISECONDS.toNanos(10));

@@ -9,14 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.netkit.ring.MpscChunkedFrameQueue;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * The inbox's memory follows its backlog: chunks are borrowed from the server's pool while frames wait,
- * kept until the loop's next trim tick, then given back; a closed connection's inbox gives everything
- * back and refuses later frames, and a connection closed before any send gets the closed placeholder.
+ * The inbox's memory follows its backlog: chunks are borrowed from the server's inbox pool while frames
+ * wait and given back (zeroed where written) as soon as the loop has emptied the inbox; a closed
+ * connection's inbox gives everything back and refuses later frames, and a connection closed before any
+ * send gets the closed placeholder.
  */
 class InboxMemoryTest {
 
@@ -55,26 +55,9 @@ class InboxMemoryTest {
     }
 
     @Test
-    void aDrainedInboxKeepsItsChunkUntilTheTrimTick() throws Exception {
+    void anEmptiedInboxGivesItsChunksBack() throws Exception {
         AtomicReference<Conn> conn = new AtomicReference<>();
-        try (Server s = Server.start(cfg().inboxTrimInterval(Duration.ofHours(1)).build(), () -> recording(conn));
-             TestClient client = new TestClient(s.address())) {
-            Await.until(() -> conn.get() != null, () -> "not opened");
-            Connection x = (Connection) conn.get();
-            sendAndRead(s, x.id(), client);
-            MpscChunkedFrameQueue box = x.inbox();
-            assertNotNull(box);
-            Await.until(box::isEmpty, () -> "not drained");
-            // no tick within the hour: the chunk that holds the tail (and maybe the spare) is still there
-            Thread.sleep(100);
-            assertTrue(box.chunks() >= 1, () -> "chunks " + box.chunks());
-        }
-    }
-
-    @Test
-    void anIdleInboxGivesItsChunksBackAtTheTrimTick() throws Exception {
-        AtomicReference<Conn> conn = new AtomicReference<>();
-        try (Server s = Server.start(cfg().inboxTrimInterval(Duration.ofMillis(20)).build(), () -> recording(conn));
+        try (Server s = Server.start(cfg().build(), () -> recording(conn));
              TestClient client = new TestClient(s.address())) {
             Await.until(() -> conn.get() != null, () -> "not opened");
             Connection x = (Connection) conn.get();
@@ -83,31 +66,63 @@ class InboxMemoryTest {
                 MpscChunkedFrameQueue box = x.inbox();
                 Await.until(() -> box.chunks() == 0, () -> "chunks " + box.chunks());
             }
-            // every buffer the pool lent is back (the rings hold none either: nothing waits)
-            Await.until(() -> s.pool().liveBuffers() == s.pool().idle(),
-                    () -> "in use " + (s.pool().liveBuffers() - s.pool().idle()));
+            // every chunk the inbox pool lent is back, and some were lent (the sends above went through it)
+            Await.until(() -> s.inboxPool().liveBuffers() == s.inboxPool().idle(),
+                    () -> "in use " + (s.inboxPool().liveBuffers() - s.inboxPool().idle()));
+            assertTrue(s.inboxPool().liveBuffers() > 0);
+            assertTrue(s.inboxPool().stats().toString().length() > 0);
+        }
+    }
+
+    /**
+     * Sends 1,000-byte frames (one per 1 KiB chunk) to a client that does not read until the inbox holds
+     * three chunks: the socket buffers and the outbound ring are full by then, so frames wait in the inbox.
+     *
+     * @return how many frames were sent
+     */
+    private static int backUp(Server s, Connection x) {
+        int sent = 0;
+        byte[] f = new byte[1000];
+        while (x.inbox() == null || x.inbox().chunks() < 3) {
+            assertEquals(SendResult.SENT, s.send(x.id(), ByteBuffer.wrap(f)), "after " + sent + " frames");
+            sent++;
+        }
+        return sent;
+    }
+
+    @Test
+    void aBacklogHoldsChunksUntilItDrains() throws Exception {
+        AtomicReference<Conn> conn = new AtomicReference<>();
+        try (Server s = Server.start(cfg().inboxBytes(16 << 10).build(), () -> recording(conn));
+             TestClient client = new TestClient(s.address())) {
+            Await.until(() -> conn.get() != null, () -> "not opened");
+            Connection x = (Connection) conn.get();
+            int sent = backUp(s, x);
+            client.readFully(sent * 1000);          // the client reads: the backlog drains
+            Await.until(() -> x.inbox().chunks() == 0, () -> "chunks " + x.inbox().chunks());
+            Await.until(() -> s.inboxPool().liveBuffers() == s.inboxPool().idle(),
+                    () -> "in use " + (s.inboxPool().liveBuffers() - s.inboxPool().idle()));
         }
     }
 
     @Test
     void aClosedConnectionsInboxGivesEverythingBackAndRefusesFrames() throws Exception {
         AtomicReference<Conn> conn = new AtomicReference<>();
-        try (Server s = Server.start(cfg().inboxTrimInterval(Duration.ofHours(1)).build(), () -> recording(conn))) {
+        try (Server s = Server.start(cfg().inboxBytes(16 << 10).build(), () -> recording(conn))) {
             Connection x;
             try (TestClient client = new TestClient(s.address())) {
                 Await.until(() -> conn.get() != null, () -> "not opened");
                 x = (Connection) conn.get();
-                sendAndRead(s, x.id(), client);
-                assertTrue(x.inbox().chunks() >= 1);
-            }
+                backUp(s, x);
+            }                                       // the client goes away with frames waiting in the inbox
             Await.until(x::isClosed, () -> "not closed");
             MpscChunkedFrameQueue box = x.inbox();
             assertTrue(box.isClosed());
             assertEquals(0, box.chunks());
             assertEquals(MpscChunkedFrameQueue.OFFER_CLOSED, box.tryOffer(ByteBuffer.allocate(8)));
             assertEquals(SendResult.NO_TARGET, s.send(x.id(), ByteBuffer.allocate(8)));
-            Await.until(() -> s.pool().liveBuffers() == s.pool().idle(),
-                    () -> "in use " + (s.pool().liveBuffers() - s.pool().idle()));
+            Await.until(() -> s.inboxPool().liveBuffers() == s.inboxPool().idle(),
+                    () -> "in use " + (s.inboxPool().liveBuffers() - s.inboxPool().idle()));
         }
     }
 
@@ -137,7 +152,6 @@ class InboxMemoryTest {
         assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().inboxChunkBytes(32));
         assertThrows(IllegalArgumentException.class,
                 () -> ServerConfig.builder().inboxBytes(4096).inboxChunkBytes(8192).build());
-        assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().inboxTrimInterval(Duration.ZERO));
         ServerConfig d = ServerConfig.builder().build();
         assertEquals(8192, d.inboxChunkBytes());        // 16 KiB budget: half of it, at most 8 KiB
         assertEquals(8192 - 8, d.maxInboxFrameBytes());

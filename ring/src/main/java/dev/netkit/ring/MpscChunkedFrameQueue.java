@@ -185,6 +185,8 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
     private final ByteBuffer[] slots;
     private final int slotMask;
     private final BufferProvider provider;
+    /** provider.zeroed(): borrowed chunks need no zeroing, and chunks go back zeroed. */
+    private final boolean zeroedProvider;
     private final long reclaimTimeoutNanos;
     private final LongSupplier nanoClock;
     /** Zeroed chunks kept for the next chunk of each slot: put by the consumer, taken by anyone (PARKED). */
@@ -263,6 +265,7 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
             throw new IllegalArgumentException("reclaimTimeoutNanos must be >= 0, was " + reclaimTimeoutNanos);
         }
         this.provider = Objects.requireNonNull(provider, "provider");
+        this.zeroedProvider = provider.zeroed();
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         this.reclaimTimeoutNanos = reclaimTimeoutNanos;
         this.chunkShift = Integer.numberOfTrailingZeros(chunkBytes);
@@ -334,13 +337,13 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         return (int) (position >>> chunkShift) & slotMask;
     }
 
-    private void zero(ByteBuffer chunk) {
+    /** Zeroes the first {@code n} bytes of {@code chunk} (a multiple of 8). */
+    private void zero(ByteBuffer chunk, int n) {
         Function<ByteBuffer, long[]> a = arrayHeaders;
         if (a != null) {
-            java.util.Arrays.fill(a.apply(chunk), 0L);
+            java.util.Arrays.fill(a.apply(chunk), 0, n >>> 3, 0L);
         }
         int index = 0;
-        int n = chunkBytes;
         while (n > 0) {
             int k = Math.min(n, ZEROS.capacity());
             chunk.put(index, ZEROS, 0, k);
@@ -375,7 +378,9 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         }
         c.clear();
         c.order(ByteOrder.BIG_ENDIAN);
-        zero(c);
+        if (!zeroedProvider) {
+            zero(c, chunkBytes);
+        }
         return c;
     }
 
@@ -783,6 +788,62 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
     }
 
     /**
+     * Copies committed frames, in order, into {@code dst} and frees them, while each fits whole; consumer.
+     * No view is made, so nothing is allocated (a server that copies frames into a connection's outbound
+     * ring wants this rather than {@link #peek(int)}). Ends any open peek (its views become invalid).
+     * Skips padding and aborted records and reclaims a stalled frame at the front, as {@code peek} does.
+     *
+     * @param dst       the ring to append the payloads to (its owner thread must be this consumer)
+     * @param maxFrames the most frames to move; positive
+     * @return how many frames were moved; fewer than available when {@code dst} had no room for the next
+     * @throws IllegalArgumentException if maxFrames is not positive
+     */
+    public int drainTo(ByteRing dst, int maxFrames) {
+        if (maxFrames < 1) {
+            throw new IllegalArgumentException("maxFrames must be positive, was " + maxFrames);
+        }
+        if (peeked > 0) {
+            peeked = 0;
+            views.segments.count = 0;
+        }
+        long h = head;
+        long pos = scan;
+        long start = pos;
+        int moved = 0;
+        while (moved < maxFrames && pos - h < budget) {
+            ByteBuffer chunk = consumerChunk(pos);
+            if (chunk == null) {
+                break;
+            }
+            int index = (int) (pos & chunkMask);
+            long word = hdrGetAcquire(chunk, index);
+            int state = (int) word;
+            int length = (int) (word >>> 32);
+            if (state == COMMITTED) {
+                if (dst.writable() < length) {
+                    break;
+                }
+                dst.writeFrom(chunk, index + HEADER_LENGTH, length);
+                moved++;
+            } else if (state == CLAIMED && reclaimDue(pos)) {
+                if (!hdrCas(chunk, index, word, pack(length, RECLAIMED))) {
+                    continue;                   // committed or aborted meanwhile: read it again
+                }
+                holes++;
+                reclaimed++;
+            } else if (state != PADDING && state != ABORTED && state != RECLAIMED && state != FREED) {
+                break;                          // EMPTY (not written yet) or CLAIMED
+            }
+            pos += recordLength(length);
+            scan = pos;                         // consumed: a failing dst cannot deliver it twice
+        }
+        if (pos != start || holes > 0) {
+            release(true);
+        }
+        return moved;
+    }
+
+    /**
      * Moves head to scan (or to the first reclaimed record whose producer is not back) and releases every
      * chunk wholly before the new head: slot nulled, then parked (zeroed) or given back.
      */
@@ -809,13 +870,17 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
             return;
         }
         for (long k = h >>> chunkShift, last = target >>> chunkShift; k < last; k++) {
-            releaseChunk(k, park);
+            releaseChunk(k, park, chunkBytes);
         }
         HEAD.setRelease(this, target);
     }
 
-    /** Empties chunk k's slot and parks or gives back its buffer; consumer, before head passes chunk k. */
-    private void releaseChunk(long k, boolean park) {
+    /**
+     * Empties chunk k's slot and parks or gives back its buffer; consumer, before head passes chunk k.
+     * {@code used}: the bytes of the chunk that records were claimed in (all of it, unless a trim or close
+     * retired it part way), which are zeroed before it is parked or handed to a zeroed provider.
+     */
+    private void releaseChunk(long k, boolean park, int used) {
         int s = (int) k & slotMask;
         ByteBuffer c = (ByteBuffer) SLOTS.getAcquire(slots, s);
         if (c == null) {
@@ -827,10 +892,12 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
             cChunkNumber = -1;
         }
         if (park && (ByteBuffer) PARKED.getAcquire(parked, s) == null) {
-            zero(c);
+            zero(c, used);
             if (PARKED.compareAndSet(parked, s, (ByteBuffer) null, c)) {
                 return;
             }
+        } else if (zeroedProvider) {
+            zero(c, used);
         }
         giveBack(c);
     }
@@ -860,7 +927,8 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
                 return false;                   // a producer claimed: not idle
             }
             scan = boundary;
-            release(false);
+            releaseChunk(t >>> chunkShift, false, (int) (t & chunkMask));
+            HEAD.setRelease(this, boundary);
         }
         views = null;
         return true;
@@ -918,7 +986,7 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
             return false;
         }
         if ((t & chunkMask) != 0) {
-            releaseChunk(t >>> chunkShift, false);
+            releaseChunk(t >>> chunkShift, false, (int) (t & chunkMask));
         }
         giveBackParked();
         views = null;
