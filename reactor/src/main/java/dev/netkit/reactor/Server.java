@@ -389,8 +389,17 @@ public final class Server implements AutoCloseable {
         count(stats.sent, caller);
         if (owner != caller) {
             count(stats.sentCross, caller);
+            owner.notifyInbox(t, caller);
+        } else {
+            // the target's own loop is its inbox's consumer: move the frame into the target's output now, so
+            // the inbox gives its chunk back at once (a loop that handles a thousand reads in one step would
+            // otherwise hold a thousand chunks until its ready queue runs)
+            try {
+                t.drainInbox();
+            } catch (Throwable e) {
+                t.close(CloseReason.HANDLER_ERROR, e);
+            }
         }
-        owner.notifyInbox(t, caller);
         return SendResult.SENT;
     }
 
