@@ -93,7 +93,7 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
 
     private static MpscChunkedFrameQueue closedInbox() {
         MpscChunkedFrameQueue q = new MpscChunkedFrameQueue(MpscChunkedFrameQueue.MIN_CHUNK_BYTES,
-                MpscChunkedFrameQueue.MIN_CHUNK_BYTES, BufferProvider.heap());
+                2 * MpscChunkedFrameQueue.MIN_CHUNK_BYTES, BufferProvider.heap());
         q.close();
         return q;
     }
@@ -520,8 +520,8 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
     void drainInbox() {
         MpscChunkedFrameQueue box = inbox();
         inboxBacklog = false;
-        if (box == null) {
-            return;
+        if (box == null || box == CLOSED_INBOX) {
+            return;                         // CLOSED_INBOX is shared: no loop may act as its consumer
         }
         if (outputShut) {
             Segments s;

@@ -57,9 +57,9 @@ public final class ServerConfig {
             throw new IllegalArgumentException("water marks must satisfy 0 <= low (" + lowWaterBytes + ") <= high ("
                     + highWaterBytes + ") <= outboundRingBytes (" + outboundRingBytes + ")");
         }
-        if (inboxChunkBytes > inboxBytes) {
-            throw new IllegalArgumentException("inboxChunkBytes (" + inboxChunkBytes + ") must not exceed inboxBytes ("
-                    + inboxBytes + ")");
+        if (inboxChunkBytes > inboxBytes / 2) {
+            throw new IllegalArgumentException("inboxChunkBytes (" + inboxChunkBytes + ") must be at most half of inboxBytes ("
+                    + inboxBytes + "): an inbox holds at least two chunks");
         }
         int frameLimit = inboundRingBytes - 4;
         if (maxFrameBytes < 8 || maxFrameBytes > frameLimit) {
@@ -122,13 +122,12 @@ public final class ServerConfig {
     }
 
     /**
-     * @return the longest frame one {@link Conn#send} can carry: half the inbox budget, and at most one
-     *         chunk, less the 8-byte record header (a frame never straddles two chunks), and no more than
-     *         the outbound ring (the target's loop moves each frame whole into it); any thread
+     * @return the longest frame one {@link Conn#send} can carry: one inbox chunk less its 8-byte record
+     *         header (a frame never straddles two chunks), and no more than the outbound ring (the target's
+     *         loop moves each frame whole into it); any thread
      */
     public int maxInboxFrameBytes() {
-        return Math.min(Math.min(inboxChunkBytes, inboxBytes / 2) - MpscChunkedFrameQueue.HEADER_LENGTH,
-                outboundRingBytes);
+        return Math.min(inboxChunkBytes - MpscChunkedFrameQueue.HEADER_LENGTH, outboundRingBytes);
     }
 
     /** @return the most connections held at once; any thread */
@@ -274,9 +273,10 @@ public final class ServerConfig {
         }
 
         /**
-         * @param bytes the size of the chunks an inbox borrows from the server's pool while frames wait: a
-         *              power of two, 64 to inboxBytes; default half the inbox budget, at most 8 KiB. A send
-         *              carries at most one chunk less 8 bytes. Smaller chunks cost less per busy connection
+         * @param bytes the size of the chunks an inbox borrows from the server's inbox pool while frames wait:
+         *              a power of two, 32 to inboxBytes / 2 (checked at build); default half the inbox budget,
+         *              at most 8 KiB. A send carries at most one chunk less 8 bytes. Smaller chunks cost less
+         *              per connection with frames waiting
          * @return this builder
          * @throws IllegalArgumentException if out of range
          */

@@ -149,16 +149,17 @@ class InboxMemoryTest {
     @Test
     void chunkSizesAreChecked() {
         assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().inboxChunkBytes(100));
-        assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().inboxChunkBytes(32));
+        assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().inboxChunkBytes(16));
         assertThrows(IllegalArgumentException.class,
-                () -> ServerConfig.builder().inboxBytes(4096).inboxChunkBytes(8192).build());
+                () -> ServerConfig.builder().inboxBytes(4096).inboxChunkBytes(4096).build());
         ServerConfig d = ServerConfig.builder().build();
         assertEquals(8192, d.inboxChunkBytes());        // 16 KiB budget: half of it, at most 8 KiB
         assertEquals(8192 - 8, d.maxInboxFrameBytes());
         ServerConfig small = ServerConfig.builder().inboxBytes(64).maxFrameBytes(16).build();
-        assertEquals(64, small.inboxChunkBytes());
+        assertEquals(32, small.inboxChunkBytes());
         assertEquals(24, small.maxInboxFrameBytes());
         ServerConfig chunked = ServerConfig.builder().inboxBytes(1 << 20).inboxChunkBytes(1024).build();
         assertEquals(1024 - 8, chunked.maxInboxFrameBytes());
+        assertEquals(2048, ServerConfig.builder().inboxBytes(1 << 20).inboxChunkBytes(2048).build().inboxChunkBytes());
     }
 }

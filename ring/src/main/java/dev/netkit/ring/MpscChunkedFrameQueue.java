@@ -46,7 +46,8 @@ import java.util.function.LongSupplier;
  * {@link #trim()} (consumer) hands the parked chunks back at any time and, once everything is consumed,
  * the chunk that holds the tail too, after which the queue holds no chunk and no view: call it
  * periodically, or when the queue goes idle. {@link #close()} refuses further frames and gives everything
- * back. Idle and trimmed, a queue is its object and two small arrays.
+ * back. Idle and trimmed, a queue is its object and two arrays of {@code slots} references (see the notes:
+ * about budget / chunk + 2, rounded up to a power of two).
  *
  * <p><b>A stalled producer.</b> As in {@link MpscFrameRing}: once the same uncommitted frame has blocked
  * the front for {@code reclaimTimeout}, the consumer reclaims it (a header CAS racing the producer's commit
@@ -133,7 +134,7 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
     /** Header bytes in front of each frame. */
     public static final int HEADER_LENGTH = MpscFrameRing.HEADER_LENGTH;
     /** The smallest chunk. */
-    public static final int MIN_CHUNK_BYTES = 64;
+    public static final int MIN_CHUNK_BYTES = 32;
     /** {@link #tryOffer(ByteBuffer)}: the frame was committed. */
     public static final int OFFER_COMMITTED = MpscFrameRing.OFFER_COMMITTED;
     /** {@link #tryOffer(ByteBuffer)}: the byte budget had no room; nothing was written. */
@@ -142,6 +143,8 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
     public static final int OFFER_RECLAIMED = MpscFrameRing.OFFER_RECLAIMED;
     /** {@link #tryOffer(ByteBuffer)}: the queue is closed; nothing was written. */
     public static final int OFFER_CLOSED = 3;
+    /** {@link #tryClaim(int, Claim)}: the frame is claimed (0, as {@link #OFFER_COMMITTED}). */
+    public static final int CLAIM_OK = 0;
 
     static final int EMPTY = MpscFrameRing.EMPTY;
     static final int CLAIMED = MpscFrameRing.CLAIMED;
@@ -221,8 +224,8 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
      * Creates a queue with a one-second reclaim timeout on {@link System#nanoTime()} and peeks of up to
      * {@value MpscFrameRing#DEFAULT_MAX_BATCH} frames (fewer if a chunk holds fewer).
      *
-     * @param chunkBytes  the size of each chunk, a power of two in [64, 2^30]
-     * @param budgetBytes the most bytes claimed at once, a multiple of 8 in [chunkBytes, 2^30]
+     * @param chunkBytes  the size of each chunk, a power of two in [32, 2^29]
+     * @param budgetBytes the most bytes claimed at once, a multiple of 8 in [2 * chunkBytes, 2^30]
      * @param provider    lends the chunks (direct, 8-byte aligned buffers); thread-safe
      * @throws IllegalArgumentException if a value is outside its range
      */
@@ -234,8 +237,8 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
     /**
      * Creates a queue.
      *
-     * @param chunkBytes          the size of each chunk, a power of two in [64, 2^30]
-     * @param budgetBytes         the most bytes claimed at once, a multiple of 8 in [chunkBytes, 2^30]
+     * @param chunkBytes          the size of each chunk, a power of two in [32, 2^29]
+     * @param budgetBytes         the most bytes claimed at once, a multiple of 8 in [2 * chunkBytes, 2^30]
      * @param maxBatch            the most frames one {@link #peek(int)} returns, in [1, chunkBytes / 8]
      * @param reclaimTimeoutNanos how long an uncommitted frame may block the front before the consumer
      *                            reclaims it: 0 at first sight, {@link Long#MAX_VALUE} never (commit and abort
@@ -252,10 +255,17 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
     /** With {@code arrayHeaders}, header words live in per-chunk {@code long[]}s: for Lincheck only. */
     MpscChunkedFrameQueue(int chunkBytes, int budgetBytes, int maxBatch, long reclaimTimeoutNanos,
                           LongSupplier nanoClock, BufferProvider provider, Function<ByteBuffer, long[]> arrayHeaders) {
-        this.chunkBytes = Rings.checkCapacity(chunkBytes, MIN_CHUNK_BYTES);
-        if (budgetBytes < chunkBytes || budgetBytes > Rings.MAX_CAPACITY || (budgetBytes & 7) != 0) {
-            throw new IllegalArgumentException("budgetBytes must be a multiple of 8 in [chunkBytes = " + chunkBytes
-                    + ", " + Rings.MAX_CAPACITY + "], was " + budgetBytes);
+        if (chunkBytes < MIN_CHUNK_BYTES || chunkBytes > Rings.MAX_CAPACITY / 2 || Integer.bitCount(chunkBytes) != 1) {
+            throw new IllegalArgumentException("chunkBytes must be a power of two in [" + MIN_CHUNK_BYTES + ", "
+                    + Rings.MAX_CAPACITY / 2 + "], was " + chunkBytes);
+        }
+        this.chunkBytes = chunkBytes;
+        // at least two chunks: a trim retires up to chunkBytes - 8 of position space, which counts against
+        // the budget until head catches up, and a largest record must still fit beside it (no FULL on an
+        // empty queue, however a trim interleaves)
+        if (budgetBytes < 2 * chunkBytes || budgetBytes > Rings.MAX_CAPACITY || (budgetBytes & 7) != 0) {
+            throw new IllegalArgumentException("budgetBytes must be a multiple of 8 in [2 * chunkBytes = "
+                    + 2 * chunkBytes + ", " + Rings.MAX_CAPACITY + "], was " + budgetBytes);
         }
         if (maxBatch < 1 || maxBatch > chunkBytes / HEADER_LENGTH) {
             throw new IllegalArgumentException("maxBatch must be in [1, " + chunkBytes / HEADER_LENGTH + "], was "
@@ -271,8 +281,9 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         this.chunkShift = Integer.numberOfTrailingZeros(chunkBytes);
         this.chunkMask = chunkBytes - 1;
         this.budget = budgetBytes;
-        // a frame always fits once the queue is empty: its record plus a gap shorter than it
-        this.maxFrameLength = (Math.min(chunkBytes, budgetBytes / 2) & ~7) - HEADER_LENGTH;
+        // a frame fits one chunk; with budget >= 2 * chunk, its record and any gap (or retired rest of a
+        // chunk) before it fit the budget of an empty queue
+        this.maxFrameLength = chunkBytes - HEADER_LENGTH;
         int span = ((budgetBytes - 1) >>> chunkShift) + 2;     // ceil(budget / chunk) + 1 chunks at most
         this.slots = new ByteBuffer[Integer.highestOneBit(span - 1) << 1];
         this.parked = new ByteBuffer[slots.length];
@@ -292,9 +303,9 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
     }
 
     /**
-     * The largest payload: {@code min(chunkBytes, budgetBytes / 2) - 8} (rounded down to a multiple of 8
-     * first), so that a frame always fits in one chunk and, once the queue is empty, within the budget
-     * whatever the chunk-end gap. Any thread.
+     * The largest payload: {@code chunkBytes - 8}, a chunk less its record header (a frame never straddles
+     * two chunks). Since the budget is at least two chunks, such a frame always fits an empty queue,
+     * whatever the gap before it. Any thread.
      *
      * @return the largest length {@link #tryClaim(int, Claim)} accepts
      */
@@ -368,13 +379,13 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
             return c;
         }
         c = provider.acquire(chunkBytes);
-        if (c == null || c.capacity() < chunkBytes || (arrayHeaders == null
+        if (c == null || c.capacity() < chunkBytes || c.isReadOnly() || (arrayHeaders == null
                 && (!c.isDirect() || c.alignmentOffset(0, 8) != 0))) {
             if (c != null) {
                 giveBack(c);
             }
             throw new IllegalStateException("the provider returned " + c + " for a chunk of " + chunkBytes
-                    + " bytes: chunks must be direct, 8-byte aligned buffers of at least that capacity");
+                    + " bytes: chunks must be writable, direct, 8-byte aligned buffers of at least that capacity");
         }
         c.clear();
         c.order(ByteOrder.BIG_ENDIAN);
@@ -388,14 +399,15 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
     private void giveBack(ByteBuffer c) {
         try {
             provider.release(c);
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException | OutOfMemoryError e) {
             // the buffer was not taken: drop it (the queue must not fail after a claim for this)
         }
     }
 
     /**
      * Claims a record of {@code length} payload bytes; returns the position of its header, FULL or SHUT.
-     * Borrows (before the CAS) a chunk for each slot the record's headers go into that is still empty.
+     * Borrows (before the CAS) a chunk for each slot the record's headers go into that is still empty;
+     * between the CAS and the header stores there is no call out (unused chunks go back after them).
      */
     private long claim(int length) {
         int rec = recordLength(length);
@@ -451,14 +463,8 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
                             a = null;
                         }
                     }
-                    if (a != null) {            // borrowed, but another producer installed first
-                        giveBack(a);
-                        a = null;
-                    }
-                    if (b != null) {
-                        giveBack(b);
-                        b = null;
-                    }
+                    // chunks borrowed but not used (another producer installed first) go back in the
+                    // finally below, after the headers: no foreign code between the claim and the headers
                     if (padChunk != null) {
                         hdrSetRelease(padChunk, (int) (t & chunkMask), pack(pad - HEADER_LENGTH, PADDING));
                     }
@@ -493,10 +499,11 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
      *
      * @param length the payload length, in [1, {@link #maxFrameLength()}]
      * @param claim  a claim of this queue ({@link #newClaim()}) not holding an open frame
-     * @return {@link #OFFER_COMMITTED} (here: claimed), {@link #OFFER_FULL} or {@link #OFFER_CLOSED}
+     * @return {@link #CLAIM_OK}, {@link #OFFER_FULL} or {@link #OFFER_CLOSED}
      * @throws IllegalArgumentException if length is out of range or the claim belongs to another queue
      * @throws IllegalStateException if the claim holds an open frame, or the provider returned an unusable
-     *                               buffer (nothing is claimed then)
+     *                               buffer (nothing is claimed then); whatever the provider's
+     *                               {@code acquire} throws propagates, with nothing claimed
      */
     public int tryClaim(int length, Claim claim) {
         checkLength(length);
@@ -515,7 +522,7 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         claim.index = (int) (p & chunkMask);
         claim.length = length;
         claim.open = true;
-        return OFFER_COMMITTED;
+        return CLAIM_OK;
     }
 
     /**
@@ -538,7 +545,8 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
      *         {@link #OFFER_RECLAIMED} (the consumer reclaimed it after this thread stalled; dropped) or
      *         {@link #OFFER_CLOSED} (nothing written)
      * @throws IllegalArgumentException if the length is out of range
-     * @throws IllegalStateException if the provider returned an unusable buffer (nothing written)
+     * @throws IllegalStateException if the provider returned an unusable buffer (nothing written); whatever
+     *                               the provider's {@code acquire} throws propagates, nothing written
      */
     public int tryOffer(ByteBuffer src) {
         int length = src.remaining();
@@ -550,7 +558,12 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         ByteBuffer chunk = chunkOf(pos);
         int index = (int) (pos & chunkMask);
         int p = src.position();
-        chunk.put(index + HEADER_LENGTH, src, p, length);
+        try {
+            chunk.put(index + HEADER_LENGTH, src, p, length);
+        } catch (RuntimeException e) {
+            abort(chunk, index, length);        // src changed under us: never leave a claim open
+            throw e;
+        }
         src.position(p + length);
         return commit(chunk, index, length) ? OFFER_COMMITTED : OFFER_RECLAIMED;
     }
@@ -580,13 +593,19 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         ByteBuffer chunk = chunkOf(pos);
         int index = (int) (pos & chunkMask);
         int at = index + HEADER_LENGTH;
-        for (int i = 0; i < count; i++) {
-            ByteBuffer src = srcs[i];
-            int p = src.position();
-            int n = src.remaining();
-            chunk.put(at, src, p, n);
-            src.position(p + n);
-            at += n;
+        int end = at + length;
+        try {
+            for (int i = 0; i < count; i++) {
+                ByteBuffer src = srcs[i];
+                int p = src.position();
+                int n = Math.min(src.remaining(), end - at);   // a part that grew meanwhile stays in its frame
+                chunk.put(at, src, p, n);
+                src.position(p + n);
+                at += n;
+            }
+        } catch (RuntimeException e) {
+            abort(chunk, index, length);
+            throw e;
         }
         return commit(chunk, index, length) ? OFFER_COMMITTED : OFFER_RECLAIMED;
     }
@@ -610,7 +629,7 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         }
         ByteBuffer chunk = chunkOf(pos);
         int index = (int) (pos & chunkMask);
-        chunk.put(index + HEADER_LENGTH, src, off, len);
+        chunk.put(index + HEADER_LENGTH, src, off, len);    // range checked above: cannot throw
         return commit(chunk, index, len);
     }
 
@@ -697,6 +716,11 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         }
         Segments s = vw.segments;
         long[] ends = vw.ends;
+        if (closed) {
+            s.count = 0;
+            s.remaining = 0;
+            return s;                           // a closed queue delivers nothing more
+        }
         long h = head;
         long pos = scan;
         long front = pos;
@@ -792,15 +816,22 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
      * No view is made, so nothing is allocated (a server that copies frames into a connection's outbound
      * ring wants this rather than {@link #peek(int)}). Ends any open peek (its views become invalid).
      * Skips padding and aborted records and reclaims a stalled frame at the front, as {@code peek} does.
+     * A frame longer than {@code dst}'s capacity can never move: size {@code dst} for
+     * {@link #maxFrameLength()}. A closed queue moves nothing.
      *
      * @param dst       the ring to append the payloads to (its owner thread must be this consumer)
      * @param maxFrames the most frames to move; positive
      * @return how many frames were moved; fewer than available when {@code dst} had no room for the next
      * @throws IllegalArgumentException if maxFrames is not positive
+     * @throws NullPointerException if dst is null
      */
     public int drainTo(ByteRing dst, int maxFrames) {
+        Objects.requireNonNull(dst, "dst");
         if (maxFrames < 1) {
             throw new IllegalArgumentException("maxFrames must be positive, was " + maxFrames);
+        }
+        if (closed) {
+            return 0;
         }
         if (peeked > 0) {
             peeked = 0;
@@ -809,6 +840,18 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         long h = head;
         long pos = scan;
         long start = pos;
+        int moved = 0;
+        try {
+            moved = drainLoop(dst, maxFrames, h, pos);
+        } finally {
+            if (scan != start || holes > 0) {
+                release(true);                  // even when dst or the clock threw part way
+            }
+        }
+        return moved;
+    }
+
+    private int drainLoop(ByteRing dst, int maxFrames, long h, long pos) {
         int moved = 0;
         while (moved < maxFrames && pos - h < budget) {
             ByteBuffer chunk = consumerChunk(pos);
@@ -836,9 +879,6 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
             }
             pos += recordLength(length);
             scan = pos;                         // consumed: a failing dst cannot deliver it twice
-        }
-        if (pos != start || holes > 0) {
-            release(true);
         }
         return moved;
     }
@@ -918,7 +958,13 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         }
         giveBackParked();
         long t = (long) TAIL.getVolatile(this);
-        if ((t & CLOSED) != 0 || t != scan || scan != head || peeked > 0) {
+        if ((t & CLOSED) != 0 || peeked > 0) {
+            return false;
+        }
+        if (t != scan) {
+            skipDone(t);                        // aborted or padding records nobody walked past yet
+        }
+        if (t != scan || scan != head) {
             return false;
         }
         if ((t & chunkMask) != 0) {
@@ -932,6 +978,27 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         }
         views = null;
         return true;
+    }
+
+    /** Moves scan over aborted and padding records up to {@code t} (no frame is consumed); consumer. */
+    private void skipDone(long t) {
+        long pos = scan;
+        while (pos < t) {
+            ByteBuffer chunk = consumerChunk(pos);
+            if (chunk == null) {
+                break;
+            }
+            long word = hdrGetAcquire(chunk, (int) (pos & chunkMask));
+            int state = (int) word;
+            if (state != ABORTED && state != PADDING) {
+                break;
+            }
+            pos += recordLength((int) (word >>> 32));
+        }
+        if (pos != scan) {
+            scan = pos;
+            release(true);
+        }
     }
 
     private void giveBackParked() {
@@ -951,7 +1018,8 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
      * Consumer; idempotent. A producer that claimed before the close and has not committed or aborted yet
      * keeps its chunk (call {@code close} again later); one that never comes back keeps it for good.
      *
-     * @return true if every chunk is back with the provider
+     * @return true if every chunk this queue installed or parked is back with the provider (a chunk a
+     *         producer borrowed and has not used yet goes back from that producer)
      */
     public boolean close() {
         long t;
@@ -1047,7 +1115,10 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
 
     /**
      * A producer's handle on one claimed frame, reusable for the next claim once committed or aborted.
-     * Used by one thread at a time; allocation-free after {@link #newClaim()}.
+     * Used by one thread at a time; allocation-free after {@link #newClaim()}. Write the payload with the
+     * {@code put} methods (offsets from the payload's first byte, checked against the claimed length),
+     * then commit; abort in a {@code finally} if the writing can fail: with reclaim off, a claim left open
+     * blocks delivery for good.
      */
     public static final class Claim {
         final MpscChunkedFrameQueue queue;
@@ -1062,9 +1133,11 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         }
 
         /**
-         * The chunk the frame lives in. <b>Shared with the other producers and the consumer</b>: write the
-         * payload with absolute puts into {@code [offset(), offset() + length())} only, and do not change its
-         * position, limit or byte order (big-endian). Valid until commit or abort.
+         * The chunk the frame lives in, for writers that need a {@code ByteBuffer} (prefer the {@code put}
+         * methods). <b>Shared with the other producers and the consumer</b>: write the payload with absolute
+         * puts into {@code [offset(), offset() + length())} only, and never change its position, limit,
+         * mark or byte order (big-endian): the others' absolute puts check against its limit. Valid until
+         * commit or abort.
          *
          * @return the chunk buffer
          * @throws IllegalStateException if no frame is open
@@ -1077,6 +1150,75 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         /** @return the index of the payload's first byte in {@link #buffer()}; the claiming thread */
         public int offset() {
             return index + HEADER_LENGTH;
+        }
+
+        private int at(int at, int n) {
+            checkOpen();
+            Objects.checkFromIndexSize(at, n, length);
+            return index + HEADER_LENGTH + at;
+        }
+
+        /**
+         * Copies {@code src}'s remaining bytes into the payload from offset {@code at}; src's position
+         * advances. The claiming thread.
+         *
+         * @param at  the offset in the payload
+         * @param src the bytes
+         * @return this claim
+         * @throws IndexOutOfBoundsException if they do not fit inside the claimed length
+         * @throws IllegalStateException if no frame is open
+         */
+        public Claim put(int at, ByteBuffer src) {
+            int n = src.remaining();
+            int i = at(at, n);
+            chunk.put(i, src, src.position(), n);
+            src.position(src.position() + n);
+            return this;
+        }
+
+        /**
+         * Copies {@code src[off, off + len)} into the payload from offset {@code at}; the claiming thread.
+         *
+         * @param at  the offset in the payload
+         * @param src the array
+         * @param off its first byte
+         * @param len how many
+         * @return this claim
+         * @throws IndexOutOfBoundsException if a range is out of bounds
+         * @throws IllegalStateException if no frame is open
+         */
+        public Claim put(int at, byte[] src, int off, int len) {
+            Objects.checkFromIndexSize(off, len, src.length);
+            chunk.put(at(at, len), src, off, len);
+            return this;
+        }
+
+        /**
+         * Writes a big-endian int at payload offset {@code at}; the claiming thread.
+         *
+         * @param at the offset in the payload
+         * @param v  the value
+         * @return this claim
+         * @throws IndexOutOfBoundsException if it does not fit inside the claimed length
+         * @throws IllegalStateException if no frame is open
+         */
+        public Claim putInt(int at, int v) {
+            chunk.putInt(at(at, 4), v);
+            return this;
+        }
+
+        /**
+         * Writes a big-endian long at payload offset {@code at}; the claiming thread.
+         *
+         * @param at the offset in the payload
+         * @param v  the value
+         * @return this claim
+         * @throws IndexOutOfBoundsException if it does not fit inside the claimed length
+         * @throws IllegalStateException if no frame is open
+         */
+        public Claim putLong(int at, long v) {
+            chunk.putLong(at(at, 8), v);
+            return this;
         }
 
         /** @return the payload length claimed; the claiming thread */
@@ -1100,7 +1242,9 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         public boolean commit() {
             checkOpen();
             open = false;
-            return queue.commit(chunk, index, length);
+            ByteBuffer c = chunk;
+            chunk = null;                       // keep no chunk reachable once done with it
+            return queue.commit(c, index, length);
         }
 
         /**
@@ -1112,7 +1256,9 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         public boolean abort() {
             checkOpen();
             open = false;
-            return queue.abort(chunk, index, length);
+            ByteBuffer c = chunk;
+            chunk = null;
+            return queue.abort(c, index, length);
         }
 
         private void checkOpen() {
