@@ -99,6 +99,9 @@ final class SubReactor implements Runnable {
 
     private Connection[] dirty = new Connection[64];
     private int dirtyCount;
+    /** Keys handled since the ready queue was last drained inside a select batch (see onKey). */
+    private int keysSinceReady;
+    private static final int KEYS_PER_READY_DRAIN = 64;
     private Connection[] localReady = new Connection[16];
     private int localReadyCount;
     private int owned;
@@ -629,6 +632,29 @@ final class SubReactor implements Runnable {
             c.close(CloseReason.IO_ERROR, null);
         } catch (Throwable t) {
             c.close(CloseReason.HANDLER_ERROR, t);
+        }
+        if (++keysSinceReady >= KEYS_PER_READY_DRAIN) {
+            keysSinceReady = 0;
+            drainReadyBetweenKeys();
+        }
+    }
+
+    /**
+     * Every {@link #KEYS_PER_READY_DRAIN} keys of a long select batch, drains as many inboxes that other
+     * threads filled (the {@code ready} queue, which {@code runTasks} otherwise drains after the batch): a
+     * frame another loop sent waits for a few dozen reads rather than for the whole batch, and, since an
+     * inbox holds a chunk only while frames wait in it, the loops hold tens of chunks rather than one per
+     * connection the other loop read in its batch. Loop thread, between two keys (never inside a handler).
+     */
+    private void drainReadyBetweenKeys() {
+        int n = 0;
+        Connection r;
+        while (n < KEYS_PER_READY_DRAIN && (r = ready.relaxedPoll()) != null) {
+            r.drainNotified();
+            n++;
+        }
+        if (n > 0) {
+            stats.tasks.add(index, n);
         }
     }
 

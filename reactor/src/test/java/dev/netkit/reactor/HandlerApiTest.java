@@ -151,6 +151,9 @@ class HandlerApiTest {
                 assertTrue(c.awaitClosed());
             }
             Await.until(() -> s.connections() == 0, s.stats()::toString);
+            // onClose runs after the close's bookkeeping (the count above): wait for each connection's
+            Await.until(() -> h.calls.get(h.ids.get(0)).size() == 3 && h.calls.get(h.ids.get(1)).size() == 3
+                    && h.calls.get(h.ids.get(2)).size() == 4, h.calls::toString);
             assertEquals(List.of("open", "data", "close APPLICATION"), h.calls.get(h.ids.get(0)));
             assertEquals(List.of("open", "data", "close MALFORMED_FRAME"), h.calls.get(h.ids.get(1)));
             assertEquals(List.of("open", "data", "inputClosed", "close PEER_CLOSED"), h.calls.get(h.ids.get(2)));
