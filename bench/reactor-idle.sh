@@ -7,7 +7,9 @@
 #   bench/reactor-idle.sh CONNECTIONS HOLD_S KIND...
 #   bench/reactor-idle.sh 10000 10 netkit netty-nio netty-epoll virtual platform naive-nio
 #
-# KIND: netkit | netty-nio | netty-epoll | virtual | platform | naive-nio (see PeerEchoServer). Every server
+# KIND: netkit | netkit-relay | netty-nio | netty-epoll | virtual | platform | naive-nio (see PeerEchoServer);
+# netkit-relay is netkit's relay server (`server --protocol relay`, pinged with `idle --protocol relay`:
+# each connection relays a frame to itself, so every connection has used its inbox). Every server
 # runs with the same JVM defaults. Logs: bench/results/reactor-idle-<UTC timestamp>/<kind>.txt, and a
 # summary table at the end (also in README.txt there).
 # Needs: reactor/target/netkit-reactor.jar and bench/target/benchmarks.jar (built when missing).
@@ -26,8 +28,12 @@ echo "reactor-idle: $conns idle connections held ${hold} s, kinds: $* ($(nproc) 
 port=7600
 for kind in "$@"; do
     port=$((port + 1))
-    if [[ $kind == netkit ]]; then
-        "$JAVA_HOME/bin/java" -jar reactor/target/netkit-reactor.jar server --port $port --max-connections 100000 > "$out/server-$kind.log" 2>&1 &
+    proto=()
+    if [[ $kind == netkit-relay ]]; then
+        proto=(--protocol relay)
+    fi
+    if [[ $kind == netkit || $kind == netkit-relay ]]; then
+        "$JAVA_HOME/bin/java" -jar reactor/target/netkit-reactor.jar server "${proto[@]}" --port $port --max-connections 100000 > "$out/server-$kind.log" 2>&1 &
     else
         "$JAVA_HOME/bin/java" -cp bench/target/benchmarks.jar dev.netkit.bench.reactor.PeerEchoServer "$kind" $port > "$out/server-$kind.log" 2>&1 &
     fi
@@ -36,7 +42,7 @@ for kind in "$@"; do
     for _ in $(seq 100); do grep -q "listening on port" "$out/server-$kind.log" 2>/dev/null && break; sleep 0.1; done
     sleep 1
     echo "== $kind (pid $pid, port $port, $(ls /proc/$pid/fd | wc -l) open files before the first connection)"
-    "$JAVA_HOME/bin/java" -jar reactor/target/netkit-reactor.jar idle --port $port -c "$conns" --hold-s "$hold" --pid $pid \
+    "$JAVA_HOME/bin/java" -jar reactor/target/netkit-reactor.jar idle "${proto[@]}" --port $port -c "$conns" --hold-s "$hold" --pid $pid \
         > "$out/$kind.txt" 2>&1 || true
     sed 's/^/   /' "$out/$kind.txt"
     kill $pid; wait $pid 2>/dev/null || true

@@ -1,7 +1,8 @@
 package dev.netkit.reactor;
 
 import dev.netkit.ring.ByteRing;
-import dev.netkit.ring.MpscFrameRing;
+import dev.netkit.ring.BufferProvider;
+import dev.netkit.ring.MpscChunkedFrameQueue;
 import dev.netkit.ring.Segments;
 import dev.netkit.timingwheel.IdleTimeouts;
 
@@ -40,10 +41,14 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
      *
      * - `closed`: release store by the owner when it closes, acquire reads by senders, who then skip the
      *   connection: a hint, the inbox stays safe to write either way.
-     * - `inbox`: null until the first send to the connection; a sender installs a fresh MpscFrameRing with
-     *   one compareAndExchange (volatile: publishes the ring's construction), and a sender that loses the
-     *   race uses the winner's (its own ring is garbage: a rare, one-time allocation). The owner reads it
-     *   with getAcquire. Once set it never changes.
+     * - `inbox`: null until the first send to the connection; a sender installs a fresh
+     *   MpscChunkedFrameQueue with one compareAndExchange (volatile: publishes the queue's construction),
+     *   and a sender that loses the race uses the winner's (its own queue is garbage: a rare, one-time
+     *   allocation that holds no chunk). The owner reads it with getAcquire. Once set it never changes. When
+     *   the owner closes the connection it closes the inbox (claims fail from then on, and its chunks go back
+     *   to the pool once no sender is inside a claim; SubReactor retries a close that has to wait), or, if
+     *   there is none yet, installs CLOSED_INBOX with the same compareAndExchange, so a sender that looked
+     *   the connection up just before the close cannot install a queue that nobody would ever empty.
      * - `scheduled` (0/1): whether the connection sits in its owner's ready queue for an inbox drain;
      *   senders CAS 0 -> 1 after committing a frame and enqueue it only when they win.
      * - `closeRequested` (0/1): a sender on another thread that found the inbox full CASes it 0 -> 1 and
@@ -76,11 +81,21 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
             MethodHandles.Lookup l = MethodHandles.lookup();
             CLOSED = l.findVarHandle(Connection.class, "closed", boolean.class);
             SCHEDULED = l.findVarHandle(Connection.class, "scheduled", int.class);
-            INBOX = l.findVarHandle(Connection.class, "inbox", MpscFrameRing.class);
+            INBOX = l.findVarHandle(Connection.class, "inbox", MpscChunkedFrameQueue.class);
             CLOSE_REQUESTED = l.findVarHandle(Connection.class, "closeRequested", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+    }
+
+    /** The inbox of every closed connection that had none: closed, holds nothing, refuses every frame. */
+    static final MpscChunkedFrameQueue CLOSED_INBOX = closedInbox();
+
+    private static MpscChunkedFrameQueue closedInbox() {
+        MpscChunkedFrameQueue q = new MpscChunkedFrameQueue(MpscChunkedFrameQueue.MIN_CHUNK_BYTES,
+                2 * MpscChunkedFrameQueue.MIN_CHUNK_BYTES, BufferProvider.heap());
+        q.close();
+        return q;
     }
 
     final SubReactor loop;
@@ -105,7 +120,7 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
     @SuppressWarnings("unused") // through SCHEDULED
     private int scheduled;
     @SuppressWarnings("unused") // through INBOX
-    private MpscFrameRing inbox;
+    private MpscChunkedFrameQueue inbox;
     @SuppressWarnings("unused") // through CLOSE_REQUESTED
     private int closeRequested;
 
@@ -124,8 +139,8 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
     }
 
     /** @return the inbox, or null if nothing was ever sent to this connection; any thread (acquire) */
-    MpscFrameRing inbox() {
-        return (MpscFrameRing) INBOX.getAcquire(this);
+    MpscChunkedFrameQueue inbox() {
+        return (MpscChunkedFrameQueue) INBOX.getAcquire(this);
     }
 
     /**
@@ -134,14 +149,27 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
      * @param factory makes a fresh, empty inbox (called at most once per caller, only while there is none)
      * @return the connection's one inbox
      */
-    MpscFrameRing inbox(Supplier<MpscFrameRing> factory) {
-        MpscFrameRing r = (MpscFrameRing) INBOX.getAcquire(this);
+    MpscChunkedFrameQueue inbox(Supplier<MpscChunkedFrameQueue> factory) {
+        MpscChunkedFrameQueue r = (MpscChunkedFrameQueue) INBOX.getAcquire(this);
         if (r != null) {
             return r;
         }
-        MpscFrameRing fresh = factory.get();
-        r = (MpscFrameRing) INBOX.compareAndExchange(this, (MpscFrameRing) null, fresh);
+        MpscChunkedFrameQueue fresh = factory.get();
+        r = (MpscChunkedFrameQueue) INBOX.compareAndExchange(this, (MpscChunkedFrameQueue) null, fresh);
         return r == null ? fresh : r;
+    }
+
+    /**
+     * Closes the inbox as the connection closes, or installs {@link #CLOSED_INBOX} if there is none; owner
+     * thread.
+     *
+     * @return true if the inbox holds no chunk any more; false if a sender is still inside a claim (the
+     *         caller retries {@code inbox().close()} later)
+     */
+    boolean closeInbox() {
+        MpscChunkedFrameQueue box = (MpscChunkedFrameQueue) INBOX.compareAndExchange(this,
+                (MpscChunkedFrameQueue) null, CLOSED_INBOX);
+        return box == null || box == CLOSED_INBOX || box.close();
     }
 
     /**
@@ -343,7 +371,7 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
 
     /** @return whether nothing waits to be written: output, inbox backlog, or inbox frames */
     private boolean drained() {
-        MpscFrameRing box = inbox();
+        MpscChunkedFrameQueue box = inbox();
         return out.isEmpty() && !inboxBacklog && (box == null || box.isEmpty());
     }
 
@@ -378,6 +406,13 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
         }
         releaseRing(in);
         releaseRing(out);
+        try {
+            if (!closeInbox()) {
+                loop.closeInboxLater(inbox());
+            }
+        } catch (Throwable t) {
+            loop.server.handlerError(t);     // a failing pool: its chunks go to the GC with the queue
+        }
     }
 
     /** Empties a closed connection's ring (its buffer back to the pool); a failing pool is noted, not thrown. */
@@ -483,40 +518,30 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
      * inbox (also called by a send from this loop that found the inbox full).
      */
     void drainInbox() {
-        MpscFrameRing box = inbox();
+        MpscChunkedFrameQueue box = inbox();
         inboxBacklog = false;
-        if (box == null) {
-            return;
+        if (box == null || box == CLOSED_INBOX) {
+            return;                         // CLOSED_INBOX is shared: no loop may act as its consumer
         }
         if (outputShut) {
             Segments s;
             while ((s = box.peek(loop.inboxBatch)).count() > 0) {
                 box.discard(s.count());
             }
+            box.trim();
             return;
         }
-        boolean moved = false;
         int batch = loop.inboxBatch;
-        while (true) {
-            Segments s = box.peek(batch);
-            int k = s.count();
-            if (k == 0) {
-                break;
-            }
-            int i = 0;
-            for (; i < k; i++) {
-                ByteBuffer f = s.get(i);
-                if (out.writable() < f.remaining()) {
-                    break;
-                }
-                out.write(f);
-                moved = true;
-            }
-            box.discard(i);
-            if (i < k) {
-                inboxBacklog = true;        // the outbound ring is full: drain again after a flush
-                break;
-            }
+        boolean moved = false;
+        int n;
+        do {
+            n = box.drainTo(out, batch);    // copies whole frames while they fit; no views, no allocation
+            moved |= n > 0;
+        } while (n == batch);
+        if (!box.isEmpty()) {
+            inboxBacklog = true;            // the outbound ring is full (or a sender is mid-frame: it wakes us)
+        } else {
+            box.trim();                     // memory follows the backlog: an empty inbox holds no chunk
         }
         if (moved) {
             loop.markDirty(this);
@@ -592,7 +617,7 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
      * kernel has not delivered yet.
      */
     void shutDownIfFlushed() {
-        MpscFrameRing box = inbox();
+        MpscChunkedFrameQueue box = inbox();
         if (outputShut || !out.isEmpty() || (box != null && !box.isEmpty())) {
             return;
         }
@@ -620,7 +645,7 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
 
     /** @return whether output or input is left at a shutdown's deadline */
     boolean hasPending() {
-        MpscFrameRing box = inbox();
+        MpscChunkedFrameQueue box = inbox();
         return !out.isEmpty() || !in.isEmpty() || (box != null && !box.isEmpty());
     }
 

@@ -15,9 +15,11 @@ public enum SendResult {
      */
     TARGET_FULL,
     /**
-     * The sending thread stalled between claiming the frame's space and committing it for longer than the
-     * inbox's reclaim timeout ({@link ServerConfig.Builder#inboxReclaimTimeout}), and the target's loop
-     * reclaimed the space: the frame is dropped (counted), the target stays open.
+     * The frame is dropped (counted), the target stays open. Either the sending thread stalled between
+     * claiming the frame's space and committing it for longer than the inbox's reclaim timeout
+     * ({@link ServerConfig.Builder#inboxReclaimTimeout}) and the target's loop reclaimed the space, or the
+     * server's buffer pool could not lend the target's inbox a chunk (its table of buffers is full, or
+     * direct memory ran out).
      */
     DROPPED
 }

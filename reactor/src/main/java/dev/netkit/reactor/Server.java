@@ -3,7 +3,7 @@ package dev.netkit.reactor;
 import dev.netkit.connmatrix.ConnMatrix;
 import dev.netkit.pool.BufferPool;
 import dev.netkit.ring.BufferProvider;
-import dev.netkit.ring.MpscFrameRing;
+import dev.netkit.ring.MpscChunkedFrameQueue;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -32,7 +32,7 @@ import java.util.function.Supplier;
  * <pre>
  *   acceptor --round robin--> sub-reactor 0 .. N-1   (Selector, Handler, TimingWheel, ConnMatrix shard, stats stripe)
  *                                 |  ByteRing in/out per connection, memory from one BufferPool
- *   send: any thread --ConnMatrix.get(id)--> target's MpscFrameRing inbox --wake--> target's sub-reactor
+ *   send: any thread --ConnMatrix.get(id)--> target's MpscChunkedFrameQueue inbox --wake--> target's sub-reactor
  * </pre>
  *
  * <p>Guarantees: every byte a handler writes is written to its connection, in order, unless the
@@ -76,6 +76,7 @@ public final class Server implements AutoCloseable {
     private final InetSocketAddress address;
     private final ConnMatrix<Connection> matrix;
     private final BufferPool pool;
+    private final BufferPool inboxPool;
     private final ServerStats stats;
     private final SubReactor[] reactors;
     private final Thread acceptor;
@@ -112,13 +113,24 @@ public final class Server implements AutoCloseable {
                         cfg.poolBudgetBytes / Math.max(16, minClass) / cfg.subReactors)))
                 .build();
         BufferProvider buffers = BufferProvider.of(pool::acquire, pool::release);
+        // Inbox chunks have a pool of their own, which only the inboxes release into: every chunk goes back
+        // zeroed where it was written, so chunks come out clean and the sender that installs one (once per
+        // burst: an inbox that empties gives its chunk back at once) does not zero it.
+        this.inboxPool = BufferPool.direct()
+                .sizeClasses(cfg.inboxChunkBytes, cfg.inboxChunkBytes)
+                .budgetBytes(cfg.poolBudgetBytes)
+                .maxBuffers((int) Math.min(1 << 24, 2L * cfg.maxConnections + 4096))
+                .capacityPerThread((int) Math.max(64, Math.min(65536,
+                        cfg.poolBudgetBytes / cfg.inboxChunkBytes / cfg.subReactors)))
+                .build();
+        BufferProvider inboxChunks = BufferProvider.ofZeroed(inboxPool::acquire, inboxPool::release);
         Handler[] hs = new Handler[cfg.subReactors];
         for (int i = 0; i < hs.length; i++) {          // before any selector or socket is opened
             hs[i] = java.util.Objects.requireNonNull(handlers.get(), "the handler factory returned null");
         }
         this.reactors = new SubReactor[cfg.subReactors];
         for (int i = 0; i < reactors.length; i++) {
-            reactors[i] = new SubReactor(i, this, cfg, hs[i], matrix, stats, buffers, seam);
+            reactors[i] = new SubReactor(i, this, cfg, hs[i], matrix, stats, buffers, inboxChunks, seam);
         }
         this.stopped = new CountDownLatch(reactors.length);
         this.listener = ServerSocketChannel.open();
@@ -254,6 +266,7 @@ public final class Server implements AutoCloseable {
         initiated.await();                  // not before the claimant: the listener closed, the acceptor gone
         stopped.await();
         pool.close();
+        inboxPool.close();
         return stats.shutdownUnflushed() == 0;
     }
 
@@ -323,7 +336,7 @@ public final class Server implements AutoCloseable {
         }
         if (length < 1 || length > cfg.maxInboxFrameBytes()) {
             throw new IllegalArgumentException("frame length " + length + " outside [1, " + cfg.maxInboxFrameBytes()
-                    + "] (ServerConfig.maxInboxFrameBytes(): half the inbox less 8, at most the outbound ring)");
+                    + "] (ServerConfig.maxInboxFrameBytes(): half the inbox or one inbox chunk, less 8, at most the outbound ring)");
         }
         SubReactor caller = SubReactor.current();
         if (caller != null && caller.server != this) {
@@ -334,17 +347,29 @@ public final class Server implements AutoCloseable {
             count(stats.sendsNoTarget, caller);
             return SendResult.NO_TARGET;
         }
-        MpscFrameRing box = t.inbox(t.loop.inboxes);
+        MpscChunkedFrameQueue box = t.inbox(t.loop.inboxes);
         SubReactor owner = t.loop;
-        int offered = frame != null ? box.tryOffer(frame) : box.tryOffer(parts, count);
-        if (offered == MpscFrameRing.OFFER_FULL && owner == caller && !t.isClosed()) {
+        int offered = offer(box, frame, parts, count);
+        if (offered == NO_CHUNK) {
+            count(stats.sendsDropped, caller);
+            return SendResult.DROPPED;
+        }
+        if (offered == MpscChunkedFrameQueue.OFFER_CLOSED) {
+            count(stats.sendsNoTarget, caller);      // the target closed after the lookup
+            return SendResult.NO_TARGET;
+        }
+        if (offered == MpscChunkedFrameQueue.OFFER_FULL && owner == caller && !t.isClosed()) {
             // the target's own loop: it is the inbox's consumer, so it can move the inbox into the target's
             // outbound ring now instead of after this step (a burst sent in one onData would otherwise
             // overflow a target whose output is empty), then try once more
             t.drainInbox();
-            offered = frame != null ? box.tryOffer(frame) : box.tryOffer(parts, count);
+            offered = offer(box, frame, parts, count);
+            if (offered == NO_CHUNK) {
+                count(stats.sendsDropped, caller);
+                return SendResult.DROPPED;
+            }
         }
-        if (offered == MpscFrameRing.OFFER_RECLAIMED) {
+        if (offered == MpscChunkedFrameQueue.OFFER_RECLAIMED) {
             // this thread stalled past the reclaim timeout between claim and commit: the target's loop
             // skipped the frame; the target is healthy. Wake it anyway: the space our late commit freed
             // is released at its next peek, so the next frame does not find the inbox full
@@ -352,7 +377,7 @@ public final class Server implements AutoCloseable {
             owner.notifyInbox(t, caller);
             return SendResult.DROPPED;
         }
-        if (offered == MpscFrameRing.OFFER_FULL) {
+        if (offered == MpscChunkedFrameQueue.OFFER_FULL) {
             // the target does not read fast enough: its outbound cap (ring + inbox) is exceeded
             if (owner == caller) {
                 t.close(CloseReason.OUTBOUND_CAP, null);
@@ -364,9 +389,44 @@ public final class Server implements AutoCloseable {
         count(stats.sent, caller);
         if (owner != caller) {
             count(stats.sentCross, caller);
+            owner.notifyInbox(t, caller);
+        } else {
+            // the target's own loop is its inbox's consumer: move the frame into the target's output now, so
+            // the inbox gives its chunk back at once (a loop that handles a thousand reads in one step would
+            // otherwise hold a thousand chunks until its ready queue runs)
+            try {
+                t.drainInbox();
+            } catch (Throwable e) {
+                t.close(CloseReason.HANDLER_ERROR, e);
+            }
         }
-        owner.notifyInbox(t, caller);
         return SendResult.SENT;
+    }
+
+    /** {@link #offer}: the pool could not lend the inbox a chunk; nothing was claimed. */
+    private static final int NO_CHUNK = -1;
+
+    /**
+     * One offer into a target's inbox: {@code frame}, or {@code parts[0..count)} gathered. Returns the
+     * queue's answer, or NO_CHUNK when the pool could not lend a chunk (its buffer table is full, or no
+     * direct memory is left): nothing was claimed then, the target is healthy, the frame is dropped.
+     */
+    private static int offer(MpscChunkedFrameQueue box, ByteBuffer frame, ByteBuffer[] parts, int count) {
+        try {
+            return frame != null ? box.tryOffer(frame) : box.tryOffer(parts, count);
+        } catch (IllegalStateException | OutOfMemoryError e) {
+            return NO_CHUNK;
+        }
+    }
+
+    /** @return the buffer pool behind every connection's rings; for tests */
+    BufferPool pool() {
+        return pool;
+    }
+
+    /** @return the buffer pool behind the inboxes' chunks; for tests */
+    BufferPool inboxPool() {
+        return inboxPool;
     }
 
     private static void count(dev.netkit.padding.StripedCounter c, SubReactor caller) {

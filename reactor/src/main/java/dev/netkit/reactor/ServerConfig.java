@@ -1,5 +1,6 @@
 package dev.netkit.reactor;
 
+import dev.netkit.ring.MpscChunkedFrameQueue;
 import dev.netkit.ring.MpscFrameRing;
 
 import java.net.InetSocketAddress;
@@ -11,9 +12,10 @@ import java.time.Duration;
  *
  * <p>Memory per connection follows from three sizes: the inbound ring ({@link Builder#inboundRingBytes}),
  * the outbound ring ({@link Builder#outboundRingBytes}), both elastic (borrowed from the server's
- * {@code BufferPool} only while they hold bytes), and the inbox ({@link Builder#inboxBytes}, a direct
- * {@code MpscFrameRing} allocated at the first {@link Conn#send} to the connection and held for its life;
- * a connection nothing is ever sent to has none).
+ * {@code BufferPool} only while they hold bytes), and the inbox ({@link Builder#inboxBytes}: the budget of
+ * an {@code MpscChunkedFrameQueue} made at the first {@link Conn#send} to the connection, whose chunks of
+ * {@link Builder#inboxChunkBytes} come from a pool of their own while frames wait and go back as soon as
+ * the connection's loop has emptied it; an idle connection holds no inbox memory).
  */
 public final class ServerConfig {
     final InetSocketAddress bind;
@@ -24,6 +26,7 @@ public final class ServerConfig {
     final int lowWaterBytes;
     final int maxFrameBytes;
     final int inboxBytes;
+    final int inboxChunkBytes;
     final int maxConnections;
     final long idleTimeoutNanos;
     final boolean halfClose;
@@ -41,6 +44,8 @@ public final class ServerConfig {
         this.lowWaterBytes = b.lowWaterBytes < 0 ? b.outboundRingBytes / 8 : b.lowWaterBytes;
         this.maxFrameBytes = b.maxFrameBytes;
         this.inboxBytes = b.inboxBytes;
+        this.inboxChunkBytes = b.inboxChunkBytes > 0 ? b.inboxChunkBytes
+                : Math.max(MpscChunkedFrameQueue.MIN_CHUNK_BYTES, Math.min(8 << 10, b.inboxBytes / 2));
         this.maxConnections = b.maxConnections;
         this.idleTimeoutNanos = b.idleTimeoutNanos;
         this.halfClose = b.halfClose;
@@ -51,6 +56,10 @@ public final class ServerConfig {
         if (lowWaterBytes > highWaterBytes || highWaterBytes > outboundRingBytes) {
             throw new IllegalArgumentException("water marks must satisfy 0 <= low (" + lowWaterBytes + ") <= high ("
                     + highWaterBytes + ") <= outboundRingBytes (" + outboundRingBytes + ")");
+        }
+        if (inboxChunkBytes > inboxBytes / 2) {
+            throw new IllegalArgumentException("inboxChunkBytes (" + inboxChunkBytes + ") must be at most half of inboxBytes ("
+                    + inboxBytes + "): an inbox holds at least two chunks");
         }
         int frameLimit = inboundRingBytes - 4;
         if (maxFrameBytes < 8 || maxFrameBytes > frameLimit) {
@@ -102,18 +111,23 @@ public final class ServerConfig {
         return outboundRingBytes;
     }
 
-    /** @return the inbox capacity in bytes; any thread */
+    /** @return the inbox budget in bytes (the most a connection's inbox holds at once); any thread */
     public int inboxBytes() {
         return inboxBytes;
     }
 
+    /** @return the size of the chunks an inbox borrows from the pool; any thread */
+    public int inboxChunkBytes() {
+        return inboxChunkBytes;
+    }
+
     /**
-     * @return the longest frame one {@link Conn#send} can carry: half the inbox less its 8-byte record
-     *         header, and no more than the outbound ring (the target's loop moves each frame whole into
-     *         it); any thread
+     * @return the longest frame one {@link Conn#send} can carry: one inbox chunk less its 8-byte record
+     *         header (a frame never straddles two chunks), and no more than the outbound ring (the target's
+     *         loop moves each frame whole into it); any thread
      */
     public int maxInboxFrameBytes() {
-        return Math.min(inboxBytes / 2 - MpscFrameRing.HEADER_LENGTH, outboundRingBytes);
+        return Math.min(inboxChunkBytes - MpscChunkedFrameQueue.HEADER_LENGTH, outboundRingBytes);
     }
 
     /** @return the most connections held at once; any thread */
@@ -135,7 +149,7 @@ public final class ServerConfig {
     public String toString() {
         return "ServerConfig[bind=" + bind + ", subReactors=" + subReactors + ", rings in/out="
                 + inboundRingBytes + "/" + outboundRingBytes + ", water low/high=" + lowWaterBytes + "/" + highWaterBytes
-                + ", maxFrame=" + maxFrameBytes + ", inbox=" + inboxBytes + " (reclaim after "
+                + ", maxFrame=" + maxFrameBytes + ", inbox=" + inboxBytes + " in chunks of " + inboxChunkBytes + " (reclaim after "
                 + (inboxReclaimNanos == Long.MAX_VALUE ? "never" : Duration.ofNanos(inboxReclaimNanos)) + ")"
                 + ", maxConnections=" + maxConnections
                 + ", idleTimeout=" + Duration.ofNanos(idleTimeoutNanos) + ", halfClose=" + halfClose + "]";
@@ -151,6 +165,7 @@ public final class ServerConfig {
         private int lowWaterBytes = -1;
         private int maxFrameBytes = 4096;
         private int inboxBytes = 16 << 10;
+        private int inboxChunkBytes = -1;
         private int maxConnections = 1 << 16;
         private long idleTimeoutNanos;
         private boolean halfClose;
@@ -246,13 +261,27 @@ public final class ServerConfig {
         }
 
         /**
-         * @param bytes the inbox (MpscFrameRing) capacity per connection, allocated at the first send to it:
-         *              a power of two, 64 to 4 MiB; a send carries at most half of it less 8 bytes
+         * @param bytes the inbox budget per connection (default 16 KiB): the most bytes of frames sent to it
+         *              that wait at once (record headers and chunk-end padding included) before a send finds
+         *              it full; a power of two, 64 to 4 MiB. A send carries at most half of it less 8 bytes
          * @return this builder
          * @throws IllegalArgumentException if out of range
          */
         public Builder inboxBytes(int bytes) {
             this.inboxBytes = pow2("inboxBytes", bytes, 64, 4 << 20);
+            return this;
+        }
+
+        /**
+         * @param bytes the size of the chunks an inbox borrows from the server's inbox pool while frames wait:
+         *              a power of two, 32 to inboxBytes / 2 (checked at build); default half the inbox budget,
+         *              at most 8 KiB. A send carries at most one chunk less 8 bytes. Smaller chunks cost less
+         *              per connection with frames waiting
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder inboxChunkBytes(int bytes) {
+            this.inboxChunkBytes = pow2("inboxChunkBytes", bytes, MpscChunkedFrameQueue.MIN_CHUNK_BYTES, 4 << 20);
             return this;
         }
 
@@ -315,7 +344,8 @@ public final class ServerConfig {
         }
 
         /**
-         * @param bytes the buffer pool's byte budget (buffers beyond it are handed out but not kept)
+         * @param bytes the byte budget of each of the server's two buffer pools, the rings' and the inbox
+         *              chunks' (buffers beyond it are handed out but not kept); default 256 MiB
          * @return this builder
          * @throws IllegalArgumentException if negative
          */

@@ -3,7 +3,7 @@ package dev.netkit.reactor;
 import dev.netkit.connmatrix.ConnMatrix;
 import dev.netkit.ring.BufferProvider;
 import dev.netkit.ring.ByteRing;
-import dev.netkit.ring.MpscFrameRing;
+import dev.netkit.ring.MpscChunkedFrameQueue;
 import dev.netkit.timingwheel.IdleTimeouts;
 import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
@@ -80,7 +80,11 @@ final class SubReactor implements Runnable {
     final Handler handler;
     final Thread thread;
     final int inboxBatch;
-    final Supplier<MpscFrameRing> inboxes;
+    final Supplier<MpscChunkedFrameQueue> inboxes;
+    /** Inboxes of closed connections still waiting for a sender inside a claim (retried every 100 ms). */
+    private final java.util.ArrayList<MpscChunkedFrameQueue> closingInboxes = new java.util.ArrayList<>();
+    private long nextCloseRetryAt;
+    private static final long CLOSE_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private final ConnMatrix<Connection> matrix;
     private final ServerStats stats;
     private final BufferProvider buffers;
@@ -104,7 +108,7 @@ final class SubReactor implements Runnable {
     private long shutdownDeadline;
 
     SubReactor(int index, Server server, ServerConfig cfg, Handler handler, ConnMatrix<Connection> matrix,
-               ServerStats stats, BufferProvider buffers, TestSeam seam) throws IOException {
+               ServerStats stats, BufferProvider buffers, BufferProvider inboxChunks, TestSeam seam) throws IOException {
         this.index = index;
         this.server = server;
         this.cfg = cfg;
@@ -122,8 +126,9 @@ final class SubReactor implements Runnable {
                 ? Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(TimeUnit.SECONDS.toNanos(1), cfg.idleTimeoutNanos / 16))
                 : TimeUnit.MILLISECONDS.toNanos(10);
         this.idle = new IdleTimeouts<>(now, tick, c -> c.maxIdleNanos, (c, idleNanos) -> onIdle(c));
-        this.inboxBatch = Math.min(INBOX_BATCH, cfg.inboxBytes / MpscFrameRing.HEADER_LENGTH);
-        this.inboxes = () -> new MpscFrameRing(cfg.inboxBytes, inboxBatch, cfg.inboxReclaimNanos, System::nanoTime);
+        this.inboxBatch = Math.min(INBOX_BATCH, cfg.inboxChunkBytes / MpscChunkedFrameQueue.HEADER_LENGTH);
+        this.inboxes = () -> new MpscChunkedFrameQueue(cfg.inboxChunkBytes, cfg.inboxBytes, inboxBatch,
+                cfg.inboxReclaimNanos, System::nanoTime, inboxChunks);
         this.thread = new LoopThread(this);
     }
 
@@ -322,12 +327,43 @@ final class SubReactor implements Runnable {
             runTasks();
             idle.poll(now, IDLE_POLL_LIMIT);
             flushDirty();
+            if (!closingInboxes.isEmpty() && now - nextCloseRetryAt >= 0) {
+                retryInboxCloses();
+            }
         }
+    }
+
+    /** A closed connection's inbox that could not give its chunks back yet (a sender inside a claim). */
+    void closeInboxLater(MpscChunkedFrameQueue box) {
+        if (closingInboxes.isEmpty()) {
+            nextCloseRetryAt = now + CLOSE_RETRY_NANOS;
+        }
+        closingInboxes.add(box);
+    }
+
+    /** Retries the closes of inboxes that had a sender inside a claim; loop thread. */
+    private void retryInboxCloses() {
+        for (int i = closingInboxes.size() - 1; i >= 0; i--) {
+            boolean done;
+            try {
+                done = closingInboxes.get(i).close();
+            } catch (Throwable t) {
+                server.handlerError(t);
+                done = false;
+            }
+            if (done) {
+                closingInboxes.remove(i);
+            }
+        }
+        nextCloseRetryAt = now + CLOSE_RETRY_NANOS;
     }
 
     /** @return -1 for selectNow, 0 for no timeout, else milliseconds */
     private long selectTimeoutMillis() {
         long delay = idle.nextDelayNanos(now);
+        if (!closingInboxes.isEmpty()) {
+            delay = Math.min(delay, nextCloseRetryAt - now);
+        }
         if (shuttingDown) {
             delay = Math.min(delay, TimeUnit.MILLISECONDS.toNanos(10));
         }

@@ -317,7 +317,8 @@ class ReactorFaultsTest {
     @Test
     void aReclaimedFrameIsDroppedNotAnOverflow() throws Exception {
         ServerConfig cfg = ServerConfig.builder().subReactors(1).inboundRingBytes(4096).outboundRingBytes(1 << 20)
-                .inboxBytes(1 << 20).maxFrameBytes(1024).inboxReclaimTimeout(Duration.ZERO).build();
+                .inboxBytes(1 << 20).inboxChunkBytes(512 << 10).maxFrameBytes(1024).inboxReclaimTimeout(Duration.ZERO)
+                .build();
         java.util.concurrent.atomic.AtomicReference<Conn> target = new java.util.concurrent.atomic.AtomicReference<>();
         try (Server s = Server.start(cfg, () -> new Handler() {
                 @Override

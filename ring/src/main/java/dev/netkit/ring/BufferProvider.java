@@ -59,6 +59,49 @@ public interface BufferProvider {
     }
 
     /**
+     * Whether every buffer this provider hands out reads zero in every byte. A frame queue
+     * ({@link MpscChunkedFrameQueue}) then skips zeroing the chunks it borrows, and in return zeroes what it
+     * wrote into a chunk before handing it back, so that a provider fed only by such queues (and by fresh
+     * allocations, which the JDK zeroes) keeps the promise. Rings ignore it. Any thread.
+     *
+     * @return false unless the provider says otherwise ({@link #heap()}, {@link #direct()} and
+     *         {@link #ofZeroed} say true)
+     */
+    default boolean zeroed() {
+        return false;
+    }
+
+    /**
+     * {@link #of}, for a provider whose buffers are all zero when handed out ({@link #zeroed()} true): for
+     * example a {@code BufferPool} that only frame queues release into. A buffer handed out with a byte
+     * that is not zero corrupts the queue that borrows it (it may read stale bytes as a frame header), so
+     * do not share such a pool with rings or other users.
+     *
+     * @param acquire called by {@link #acquire(int)}; returns zero-filled buffers
+     * @param release called by {@link #release(ByteBuffer)}; receives zero-filled buffers from the queues
+     * @return a provider delegating to the two functions, whose {@link #zeroed()} is true
+     */
+    static BufferProvider ofZeroed(IntFunction<ByteBuffer> acquire, Consumer<ByteBuffer> release) {
+        BufferProvider p = of(acquire, release);
+        return new BufferProvider() {
+            @Override
+            public ByteBuffer acquire(int minCapacity) {
+                return p.acquire(minCapacity);
+            }
+
+            @Override
+            public void release(ByteBuffer buffer) {
+                p.release(buffer);
+            }
+
+            @Override
+            public boolean zeroed() {
+                return true;
+            }
+        };
+    }
+
+    /**
      * A provider that allocates a fresh heap buffer of exactly the requested capacity on each acquire and
      * leaves released buffers to the garbage collector. Useful in tests; any thread.
      *

@@ -263,6 +263,21 @@ public final class ByteRing {
     }
 
     /**
+     * Copies {@code src[index, index + length)} in whole, without touching {@code src}'s position or limit;
+     * the caller checked that it fits. Owner thread. For the frame queues, whose chunks are shared.
+     */
+    void writeFrom(ByteBuffer src, int index, int length) {
+        ensureBuffer();
+        int at = (int) (writeIndex & mask);
+        int first = Math.min(length, capacity - at);
+        backing.put(at, src, index, first);
+        if (length > first) {
+            backing.put(0, src, index + first, length - first);
+        }
+        writeIndex += length;
+    }
+
+    /**
      * Copies as many bytes of {@code src[off, off + len)} as fit; owner thread.
      *
      * @param src the array

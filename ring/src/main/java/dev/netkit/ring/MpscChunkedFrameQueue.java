@@ -26,7 +26,7 @@ import java.util.function.LongSupplier;
  *   <li><b>A byte budget</b> instead of a capacity: claims fail as {@link #OFFER_FULL full} when the bytes
  *       between the consumer's release point and the end of the new record (headers, payloads, alignment and
  *       chunk-end padding) would exceed {@link #budgetBytes()}. So the queue never holds more than
- *       {@code budgetBytes / chunkBytes + 2} chunks (plus the one spare, below).</li>
+ *       {@code budgetBytes / chunkBytes + 2} chunks in use, plus as many parked ones (below).</li>
  *   <li><b>No producer ever writes into a chunk that went back to the provider</b>, however late it is: the
  *       consumer releases a chunk only once every record in it is done (committed and consumed, aborted, or
  *       reclaimed and then given back by its producer), and every producer write into a chunk happens
@@ -38,13 +38,16 @@ import java.util.function.LongSupplier;
  *       claimed.</li>
  * </ul>
  *
- * <p><b>Memory.</b> A producer whose frame is the first in a chunk installs the chunk: it takes the queue's
- * spare chunk, or borrows one from the provider and zeroes it. When the consumer has consumed a chunk to
- * its end it keeps it as the spare if there is none (zeroed, ready for the next chunk) and otherwise gives
- * it back. So under steady load a queue cycles through two or three chunks and calls the provider rarely;
- * {@link #trim()} (consumer; call it when the queue goes idle) gives back the chunk that holds the tail and
- * the spare once everything is consumed, after which the queue holds nothing. {@link #close()} refuses
- * further frames and gives everything back.
+ * <p><b>Memory.</b> Chunk number k lives in slot {@code k mod slots}. A producer whose frame is the first in
+ * a chunk installs the chunk: it takes the chunk parked in that slot, or borrows one from the provider and
+ * zeroes it. When the consumer has consumed a chunk to its end it zeroes it and parks it in its slot, for
+ * the chunk that comes to that slot next lap. So under steady load a queue calls the provider only while
+ * its backlog grows, and its peek views (one set per slot) stay valid: nothing is allocated.
+ * {@link #trim()} (consumer) hands the parked chunks back at any time and, once everything is consumed,
+ * the chunk that holds the tail too, after which the queue holds no chunk and no view: call it
+ * periodically, or when the queue goes idle. {@link #close()} refuses further frames and gives everything
+ * back. Idle and trimmed, a queue is its object and two arrays of {@code slots} references (see the notes:
+ * about budget / chunk + 2, rounded up to a power of two).
  *
  * <p><b>A stalled producer.</b> As in {@link MpscFrameRing}: once the same uncommitted frame has blocked
  * the front for {@code reclaimTimeout}, the consumer reclaims it (a header CAS racing the producer's commit
@@ -88,30 +91,34 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
      *
      * Installing a chunk. A producer claims [t, end); the chunks its headers go into (chunk(t) for a
      * padding record, chunk(record start)) are live or still null. Before its claim CAS it borrows a clean
-     * chunk for each such slot that is null (the spare, taken with SPARE.getAndSet(null), which acquires the
-     * consumer's zeroing; or provider.acquire, then zeroed here), so that nothing can fail after the CAS.
+     * chunk for each such slot that is null (the one parked for that slot, taken with
+     * PARKED.getAndSet(null), which acquires the consumer's zeroing; or provider.acquire, then zeroed here),
+     * so that nothing can fail after the CAS. Producers only ever take from `parked`; the consumer puts
+     * (when a chunk is consumed) and takes (trim, close).
      * After the CAS it installs each with SLOTS.compareAndExchange(null -> chunk) (volatile: publishes the
      * zeroes), adopting the winner's chunk if another producer got there first, gives unused borrowed
      * chunks back to the provider, and then writes its headers (setRelease). A slot that held a chunk before
      * the CAS still holds it after: nulling chunk k requires the consumer to pass chunk k's end, which needs
      * tail beyond it, and the CAS found tail at t inside chunk k.
      *
-     * Zero invariant. Every chunk in a slot or in the spare reads zero outside the records claimed in it,
-     * so a header the consumer reads as EMPTY has not been written yet: a chunk is zeroed before it is
-     * installed (provider chunks by the installing producer) or parked as the spare (by the consumer), and a
-     * position is used once per installation (positions never wrap inside a chunk).
+     * Zero invariant. Every chunk in a slot or parked reads zero outside the records claimed in it, so a
+     * header the consumer reads as EMPTY has not been written yet: a chunk is zeroed before it is installed
+     * (provider chunks by the installing producer) or parked (by the consumer), and a position is used once
+     * per installation (positions never wrap inside a chunk).
      *
      * Consumer. peek walks records from scan like MpscFrameRing's (HDR.getAcquire pairs with the commit
      * CAS or release store), reading a chunk's slot with getAcquire once per chunk (cached in cChunk while
      * the chunk is live); a null slot reads as "nothing yet". release() moves head to scan, or to the first
      * RECLAIMED record while holes > 0, and releases every chunk wholly before the new head: null its slot,
-     * then zero it and park it in the spare (SPARE.compareAndSet(null -> chunk)), or give it back; then
-     * HEAD.setRelease(new head).
+     * then zero it and park it (PARKED.compareAndSet(null -> chunk) on its slot), or give it back; then
+     * HEAD.setRelease(new head). Views: one lazily made set per slot, over the buffer that slot held when
+     * the set was made (viewBase); a slot that gets another buffer gets a fresh set.
      *
      * trim: with nothing pending (tail == scan == head), the consumer CASes tail from t to the next chunk
      * boundary, which retires the rest of chunk(t): a producer's CAS from t fails and its retry claims in
      * the next chunk. Winning the CAS, the consumer owns the whole of chunk(t) (every record in it consumed)
-     * and releases it as above, then gives back the spare. close: CAS the CLOSED bit into tail (claims
+     * and releases it as above. Parked chunks are given back with PARKED.getAndSet(null), which a
+     * producer's take races harmlessly (one of them gets the chunk). close: CAS the CLOSED bit into tail (claims
      * then fail), then walk and drop every record up to the closed tail as the producers finish them, and
      * release every chunk once head reaches it; a producer that is still inside a claim delays this (call
      * close again).
@@ -127,7 +134,7 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
     /** Header bytes in front of each frame. */
     public static final int HEADER_LENGTH = MpscFrameRing.HEADER_LENGTH;
     /** The smallest chunk. */
-    public static final int MIN_CHUNK_BYTES = 64;
+    public static final int MIN_CHUNK_BYTES = 32;
     /** {@link #tryOffer(ByteBuffer)}: the frame was committed. */
     public static final int OFFER_COMMITTED = MpscFrameRing.OFFER_COMMITTED;
     /** {@link #tryOffer(ByteBuffer)}: the byte budget had no room; nothing was written. */
@@ -136,6 +143,8 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
     public static final int OFFER_RECLAIMED = MpscFrameRing.OFFER_RECLAIMED;
     /** {@link #tryOffer(ByteBuffer)}: the queue is closed; nothing was written. */
     public static final int OFFER_CLOSED = 3;
+    /** {@link #tryClaim(int, Claim)}: the frame is claimed (0, as {@link #OFFER_COMMITTED}). */
+    public static final int CLAIM_OK = 0;
 
     static final int EMPTY = MpscFrameRing.EMPTY;
     static final int CLAIMED = MpscFrameRing.CLAIMED;
@@ -153,8 +162,8 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
     private static final VarHandle TAIL;
     private static final VarHandle HEAD_CACHE;
     private static final VarHandle HEAD;
-    private static final VarHandle SPARE;
     private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(ByteBuffer[].class);
+    private static final VarHandle PARKED = SLOTS;
     private static final VarHandle HDR =
             MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
     private static final VarHandle ARRAY_HDR = MethodHandles.arrayElementVarHandle(long[].class);
@@ -166,7 +175,6 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
             TAIL = l.findVarHandle(MpscProducerFields.class, "tail", long.class);
             HEAD_CACHE = l.findVarHandle(MpscProducerFields.class, "headCache", long.class);
             HEAD = l.findVarHandle(MpscConsumerFields.class, "head", long.class);
-            SPARE = l.findVarHandle(MpscChunkedFrameQueue.class, "spare", ByteBuffer.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -180,31 +188,44 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
     private final ByteBuffer[] slots;
     private final int slotMask;
     private final BufferProvider provider;
+    /** provider.zeroed(): borrowed chunks need no zeroing, and chunks go back zeroed. */
+    private final boolean zeroedProvider;
     private final long reclaimTimeoutNanos;
     private final LongSupplier nanoClock;
-    private final Segments segments;
-    private final long[] ends;
-    /** Two sets of per-frame views, each over one chunk buffer (viewBase), reused while that buffer is. */
-    private final ByteBuffer[][] views;
-    private final ByteBuffer[] viewBase = new ByteBuffer[2];
+    /** Zeroed chunks kept for the next chunk of each slot: put by the consumer, taken by anyone (PARKED). */
+    private final ByteBuffer[] parked;
+    private final int maxBatch;
     /** Null in production; for Lincheck only, each chunk buffer's header words (index / 8). */
     private final Function<ByteBuffer, long[]> arrayHeaders;
 
-    /** A zeroed chunk kept for the next installation; set by the consumer, taken by producers (VarHandle). */
-    @SuppressWarnings("unused")
-    private ByteBuffer spare;
     // consumer only (rarely written)
     private ByteBuffer cChunk;
     private long cChunkNumber = -1;
-    private int nextVictim;
     private boolean closed;
+    /** The consumer's views, made at the first peek and dropped when a trim leaves no chunk. */
+    private Views views;
+
+    /** The consumer's reusable view state: the peek result, frame ends, and per-slot views. */
+    private static final class Views {
+        final Segments segments;
+        final long[] ends;
+        final ByteBuffer[][] bySlot;
+        final ByteBuffer[] base;
+
+        Views(int maxBatch, int slots) {
+            this.segments = new Segments(new ByteBuffer[maxBatch]);
+            this.ends = new long[maxBatch];
+            this.bySlot = new ByteBuffer[slots][];
+            this.base = new ByteBuffer[slots];
+        }
+    }
 
     /**
      * Creates a queue with a one-second reclaim timeout on {@link System#nanoTime()} and peeks of up to
      * {@value MpscFrameRing#DEFAULT_MAX_BATCH} frames (fewer if a chunk holds fewer).
      *
-     * @param chunkBytes  the size of each chunk, a power of two in [64, 2^30]
-     * @param budgetBytes the most bytes claimed at once, a multiple of 8 in [chunkBytes, 2^30]
+     * @param chunkBytes  the size of each chunk, a power of two in [32, 2^29]
+     * @param budgetBytes the most bytes claimed at once, a multiple of 8 in [2 * chunkBytes, 2^30]
      * @param provider    lends the chunks (direct, 8-byte aligned buffers); thread-safe
      * @throws IllegalArgumentException if a value is outside its range
      */
@@ -216,8 +237,8 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
     /**
      * Creates a queue.
      *
-     * @param chunkBytes          the size of each chunk, a power of two in [64, 2^30]
-     * @param budgetBytes         the most bytes claimed at once, a multiple of 8 in [chunkBytes, 2^30]
+     * @param chunkBytes          the size of each chunk, a power of two in [32, 2^29]
+     * @param budgetBytes         the most bytes claimed at once, a multiple of 8 in [2 * chunkBytes, 2^30]
      * @param maxBatch            the most frames one {@link #peek(int)} returns, in [1, chunkBytes / 8]
      * @param reclaimTimeoutNanos how long an uncommitted frame may block the front before the consumer
      *                            reclaims it: 0 at first sight, {@link Long#MAX_VALUE} never (commit and abort
@@ -234,10 +255,17 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
     /** With {@code arrayHeaders}, header words live in per-chunk {@code long[]}s: for Lincheck only. */
     MpscChunkedFrameQueue(int chunkBytes, int budgetBytes, int maxBatch, long reclaimTimeoutNanos,
                           LongSupplier nanoClock, BufferProvider provider, Function<ByteBuffer, long[]> arrayHeaders) {
-        this.chunkBytes = Rings.checkCapacity(chunkBytes, MIN_CHUNK_BYTES);
-        if (budgetBytes < chunkBytes || budgetBytes > Rings.MAX_CAPACITY || (budgetBytes & 7) != 0) {
-            throw new IllegalArgumentException("budgetBytes must be a multiple of 8 in [chunkBytes = " + chunkBytes
-                    + ", " + Rings.MAX_CAPACITY + "], was " + budgetBytes);
+        if (chunkBytes < MIN_CHUNK_BYTES || chunkBytes > Rings.MAX_CAPACITY / 2 || Integer.bitCount(chunkBytes) != 1) {
+            throw new IllegalArgumentException("chunkBytes must be a power of two in [" + MIN_CHUNK_BYTES + ", "
+                    + Rings.MAX_CAPACITY / 2 + "], was " + chunkBytes);
+        }
+        this.chunkBytes = chunkBytes;
+        // at least two chunks: a trim retires up to chunkBytes - 8 of position space, which counts against
+        // the budget until head catches up, and a largest record must still fit beside it (no FULL on an
+        // empty queue, however a trim interleaves)
+        if (budgetBytes < 2 * chunkBytes || budgetBytes > Rings.MAX_CAPACITY || (budgetBytes & 7) != 0) {
+            throw new IllegalArgumentException("budgetBytes must be a multiple of 8 in [2 * chunkBytes = "
+                    + 2 * chunkBytes + ", " + Rings.MAX_CAPACITY + "], was " + budgetBytes);
         }
         if (maxBatch < 1 || maxBatch > chunkBytes / HEADER_LENGTH) {
             throw new IllegalArgumentException("maxBatch must be in [1, " + chunkBytes / HEADER_LENGTH + "], was "
@@ -247,19 +275,20 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
             throw new IllegalArgumentException("reclaimTimeoutNanos must be >= 0, was " + reclaimTimeoutNanos);
         }
         this.provider = Objects.requireNonNull(provider, "provider");
+        this.zeroedProvider = provider.zeroed();
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         this.reclaimTimeoutNanos = reclaimTimeoutNanos;
         this.chunkShift = Integer.numberOfTrailingZeros(chunkBytes);
         this.chunkMask = chunkBytes - 1;
         this.budget = budgetBytes;
-        // a frame always fits once the queue is empty: its record plus a gap shorter than it
-        this.maxFrameLength = (Math.min(chunkBytes, budgetBytes / 2) & ~7) - HEADER_LENGTH;
+        // a frame fits one chunk; with budget >= 2 * chunk, its record and any gap (or retired rest of a
+        // chunk) before it fit the budget of an empty queue
+        this.maxFrameLength = chunkBytes - HEADER_LENGTH;
         int span = ((budgetBytes - 1) >>> chunkShift) + 2;     // ceil(budget / chunk) + 1 chunks at most
         this.slots = new ByteBuffer[Integer.highestOneBit(span - 1) << 1];
+        this.parked = new ByteBuffer[slots.length];
         this.slotMask = slots.length - 1;
-        this.segments = new Segments(new ByteBuffer[maxBatch]);
-        this.ends = new long[maxBatch];
-        this.views = new ByteBuffer[2][maxBatch];
+        this.maxBatch = maxBatch;
         this.arrayHeaders = arrayHeaders;
     }
 
@@ -274,9 +303,9 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
     }
 
     /**
-     * The largest payload: {@code min(chunkBytes, budgetBytes / 2) - 8} (rounded down to a multiple of 8
-     * first), so that a frame always fits in one chunk and, once the queue is empty, within the budget
-     * whatever the chunk-end gap. Any thread.
+     * The largest payload: {@code chunkBytes - 8}, a chunk less its record header (a frame never straddles
+     * two chunks). Since the budget is at least two chunks, such a frame always fits an empty queue,
+     * whatever the gap before it. Any thread.
      *
      * @return the largest length {@link #tryClaim(int, Claim)} accepts
      */
@@ -319,13 +348,13 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         return (int) (position >>> chunkShift) & slotMask;
     }
 
-    private void zero(ByteBuffer chunk) {
+    /** Zeroes the first {@code n} bytes of {@code chunk} (a multiple of 8). */
+    private void zero(ByteBuffer chunk, int n) {
         Function<ByteBuffer, long[]> a = arrayHeaders;
         if (a != null) {
-            java.util.Arrays.fill(a.apply(chunk), 0L);
+            java.util.Arrays.fill(a.apply(chunk), 0, n >>> 3, 0L);
         }
         int index = 0;
-        int n = chunkBytes;
         while (n > 0) {
             int k = Math.min(n, ZEROS.capacity());
             chunk.put(index, ZEROS, 0, k);
@@ -343,24 +372,26 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         }
     }
 
-    /** A clean chunk for installation: the spare, or a zeroed one from the provider (which may throw). */
-    private ByteBuffer borrow() {
-        ByteBuffer c = (ByteBuffer) SPARE.getAndSet(this, (ByteBuffer) null);
+    /** A clean chunk for slot s: the one parked there, or a zeroed one from the provider (which may throw). */
+    private ByteBuffer borrow(int s) {
+        ByteBuffer c = (ByteBuffer) PARKED.getAndSet(parked, s, (ByteBuffer) null);
         if (c != null) {
             return c;
         }
         c = provider.acquire(chunkBytes);
-        if (c == null || c.capacity() < chunkBytes || (arrayHeaders == null
+        if (c == null || c.capacity() < chunkBytes || c.isReadOnly() || (arrayHeaders == null
                 && (!c.isDirect() || c.alignmentOffset(0, 8) != 0))) {
             if (c != null) {
                 giveBack(c);
             }
             throw new IllegalStateException("the provider returned " + c + " for a chunk of " + chunkBytes
-                    + " bytes: chunks must be direct, 8-byte aligned buffers of at least that capacity");
+                    + " bytes: chunks must be writable, direct, 8-byte aligned buffers of at least that capacity");
         }
         c.clear();
         c.order(ByteOrder.BIG_ENDIAN);
-        zero(c);
+        if (!zeroedProvider) {
+            zero(c, chunkBytes);
+        }
         return c;
     }
 
@@ -368,14 +399,15 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
     private void giveBack(ByteBuffer c) {
         try {
             provider.release(c);
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException | OutOfMemoryError e) {
             // the buffer was not taken: drop it (the queue must not fail after a claim for this)
         }
     }
 
     /**
      * Claims a record of {@code length} payload bytes; returns the position of its header, FULL or SHUT.
-     * Borrows (before the CAS) a chunk for each slot the record's headers go into that is still empty.
+     * Borrows (before the CAS) a chunk for each slot the record's headers go into that is still empty;
+     * between the CAS and the header stores there is no call out (unused chunks go back after them).
      */
     private long claim(int length) {
         int rec = recordLength(length);
@@ -403,10 +435,10 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
                 int need = (pad > 0 && SLOTS.getAcquire(slots, slotOf(t)) == null ? 1 : 0)
                         + (SLOTS.getAcquire(slots, slotOf(start)) == null ? 1 : 0);
                 if (need > 0 && a == null) {
-                    a = borrow();
+                    a = borrow(need > 1 ? slotOf(t) : slotOf(start));
                 }
                 if (need > 1 && b == null) {
-                    b = borrow();
+                    b = borrow(slotOf(start));
                 }
                 if (TAIL.compareAndSet(this, t, end)) {
                     ByteBuffer padChunk = null;
@@ -431,14 +463,8 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
                             a = null;
                         }
                     }
-                    if (a != null) {            // borrowed, but another producer installed first
-                        giveBack(a);
-                        a = null;
-                    }
-                    if (b != null) {
-                        giveBack(b);
-                        b = null;
-                    }
+                    // chunks borrowed but not used (another producer installed first) go back in the
+                    // finally below, after the headers: no foreign code between the claim and the headers
                     if (padChunk != null) {
                         hdrSetRelease(padChunk, (int) (t & chunkMask), pack(pad - HEADER_LENGTH, PADDING));
                     }
@@ -473,10 +499,11 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
      *
      * @param length the payload length, in [1, {@link #maxFrameLength()}]
      * @param claim  a claim of this queue ({@link #newClaim()}) not holding an open frame
-     * @return {@link #OFFER_COMMITTED} (here: claimed), {@link #OFFER_FULL} or {@link #OFFER_CLOSED}
+     * @return {@link #CLAIM_OK}, {@link #OFFER_FULL} or {@link #OFFER_CLOSED}
      * @throws IllegalArgumentException if length is out of range or the claim belongs to another queue
      * @throws IllegalStateException if the claim holds an open frame, or the provider returned an unusable
-     *                               buffer (nothing is claimed then)
+     *                               buffer (nothing is claimed then); whatever the provider's
+     *                               {@code acquire} throws propagates, with nothing claimed
      */
     public int tryClaim(int length, Claim claim) {
         checkLength(length);
@@ -495,7 +522,7 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         claim.index = (int) (p & chunkMask);
         claim.length = length;
         claim.open = true;
-        return OFFER_COMMITTED;
+        return CLAIM_OK;
     }
 
     /**
@@ -518,7 +545,8 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
      *         {@link #OFFER_RECLAIMED} (the consumer reclaimed it after this thread stalled; dropped) or
      *         {@link #OFFER_CLOSED} (nothing written)
      * @throws IllegalArgumentException if the length is out of range
-     * @throws IllegalStateException if the provider returned an unusable buffer (nothing written)
+     * @throws IllegalStateException if the provider returned an unusable buffer (nothing written); whatever
+     *                               the provider's {@code acquire} throws propagates, nothing written
      */
     public int tryOffer(ByteBuffer src) {
         int length = src.remaining();
@@ -530,7 +558,12 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         ByteBuffer chunk = chunkOf(pos);
         int index = (int) (pos & chunkMask);
         int p = src.position();
-        chunk.put(index + HEADER_LENGTH, src, p, length);
+        try {
+            chunk.put(index + HEADER_LENGTH, src, p, length);
+        } catch (RuntimeException e) {
+            abort(chunk, index, length);        // src changed under us: never leave a claim open
+            throw e;
+        }
         src.position(p + length);
         return commit(chunk, index, length) ? OFFER_COMMITTED : OFFER_RECLAIMED;
     }
@@ -560,13 +593,19 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         ByteBuffer chunk = chunkOf(pos);
         int index = (int) (pos & chunkMask);
         int at = index + HEADER_LENGTH;
-        for (int i = 0; i < count; i++) {
-            ByteBuffer src = srcs[i];
-            int p = src.position();
-            int n = src.remaining();
-            chunk.put(at, src, p, n);
-            src.position(p + n);
-            at += n;
+        int end = at + length;
+        try {
+            for (int i = 0; i < count; i++) {
+                ByteBuffer src = srcs[i];
+                int p = src.position();
+                int n = Math.min(src.remaining(), end - at);   // a part that grew meanwhile stays in its frame
+                chunk.put(at, src, p, n);
+                src.position(p + n);
+                at += n;
+            }
+        } catch (RuntimeException e) {
+            abort(chunk, index, length);
+            throw e;
         }
         return commit(chunk, index, length) ? OFFER_COMMITTED : OFFER_RECLAIMED;
     }
@@ -590,7 +629,7 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         }
         ByteBuffer chunk = chunkOf(pos);
         int index = (int) (pos & chunkMask);
-        chunk.put(index + HEADER_LENGTH, src, off, len);
+        chunk.put(index + HEADER_LENGTH, src, off, len);    // range checked above: cannot throw
         return commit(chunk, index, len);
     }
 
@@ -634,27 +673,22 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         return c;
     }
 
-    /**
-     * The view for frame {@code i} over {@code chunk}: views are cached per chunk buffer (two of them, the
-     * older replaced), so a view is made only the first time a frame index meets a chunk buffer. Replacing a
-     * set drops it from the cache only: views this peek already handed out stay as they are.
-     */
-    private ByteBuffer view(ByteBuffer chunk, int i) {
-        int w;
-        if (viewBase[0] == chunk) {
-            w = 0;
-        } else if (viewBase[1] == chunk) {
-            w = 1;
-        } else {
-            w = nextVictim;
-            nextVictim = w ^ 1;
-            viewBase[w] = chunk;
-            java.util.Arrays.fill(views[w], null);
+    /** The view for frame {@code i} over {@code chunk} (in slot {@code slot}), made the first time needed. */
+    private ByteBuffer view(Views vw, ByteBuffer chunk, int slot, int i) {
+        ByteBuffer[] set = vw.bySlot[slot];
+        if (vw.base[slot] != chunk) {
+            if (set == null) {
+                set = new ByteBuffer[maxBatch];
+                vw.bySlot[slot] = set;
+            } else {
+                java.util.Arrays.fill(set, null);
+            }
+            vw.base[slot] = chunk;
         }
-        ByteBuffer v = views[w][i];
+        ByteBuffer v = set[i];
         if (v == null) {
             v = chunk.duplicate();
-            views[w][i] = v;
+            set[i] = v;
         }
         return v;
     }
@@ -663,19 +697,29 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
      * Returns up to {@code maxFrames} committed frames, in order, as payload views, without copying;
      * consumer. Skips padding and aborted records; stops at the first claimed frame (reclaiming it first if
      * it has blocked the front for the timeout). The views are valid until the next {@code peek},
-     * {@code discard}, {@code trim} or {@code close}. Allocates only the first time it meets a chunk buffer
-     * (a view per frame index, kept for the last two chunk buffers; under steady load the queue cycles
-     * through the same few chunks).
+     * {@code discard}, {@code trim} or {@code close}. Allocates only when a slot meets a new chunk buffer
+     * (its views), and at the first peek after a trim that left no chunk; under steady load each slot keeps
+     * its parked chunk, so nothing.
      *
      * @param maxFrames the most frames wanted, in [1, maxBatch]
      * @return the consumer's reused view; {@link Segments#count()} frames, each buffer one payload
      * @throws IllegalArgumentException if maxFrames is out of range
      */
     public Segments peek(int maxFrames) {
-        Segments s = segments;
-        if (maxFrames < 1 || maxFrames > s.buffers.length) {
-            throw new IllegalArgumentException("maxFrames must be in [1, " + s.buffers.length + "], was "
-                    + maxFrames);
+        if (maxFrames < 1 || maxFrames > maxBatch) {
+            throw new IllegalArgumentException("maxFrames must be in [1, " + maxBatch + "], was " + maxFrames);
+        }
+        Views vw = views;
+        if (vw == null) {
+            vw = new Views(maxBatch, slots.length);
+            views = vw;
+        }
+        Segments s = vw.segments;
+        long[] ends = vw.ends;
+        if (closed) {
+            s.count = 0;
+            s.remaining = 0;
+            return s;                           // a closed queue delivers nothing more
         }
         long h = head;
         long pos = scan;
@@ -692,7 +736,7 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
             int state = (int) word;
             int length = (int) (word >>> 32);
             if (state == COMMITTED) {
-                ByteBuffer v = view(chunk, count);
+                ByteBuffer v = view(vw, chunk, (int) (pos >>> chunkShift) & slotMask, count);
                 Rings.setView(v, index + HEADER_LENGTH, length);
                 s.buffers[count] = v;
                 pos += recordLength(length);
@@ -744,7 +788,7 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
 
     /**
      * Frees the first {@code frames} frames of the last {@link #peek(int)} (and any skipped record in
-     * between); consumer. A chunk consumed to its end is kept as the spare or given back.
+     * between); consumer. A chunk consumed to its end is zeroed and parked in its slot.
      *
      * @param frames how many, in [0, count of the last peek]
      * @throws IllegalArgumentException if frames is out of range
@@ -756,9 +800,9 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         if (frames == 0) {
             return;
         }
-        scan = ends[frames - 1];
+        scan = views.ends[frames - 1];
         peeked = 0;
-        segments.count = 0;
+        views.segments.count = 0;
         release(true);
     }
 
@@ -768,10 +812,82 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
     }
 
     /**
-     * Moves head to scan (or to the first reclaimed record whose producer is not back) and releases every
-     * chunk wholly before the new head: slot nulled, then parked as the spare (zeroed) or given back.
+     * Copies committed frames, in order, into {@code dst} and frees them, while each fits whole; consumer.
+     * No view is made, so nothing is allocated (a server that copies frames into a connection's outbound
+     * ring wants this rather than {@link #peek(int)}). Ends any open peek (its views become invalid).
+     * Skips padding and aborted records and reclaims a stalled frame at the front, as {@code peek} does.
+     * A frame longer than {@code dst}'s capacity can never move: size {@code dst} for
+     * {@link #maxFrameLength()}. A closed queue moves nothing.
+     *
+     * @param dst       the ring to append the payloads to (its owner thread must be this consumer)
+     * @param maxFrames the most frames to move; positive
+     * @return how many frames were moved; fewer than available when {@code dst} had no room for the next
+     * @throws IllegalArgumentException if maxFrames is not positive
+     * @throws NullPointerException if dst is null
      */
-    private void release(boolean keepSpare) {
+    public int drainTo(ByteRing dst, int maxFrames) {
+        Objects.requireNonNull(dst, "dst");
+        if (maxFrames < 1) {
+            throw new IllegalArgumentException("maxFrames must be positive, was " + maxFrames);
+        }
+        if (closed) {
+            return 0;
+        }
+        if (peeked > 0) {
+            peeked = 0;
+            views.segments.count = 0;
+        }
+        long h = head;
+        long pos = scan;
+        long start = pos;
+        int moved = 0;
+        try {
+            moved = drainLoop(dst, maxFrames, h, pos);
+        } finally {
+            if (scan != start || holes > 0) {
+                release(true);                  // even when dst or the clock threw part way
+            }
+        }
+        return moved;
+    }
+
+    private int drainLoop(ByteRing dst, int maxFrames, long h, long pos) {
+        int moved = 0;
+        while (moved < maxFrames && pos - h < budget) {
+            ByteBuffer chunk = consumerChunk(pos);
+            if (chunk == null) {
+                break;
+            }
+            int index = (int) (pos & chunkMask);
+            long word = hdrGetAcquire(chunk, index);
+            int state = (int) word;
+            int length = (int) (word >>> 32);
+            if (state == COMMITTED) {
+                if (dst.writable() < length) {
+                    break;
+                }
+                dst.writeFrom(chunk, index + HEADER_LENGTH, length);
+                moved++;
+            } else if (state == CLAIMED && reclaimDue(pos)) {
+                if (!hdrCas(chunk, index, word, pack(length, RECLAIMED))) {
+                    continue;                   // committed or aborted meanwhile: read it again
+                }
+                holes++;
+                reclaimed++;
+            } else if (state != PADDING && state != ABORTED && state != RECLAIMED && state != FREED) {
+                break;                          // EMPTY (not written yet) or CLAIMED
+            }
+            pos += recordLength(length);
+            scan = pos;                         // consumed: a failing dst cannot deliver it twice
+        }
+        return moved;
+    }
+
+    /**
+     * Moves head to scan (or to the first reclaimed record whose producer is not back) and releases every
+     * chunk wholly before the new head: slot nulled, then parked (zeroed) or given back.
+     */
+    private void release(boolean park) {
         long h = head;
         long target = scan;
         if (holes > 0) {
@@ -794,13 +910,17 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
             return;
         }
         for (long k = h >>> chunkShift, last = target >>> chunkShift; k < last; k++) {
-            releaseChunk(k, keepSpare);
+            releaseChunk(k, park, chunkBytes);
         }
         HEAD.setRelease(this, target);
     }
 
-    /** Empties chunk k's slot and parks or gives back its buffer; consumer, before head passes chunk k. */
-    private void releaseChunk(long k, boolean keepSpare) {
+    /**
+     * Empties chunk k's slot and parks or gives back its buffer; consumer, before head passes chunk k.
+     * {@code used}: the bytes of the chunk that records were claimed in (all of it, unless a trim or close
+     * retired it part way), which are zeroed before it is parked or handed to a zeroed provider.
+     */
+    private void releaseChunk(long k, boolean park, int used) {
         int s = (int) k & slotMask;
         ByteBuffer c = (ByteBuffer) SLOTS.getAcquire(slots, s);
         if (c == null) {
@@ -811,21 +931,24 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
             cChunk = null;
             cChunkNumber = -1;
         }
-        if (keepSpare && (ByteBuffer) SPARE.getAcquire(this) == null) {
-            zero(c);
-            if (SPARE.compareAndSet(this, (ByteBuffer) null, c)) {
+        if (park && (ByteBuffer) PARKED.getAcquire(parked, s) == null) {
+            zero(c, used);
+            if (PARKED.compareAndSet(parked, s, (ByteBuffer) null, c)) {
                 return;
             }
+        } else if (zeroedProvider) {
+            zero(c, used);
         }
         giveBack(c);
     }
 
     /**
-     * Gives every chunk back to the provider if nothing is pending: no committed, claimed or reclaimed
-     * frame, nothing peeked and not discarded. Consumer; call it when the queue goes idle. Racing producers
-     * are safe: the chunk that holds the tail is retired by a CAS of the tail, which a producer's claim CAS
-     * either beats (then nothing is given back and this returns false) or follows (its claim then starts a
-     * fresh chunk).
+     * Gives the parked chunks back to the provider and, if nothing is pending (no committed, claimed or
+     * reclaimed frame, nothing peeked and not discarded), the chunk that holds the tail too, and drops the
+     * peek views. Consumer; call it periodically or when the queue goes idle. Racing producers are safe: a
+     * parked chunk goes to whichever of the two takes it, and the tail's chunk is retired by a CAS of the
+     * tail, which a producer's claim CAS either beats (then it stays and this returns false) or follows (its
+     * claim then starts a fresh chunk).
      *
      * @return true if the queue now holds no chunk (a producer may install one right after)
      */
@@ -833,8 +956,15 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         if (closed) {
             return close();
         }
+        giveBackParked();
         long t = (long) TAIL.getVolatile(this);
-        if ((t & CLOSED) != 0 || t != scan || scan != head || peeked > 0) {
+        if ((t & CLOSED) != 0 || peeked > 0) {
+            return false;
+        }
+        if (t != scan) {
+            skipDone(t);                        // aborted or padding records nobody walked past yet
+        }
+        if (t != scan || scan != head) {
             return false;
         }
         if ((t & chunkMask) != 0) {
@@ -843,13 +973,43 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
                 return false;                   // a producer claimed: not idle
             }
             scan = boundary;
-            release(false);
+            releaseChunk(t >>> chunkShift, false, (int) (t & chunkMask));
+            HEAD.setRelease(this, boundary);
         }
-        ByteBuffer s = (ByteBuffer) SPARE.getAndSet(this, (ByteBuffer) null);
-        if (s != null) {
-            giveBack(s);
-        }
+        views = null;
         return true;
+    }
+
+    /** Moves scan over aborted and padding records up to {@code t} (no frame is consumed); consumer. */
+    private void skipDone(long t) {
+        long pos = scan;
+        while (pos < t) {
+            ByteBuffer chunk = consumerChunk(pos);
+            if (chunk == null) {
+                break;
+            }
+            long word = hdrGetAcquire(chunk, (int) (pos & chunkMask));
+            int state = (int) word;
+            if (state != ABORTED && state != PADDING) {
+                break;
+            }
+            pos += recordLength((int) (word >>> 32));
+        }
+        if (pos != scan) {
+            scan = pos;
+            release(true);
+        }
+    }
+
+    private void giveBackParked() {
+        for (int i = 0; i < parked.length; i++) {
+            if (PARKED.getAcquire(parked, i) != null) {
+                ByteBuffer c = (ByteBuffer) PARKED.getAndSet(parked, i, (ByteBuffer) null);
+                if (c != null) {
+                    giveBack(c);
+                }
+            }
+        }
     }
 
     /**
@@ -858,7 +1018,8 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
      * Consumer; idempotent. A producer that claimed before the close and has not committed or aborted yet
      * keeps its chunk (call {@code close} again later); one that never comes back keeps it for good.
      *
-     * @return true if every chunk is back with the provider
+     * @return true if every chunk this queue installed or parked is back with the provider (a chunk a
+     *         producer borrowed and has not used yet goes back from that producer)
      */
     public boolean close() {
         long t;
@@ -871,7 +1032,9 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         }
         closed = true;
         peeked = 0;
-        segments.count = 0;
+        if (views != null) {
+            views.segments.count = 0;
+        }
         long pos = scan;
         while (pos < t) {
             ByteBuffer chunk = consumerChunk(pos);
@@ -891,12 +1054,10 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
             return false;
         }
         if ((t & chunkMask) != 0) {
-            releaseChunk(t >>> chunkShift, false);
+            releaseChunk(t >>> chunkShift, false, (int) (t & chunkMask));
         }
-        ByteBuffer s = (ByteBuffer) SPARE.getAndSet(this, (ByteBuffer) null);
-        if (s != null) {
-            giveBack(s);
-        }
+        giveBackParked();
+        views = null;
         return true;
     }
 
@@ -915,14 +1076,17 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
     }
 
     /**
-     * The chunks this queue holds: installed ones plus the spare. Any thread; a snapshot.
+     * The chunks this queue holds: installed ones plus parked ones. Any thread; a snapshot.
      *
      * @return the number of chunk buffers borrowed from the provider and not given back
      */
     public int chunks() {
-        int n = SPARE.getAcquire(this) != null ? 1 : 0;
+        int n = 0;
         for (int i = 0; i < slots.length; i++) {
             if (SLOTS.getAcquire(slots, i) != null) {
+                n++;
+            }
+            if (PARKED.getAcquire(parked, i) != null) {
                 n++;
             }
         }
@@ -951,7 +1115,10 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
 
     /**
      * A producer's handle on one claimed frame, reusable for the next claim once committed or aborted.
-     * Used by one thread at a time; allocation-free after {@link #newClaim()}.
+     * Used by one thread at a time; allocation-free after {@link #newClaim()}. Write the payload with the
+     * {@code put} methods (offsets from the payload's first byte, checked against the claimed length),
+     * then commit; abort in a {@code finally} if the writing can fail: with reclaim off, a claim left open
+     * blocks delivery for good.
      */
     public static final class Claim {
         final MpscChunkedFrameQueue queue;
@@ -966,9 +1133,11 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         }
 
         /**
-         * The chunk the frame lives in. <b>Shared with the other producers and the consumer</b>: write the
-         * payload with absolute puts into {@code [offset(), offset() + length())} only, and do not change its
-         * position, limit or byte order (big-endian). Valid until commit or abort.
+         * The chunk the frame lives in, for writers that need a {@code ByteBuffer} (prefer the {@code put}
+         * methods). <b>Shared with the other producers and the consumer</b>: write the payload with absolute
+         * puts into {@code [offset(), offset() + length())} only, and never change its position, limit,
+         * mark or byte order (big-endian): the others' absolute puts check against its limit. Valid until
+         * commit or abort.
          *
          * @return the chunk buffer
          * @throws IllegalStateException if no frame is open
@@ -981,6 +1150,75 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         /** @return the index of the payload's first byte in {@link #buffer()}; the claiming thread */
         public int offset() {
             return index + HEADER_LENGTH;
+        }
+
+        private int at(int at, int n) {
+            checkOpen();
+            Objects.checkFromIndexSize(at, n, length);
+            return index + HEADER_LENGTH + at;
+        }
+
+        /**
+         * Copies {@code src}'s remaining bytes into the payload from offset {@code at}; src's position
+         * advances. The claiming thread.
+         *
+         * @param at  the offset in the payload
+         * @param src the bytes
+         * @return this claim
+         * @throws IndexOutOfBoundsException if they do not fit inside the claimed length
+         * @throws IllegalStateException if no frame is open
+         */
+        public Claim put(int at, ByteBuffer src) {
+            int n = src.remaining();
+            int i = at(at, n);
+            chunk.put(i, src, src.position(), n);
+            src.position(src.position() + n);
+            return this;
+        }
+
+        /**
+         * Copies {@code src[off, off + len)} into the payload from offset {@code at}; the claiming thread.
+         *
+         * @param at  the offset in the payload
+         * @param src the array
+         * @param off its first byte
+         * @param len how many
+         * @return this claim
+         * @throws IndexOutOfBoundsException if a range is out of bounds
+         * @throws IllegalStateException if no frame is open
+         */
+        public Claim put(int at, byte[] src, int off, int len) {
+            Objects.checkFromIndexSize(off, len, src.length);
+            chunk.put(at(at, len), src, off, len);
+            return this;
+        }
+
+        /**
+         * Writes a big-endian int at payload offset {@code at}; the claiming thread.
+         *
+         * @param at the offset in the payload
+         * @param v  the value
+         * @return this claim
+         * @throws IndexOutOfBoundsException if it does not fit inside the claimed length
+         * @throws IllegalStateException if no frame is open
+         */
+        public Claim putInt(int at, int v) {
+            chunk.putInt(at(at, 4), v);
+            return this;
+        }
+
+        /**
+         * Writes a big-endian long at payload offset {@code at}; the claiming thread.
+         *
+         * @param at the offset in the payload
+         * @param v  the value
+         * @return this claim
+         * @throws IndexOutOfBoundsException if it does not fit inside the claimed length
+         * @throws IllegalStateException if no frame is open
+         */
+        public Claim putLong(int at, long v) {
+            chunk.putLong(at(at, 8), v);
+            return this;
         }
 
         /** @return the payload length claimed; the claiming thread */
@@ -1004,7 +1242,9 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         public boolean commit() {
             checkOpen();
             open = false;
-            return queue.commit(chunk, index, length);
+            ByteBuffer c = chunk;
+            chunk = null;                       // keep no chunk reachable once done with it
+            return queue.commit(c, index, length);
         }
 
         /**
@@ -1016,7 +1256,9 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         public boolean abort() {
             checkOpen();
             open = false;
-            return queue.abort(chunk, index, length);
+            ByteBuffer c = chunk;
+            chunk = null;
+            return queue.abort(c, index, length);
         }
 
         private void checkOpen() {

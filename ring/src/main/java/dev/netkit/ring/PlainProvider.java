@@ -15,6 +15,12 @@ enum PlainProvider implements BufferProvider {
         return this == HEAP ? ByteBuffer.allocate(minCapacity) : ByteBuffer.allocateDirect(minCapacity);
     }
 
+    /** Fresh allocations: the JDK zeroes them. */
+    @Override
+    public boolean zeroed() {
+        return true;
+    }
+
     @Override
     public void release(ByteBuffer buffer) {
         Objects.requireNonNull(buffer, "buffer");

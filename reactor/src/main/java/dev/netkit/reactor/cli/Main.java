@@ -228,11 +228,16 @@ public final class Main implements Runnable {
     static final class IdleCommand extends LoadOptions implements Callable<Integer> {
         @Option(names = "--hold-s", defaultValue = "5", description = "seconds to hold (default ${DEFAULT-VALUE})")
         long hold;
+        @Option(names = "--burst-s", defaultValue = "0",
+                description = "after the hold, this many seconds of traffic on every connection (echo, relay), then --idle-after-s of idle and the RSS again (default ${DEFAULT-VALUE}: none)")
+        long burst;
+        @Option(names = "--idle-after-s", defaultValue = "30", description = "idle seconds after a burst (default ${DEFAULT-VALUE})")
+        long idleAfter;
 
         @Override
         public Integer call() throws Exception {
             int answered = IdleRun.run(new InetSocketAddress(host, port), protocol, connections, Duration.ofSeconds(hold),
-                    pid, sourceAddresses, System.out);
+                    pid, sourceAddresses, Duration.ofSeconds(burst), Duration.ofSeconds(idleAfter), System.out);
             return answered > 0 ? 0 : 1;
         }
     }

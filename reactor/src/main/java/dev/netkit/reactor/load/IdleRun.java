@@ -44,6 +44,30 @@ public final class IdleRun {
      */
     public static int run(InetSocketAddress server, Protocol protocol, int connections, Duration hold, long serverPid,
                           int sourceAddresses, PrintStream log) throws IOException, InterruptedException {
+        return run(server, protocol, connections, hold, serverPid, sourceAddresses, Duration.ZERO, Duration.ZERO, log);
+    }
+
+    /**
+     * {@link #run(InetSocketAddress, Protocol, int, Duration, long, int, PrintStream)}, then (when
+     * {@code burst} is positive) a burst: for {@code burst}, every connection in turn sends
+     * {@value #BURST_DEPTH} frames of {@value #BURST_BYTES} bytes (relay: to the next connection, which
+     * another sub-reactor usually owns; echo: to itself) and then every connection reads what it was sent;
+     * then {@code idleAfter} of idle, a ping round, and the server's RSS again, reported beside the idle
+     * figure (does the memory a burst used come back?).
+     *
+     * @param burst     how long the burst lasts; zero for none (echo or relay only)
+     * @param idleAfter how long the connections stay idle after the burst before the RSS is read
+     * @return the number of connections that answered the last ping
+     * @throws IOException if not even one connection could be opened
+     * @throws InterruptedException if interrupted while holding
+     * @throws IllegalArgumentException if a burst is asked of the pub/sub protocol
+     */
+    public static int run(InetSocketAddress server, Protocol protocol, int connections, Duration hold, long serverPid,
+                          int sourceAddresses, Duration burst, Duration idleAfter, PrintStream log)
+            throws IOException, InterruptedException {
+        if (!burst.isZero() && protocol == Protocol.PUBSUB) {
+            throw new IllegalArgumentException("a burst is for echo or relay connections");
+        }
         boolean relay = protocol == Protocol.RELAY;
         long rss0 = serverPid > 0 ? ProcStats.rssBytes(serverPid) : -1;
         List<SocketChannel> open = new ArrayList<>(connections);
@@ -89,10 +113,87 @@ public final class IdleRun {
             log.printf(Locale.ROOT, "  %-34s %.2f KB%n", "server RSS per idle connection", per / 1000);
             log.printf(Locale.ROOT, "  %-34s %.1f MiB%n", "projected RSS at 100,000", (rss0 + per * 100_000) / 1048576.0);
         }
+        if (!burst.isZero()) {
+            long frames = burst(open, ids, protocol, burst);
+            long rssBurst = serverPid > 0 ? ProcStats.rssBytes(serverPid) : -1;
+            Thread.sleep(idleAfter.toMillis());
+            answered = ping(open, ids, protocol);
+            long rss2 = serverPid > 0 ? ProcStats.rssBytes(serverPid) : -1;
+            log.printf(Locale.ROOT, "  %-34s %,d frames of %d bytes in %d s, every connection answered: %s%n",
+                    "burst", frames, BURST_BYTES, burst.toSeconds(), frames >= 0);
+            log.printf(Locale.ROOT, "  %-34s %,d after %d s idle%n", "answering a ping", answered, idleAfter.toSeconds());
+            if (rss1 >= 0 && rssBurst >= 0 && rss2 >= 0) {
+                log.printf(Locale.ROOT, "  %-34s %.1f MiB at the end of the burst, %.1f MiB after %d s idle%n",
+                        "server RSS", rssBurst / 1048576.0, rss2 / 1048576.0, idleAfter.toSeconds());
+                log.printf(Locale.ROOT, "  %-34s %.1f%% of the idle figure (%.1f MiB)%n", "RSS after the burst",
+                        100.0 * rss2 / rss1, rss1 / 1048576.0);
+            }
+        }
         for (SocketChannel ch : open) {
             ch.close();
         }
         return answered;
+    }
+
+    /** Frames each connection sends per burst round before the round's reads. */
+    static final int BURST_DEPTH = 4;
+    /** Payload bytes of a burst frame. */
+    static final int BURST_BYTES = 512;
+
+    /**
+     * Rounds of: every connection writes {@link #BURST_DEPTH} frames (relay: addressed to the next
+     * connection; echo: raw bytes), then every connection reads the frames that come to it, until
+     * {@code length} has passed. Blocking.
+     *
+     * @return the frames sent, or -1 if a connection failed or a frame came back wrong
+     */
+    private static long burst(List<SocketChannel> open, long[] ids, Protocol protocol, Duration length) {
+        int n = open.size();
+        boolean relay = protocol == Protocol.RELAY;
+        int sent = relay ? RelayFrames.CLIENT_HEADER + BURST_BYTES : BURST_BYTES;
+        int received = relay ? RelayFrames.SERVER_HEADER + BURST_BYTES : BURST_BYTES;
+        ByteBuffer out = ByteBuffer.allocate(sent * BURST_DEPTH);
+        ByteBuffer in = ByteBuffer.allocate(received * BURST_DEPTH);
+        long frames = 0;
+        long end = System.nanoTime() + length.toNanos();
+        try {
+            while (System.nanoTime() - end < 0) {
+                for (int i = 0; i < n; i++) {
+                    out.clear();
+                    for (int k = 0; k < BURST_DEPTH; k++) {
+                        if (relay) {
+                            RelayFrames.putClientHeader(out, ids[(i + 1) % n], BURST_BYTES);
+                        }
+                        for (int j = 0; j < BURST_BYTES; j++) {
+                            out.put((byte) (i + k));
+                        }
+                    }
+                    out.flip();
+                    while (out.hasRemaining()) {
+                        open.get(i).write(out);
+                    }
+                }
+                for (int i = 0; i < n; i++) {
+                    in.clear();
+                    while (in.hasRemaining()) {
+                        if (open.get(i).read(in) < 0) {
+                            return -1;
+                        }
+                    }
+                    int from = relay ? (i - 1 + n) % n : i;     // who sent these
+                    for (int k = 0; k < BURST_DEPTH; k++) {
+                        int at = k * received + (relay ? RelayFrames.SERVER_HEADER : 0);
+                        if (in.get(at) != (byte) (from + k) || in.get(at + BURST_BYTES - 1) != (byte) (from + k)) {
+                            return -1;
+                        }
+                    }
+                }
+                frames += (long) n * BURST_DEPTH;
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return frames;
     }
 
     /** One round trip on every connection, blocking; returns how many answered correctly. */
