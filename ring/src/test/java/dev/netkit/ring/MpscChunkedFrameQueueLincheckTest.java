@@ -16,26 +16,35 @@ import org.junit.jupiter.api.Test;
  * through {@code tryClaim}, a write into the claimed chunk and {@code commit}; {@code claimAbort()} claims a
  * 12-byte frame (24 bytes) and aborts it; the consumer's {@code poll()} peeks one frame and discards it. As
  * there: a claimed frame not yet committed blocks delivery of those behind it, so {@code poll} retries while
- * the queue has a claimed record past its position ({@code isEmpty()} false), and the budget (2048 bytes)
- * holds every record a scenario can claim, padding included, so the queue never answers full (its "full" is
- * not linearizable, by design: space is released lazily by the consumer).
+ * the queue has a claimed record past its position ({@code isEmpty()} false), and the budget (640 bytes)
+ * holds every record a scenario can claim, padding included (nine actors, each record in one chunk, so the
+ * tail moves at most nine chunks past offset 48 of the scenario's first chunk: 592 bytes), so the queue never
+ * answers full (its "full" is not linearizable, by design: space is released lazily by the consumer).
  *
  * <p>Chunks are 64 bytes, so almost every scenario crosses chunk boundaries: records of 16, 24 and 48 bytes
- * leave chunk-end gaps (padding records), producers race to install the next chunk, the consumer parks the
- * chunk it passed as the spare and producers race to take it. The constructor moves the queue to position
- * 112 first (seven frames offered and polled), so chunk 0 is the spare when the scenario starts. The provider
- * lends heap buffers from a fixed set made up front (released ones again, LIFO, under a lock), each with its
- * own {@code long[]} of header words, which the queue finds through the package-private constructor's
- * {@code arrayHeaders} function ({@link HeaderWords}): Lincheck 3.7 cannot follow
- * {@code byteBufferViewVarHandle} accesses; the algorithm is the same code. The provider also records a
- * buffer lent twice or given back twice (as a queue that took its spare twice would), and every operation
- * throws if it has: an exception the sequential runs never throw fails the check. A second run adds the
- * consumer's {@code trim()}, whose CAS of the tail races the producers' claims.
+ * leave chunk-end gaps (padding records), producers race to install the next chunk, the consumer parks each
+ * chunk it passed in that chunk's slot and producers race to take it for the next chunk of the slot. The
+ * constructor moves the queue to the last slot's chunk first (frames offered and polled: 640 bytes of
+ * budget make 16 slots, so chunks 0..14 are parked when the scenario starts, chunk 15 holds the tail at
+ * offset 48), so the scenario's next chunk (16) is slot 0's, and the producers that install it race for the
+ * chunk parked there (one takes it, the others borrow from the provider and give back what they did not
+ * install). The provider lends heap buffers from a fixed set made up front (released ones again, LIFO, under
+ * a lock), each with its own {@code long[]} of header words, which the queue finds through the
+ * package-private constructor's {@code arrayHeaders} function ({@link HeaderWords}): Lincheck 3.7 cannot
+ * follow {@code byteBufferViewVarHandle} accesses; the algorithm is the same code. The provider also records
+ * a buffer lent twice or given back twice (as a queue that took a parked chunk twice would), and every
+ * operation throws if it has: an exception the sequential runs never throw fails the check. A second run adds
+ * the consumer's {@code trim()}, whose CAS of the tail races the producers' claims and whose give-back of the
+ * parked chunks races their takes (of chunks the scenario itself parks). Since trim first walks every slot
+ * (and the model checker reports a loop of more than 50 iterations as a hang), that run uses a 384-byte budget
+ * (8 slots; its five actors move the tail at most 336 bytes) and starts at offset 48 of chunk 0 with nothing
+ * parked: each slot read is a point where the checker may switch threads, and with 16 slots and a parked chunk
+ * to give back it no longer found the tail overwrite below within its iterations.
  * {@link RingLincheckTest#brokenSpscIsCaught()} shows that this kind of check can fail.
  */
 class MpscChunkedFrameQueueLincheckTest {
     static final int CHUNK = 64;
-    static final int BUFFERS = 32;
+    static final int BUFFERS = 48;
 
     /**
      * Heap chunks from a fixed set made up front, slices of one array, each with its own {@code long[]} of
@@ -103,15 +112,32 @@ class MpscChunkedFrameQueueLincheckTest {
     /** The chunked queue as an int queue. */
     public static class ChunkedHarness {
         private final FixedProvider provider = new FixedProvider();
-        private final MpscChunkedFrameQueue queue = new MpscChunkedFrameQueue(CHUNK, 2048, 1, Long.MAX_VALUE,
-                System::nanoTime, provider, new HeaderWords(provider.headers));
+        private final MpscChunkedFrameQueue queue;
 
         public ChunkedHarness() {
-            for (int i = 0; i < 7; i++) {
-                queue.offer(ByteBuffer.allocate(4));
-                queue.peek(1);
-                queue.discard(1);
+            this(640, 15);
+        }
+
+        /** A queue of that budget, moved to offset 48 of chunk {@code chunk} with every chunk before it parked. */
+        ChunkedHarness(int budget, int chunk) {
+            queue = new MpscChunkedFrameQueue(CHUNK, budget, 1, Long.MAX_VALUE, System::nanoTime, provider,
+                    new HeaderWords(provider.headers));
+            for (int i = 0; i < chunk; i++) {
+                poll(queue, 56);                            // one 64-byte record: a whole chunk
             }
+            for (int i = 0; i < 3; i++) {
+                poll(queue, 4);                             // 16-byte records
+            }
+            if (queue.chunks() != Math.min(chunk + 1, MpscChunkedFrameQueueModelTest.slotsFor(CHUNK, budget))) {
+                throw new IllegalStateException("set-up: " + queue.chunks() + " chunks");
+            }
+        }
+
+        private static void poll(MpscChunkedFrameQueue q, int length) {
+            if (!q.offer(ByteBuffer.allocate(length)) || q.peek(1).count() != 1) {
+                throw new IllegalStateException("set-up");
+            }
+            q.discard(1);
         }
 
         void trimQueue() {
@@ -136,11 +162,11 @@ class MpscChunkedFrameQueueLincheckTest {
         @Operation
         public boolean offerBig(@Param(gen = IntGen.class, conf = "1:9") int v) {
             MpscChunkedFrameQueue.Claim c = queue.newClaim();
-            if (queue.tryClaim(40, c) != MpscChunkedFrameQueue.OFFER_COMMITTED) {
+            if (queue.tryClaim(40, c) != MpscChunkedFrameQueue.CLAIM_OK) {
                 return false;
             }
-            c.buffer().putInt(c.offset(), v);
-            c.buffer().putInt(c.offset() + 36, v);
+            c.putInt(0, v);
+            c.putInt(36, v);
             boolean ok = c.commit();
             checkProvider();
             return ok;
@@ -149,7 +175,7 @@ class MpscChunkedFrameQueueLincheckTest {
         @Operation
         public void claimAbort() {
             MpscChunkedFrameQueue.Claim c = queue.newClaim();
-            if (queue.tryClaim(12, c) == MpscChunkedFrameQueue.OFFER_COMMITTED) {
+            if (queue.tryClaim(12, c) == MpscChunkedFrameQueue.CLAIM_OK) {
                 c.buffer().putInt(c.offset(), -1);
                 c.abort();
             }
@@ -179,8 +205,15 @@ class MpscChunkedFrameQueueLincheckTest {
         }
     }
 
-    /** The chunked queue as an int queue whose consumer also trims (a no-op for the queue's contents). */
+    /**
+     * The chunked queue as an int queue whose consumer also trims (a no-op for the queue's contents); 8 slots,
+     * at offset 48 of chunk 0, nothing parked.
+     */
     public static class TrimmingHarness extends ChunkedHarness {
+        public TrimmingHarness() {
+            super(384, 0);
+        }
+
         @Operation(nonParallelGroup = "consumer")
         public void trim() {
             trimQueue();
@@ -191,7 +224,7 @@ class MpscChunkedFrameQueueLincheckTest {
     void chunkedQueueIsALinearizableQueue() {
         new ModelCheckingOptions()
                 .iterations(12)
-                .invocationsPerIteration(300)
+                .invocationsPerIteration(250)
                 .threads(3)
                 .actorsPerThread(2)
                 .actorsBefore(1)
@@ -202,8 +235,9 @@ class MpscChunkedFrameQueueLincheckTest {
     /**
      * trim() racing producers: its CAS on the tail retires the rest of the chunk or loses to a claim. Small
      * scenarios on two threads, starting from a trimmable queue: a trim that overwrote the tail instead of
-     * CASing it is caught in a few seconds this way (a producer's frame lost, or its claim finding its chunk
-     * gone), and was not with three threads and the budget of the test above.
+     * CASing it is caught this way (a producer's frame lost, or its claim finding its chunk gone; three runs
+     * out of three against the parking queue, after 5 to 7 s on a loaded machine), and was not with three
+     * threads and the budget of the test above.
      */
     @Test
     void trimmingDoesNotChangeTheQueue() {

@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
@@ -18,35 +19,46 @@ import java.util.zip.CRC32;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Real threads, no timing assertions: three producers stream frames through {@link MpscChunkedFrameQueue}
- * to one consumer, with chunks lent by a {@link TrackingProvider} (a LIFO pool that fills every released
- * buffer with garbage before lending it again, and records a double or foreign release), so that a chunk
- * given back while a producer or the consumer still uses it shows up as a torn frame.
+ * to one consumer, with chunks lent by a {@link TrackingProvider}: either a LIFO pool that fills every released
+ * buffer with garbage before lending it again (so that a chunk given back while a producer or the consumer
+ * still uses it, or installed without being zeroed, shows up as a torn or phantom frame), or a zeroed pool
+ * ({@link BufferProvider#zeroed()}: the queue does not zero what it borrows and must zero what it wrote before
+ * giving a chunk back; the pool checks every buffer it takes back reads zero). Both record a double or foreign
+ * release.
  *
  * <p>Each frame is {@code [producer id: 4][sequence: 8][frame length: 4][payload][CRC32 of all before: 4]},
  * 20 to {@code maxFrameLength} bytes, its payload a function of (id, sequence, index). Producers use every
  * way in (tryOffer of heap and direct buffers, gathering tryOffer, offer(byte[]), tryClaim then commit or
- * abort, writing the claim in pieces) and stall at random: spins, now and then a park, inside claims too.
+ * abort, writing the claim in pieces through the Claim put methods and {@code buffer()}) and stall at random:
+ * spins, now and then a park, inside claims too.
  * Every claimed frame gets the next sequence number and an outcome (committed, reclaimed, aborted); a full
- * queue keeps the sequence number for the retry. The consumer peeks random batch sizes, checks every frame
- * (length, CRC, payload bytes), discards all or part of each batch, trims now and then, and checks each
- * producer's order (sequence numbers strictly rising). At the end the frames delivered must be exactly those
+ * queue keeps the sequence number for the retry. The consumer alternates between peeking random batch sizes
+ * (discarding all or part of each batch) and {@code drainTo} into a ring that it empties only partly now and
+ * then (so that a frame sometimes does not fit), checks every frame (length, CRC, payload bytes), trims now and
+ * then, and checks each producer's order (sequence numbers strictly rising). At the end the frames delivered must be exactly those
  * whose producer was told committed (so with reclaim off, every committed frame), delivered plus reclaimed
  * commits equal commit attempts, the consumer's reclaim count equals the producers' failed commits and
  * aborts, and after trim and close every chunk is back with the provider.
  *
- * <p>Run with reclaim off, at first sight (0) and after 20 microseconds, at three chunk sizes. Each run is
- * bounded (frames and about a second); {@code -Dring.seed=N} replays a seed's random choices (not the
+ * <p>Run with reclaim off, at first sight (0) and after 20 microseconds, at four chunk sizes (one with the
+ * smallest budget, two chunks), each pool at every size and every reclaim setting across the runs. Each run
+ * is bounded (frames and about half a second); {@code -Dring.seed=N} replays a seed's random choices (not the
  * thread schedule).
+ *
+ * <p>{@link #aTwoChunkBudgetNeverAnswersFullWhileTrimRaces(int)}: a budget of exactly two chunks never answers
+ * full to a frame of the largest length on an empty queue, while the consumer trims right after each discard
+ * (its tail CAS retires the rest of a chunk, racing the producer's next claim).
  */
 class MpscChunkedFrameQueueStreamTest {
     static final int PRODUCERS = 3;
     static final int HEADER = 16;               // id, sequence, length
     static final int MIN_FRAME = HEADER + 4;    // plus the CRC
     static final int PER_PRODUCER = 60_000;
-    static final long RUN_NANOS = TimeUnit.MILLISECONDS.toNanos(900);
+    static final long RUN_NANOS = TimeUnit.MILLISECONDS.toNanos(600);
     static final long STUCK_NANOS = TimeUnit.SECONDS.toNanos(20);
     static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(3);
 
@@ -63,10 +75,11 @@ class MpscChunkedFrameQueueStreamTest {
     static Stream<Arguments> runs() {
         long seed = Seeds.seeds().findFirst().getAsLong();
         List<Arguments> out = new ArrayList<>();
-        int[][] sizes = {{64, 256}, {256, 1000}, {4096, 3 * 4096 + 8}};
-        for (int[] s : sizes) {
-            for (long reclaim : new long[] {Long.MAX_VALUE, 0, 20_000}) {
-                out.add(Arguments.of(s[0], s[1], reclaim, seed));
+        int[][] sizes = {{64, 256}, {256, 1000}, {4096, 3 * 4096 + 8}, {128, 256}};
+        long[] reclaims = {Long.MAX_VALUE, 0, 20_000};
+        for (int i = 0; i < sizes.length; i++) {
+            for (int j = 0; j < reclaims.length; j++) {
+                out.add(Arguments.of(sizes[i][0], sizes[i][1], reclaims[j], (i + j) % 2 == 1, seed));
             }
         }
         return out.stream();
@@ -116,18 +129,64 @@ class MpscChunkedFrameQueueStreamTest {
         long reclaimedAborts;
     }
 
-    @ParameterizedTest(name = "chunk={0} budget={1} reclaimNanos={2} seed={3}")
+    /** What the consumer has seen of each producer. */
+    static final class Delivered {
+        final BitSet[] bits = new BitSet[PRODUCERS];
+        final long[] last = new long[PRODUCERS];
+        final CRC32 crc = new CRC32();
+        long frames;
+
+        Delivered() {
+            for (int p = 0; p < PRODUCERS; p++) {
+                bits[p] = new BitSet();
+                last[p] = -1;
+            }
+        }
+
+        void deliver(ByteBuffer v, String where) {
+            long idSeq = check(v, crc, where);
+            int id = (int) (idSeq >>> 48);
+            long seq = idSeq & 0xFFFF_FFFF_FFFFL;
+            if (seq <= last[id]) {
+                throw new AssertionError("producer " + id + ": frame " + seq + " delivered after " + last[id]
+                        + " (duplicate or reordered)");
+            }
+            last[id] = seq;
+            bits[id].set((int) seq);
+            frames++;
+        }
+
+        /** Reads up to {@code max} whole frames out of the ring (each says its length at offset 12). */
+        void readRing(ByteRing ring, int max, String where) {
+            for (int i = 0; i < max && ring.readable() > 0; i++) {
+                if (ring.readable() < MIN_FRAME) {
+                    throw new AssertionError("torn frame in the ring: " + ring.readable() + " bytes left");
+                }
+                int len = ring.getInt(12);
+                if (len < MIN_FRAME || len > ring.readable()) {
+                    throw new AssertionError("torn frame in the ring: length " + len + ", " + ring.readable()
+                            + " bytes readable");
+                }
+                byte[] f = new byte[len];
+                ring.read(f, 0, len);
+                deliver(ByteBuffer.wrap(f), where);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "chunk={0} budget={1} reclaimNanos={2} zeroedPool={3} seed={4}")
     @MethodSource("runs")
-    void everyCommittedFrameOnceInOrderAndIntact(int chunk, int budget, long reclaimNanos, long seed) throws Exception {
-        TrackingProvider pool = new TrackingProvider();
+    void everyCommittedFrameOnceInOrderAndIntact(int chunk, int budget, long reclaimNanos, boolean zeroed, long seed)
+            throws Exception {
+        TrackingProvider pool = new TrackingProvider(zeroed);
         int maxBatch = Math.min(32, chunk / 8);
         MpscChunkedFrameQueue q = new MpscChunkedFrameQueue(chunk, budget, maxBatch, reclaimNanos, System::nanoTime,
                 pool);
         int max = q.maxFrameLength();
         assertTrue(max >= MIN_FRAME);
         boolean reclaimOn = reclaimNanos != Long.MAX_VALUE;
-        String where = "chunk=" + chunk + " budget=" + budget + " reclaimNanos=" + reclaimNanos + " seed=" + seed
-                + " (replay with -Dring.seed=" + seed + ")";
+        String where = "chunk=" + chunk + " budget=" + budget + " reclaimNanos=" + reclaimNanos
+                + (zeroed ? " zeroed pool" : " garbage pool") + " seed=" + seed + " (replay with -Dring.seed=" + seed + ")";
         long deadline = System.nanoTime() + RUN_NANOS;
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger done = new AtomicInteger();
@@ -150,41 +209,41 @@ class MpscChunkedFrameQueueStreamTest {
             threads.add(t);
             t.start();
         }
-        BitSet[] delivered = new BitSet[PRODUCERS];
-        long[] last = new long[PRODUCERS];
-        for (int p = 0; p < PRODUCERS; p++) {
-            delivered[p] = new BitSet();
-            last[p] = -1;
-        }
+        Delivered seen = new Delivered();
+        ByteRing ring = ByteRing.direct(2 * (Integer.highestOneBit(max - 1) << 1));
         SplittableRandom rnd = new SplittableRandom(seed);
-        CRC32 crc = new CRC32();
-        long frames = 0;
         long trims = 0;
-        int chunkBound = budget / chunk + 3;
+        long drains = 0;
+        // installed chunks are at most budget / chunk + 2; parked ones at most one per slot; a snapshot may
+        // count a chunk moving between the two once more
+        int slots = MpscChunkedFrameQueueModelTest.slotsFor(chunk, budget);
+        int chunkBound = budget / chunk + 2 + slots + 1;
         long stuckAt = System.nanoTime() + STUCK_NANOS;
         long finishedAt = 0;
         try {
             while (failure.get() == null) {
                 boolean finished = done.get() == PRODUCERS;
-                Segments s = q.peek(rnd.nextInt(1, maxBatch + 1));
-                int count = s.count();
-                int n = rnd.nextInt(4) == 0 ? rnd.nextInt(0, count + 1) : count;
-                for (int i = 0; i < count; i++) {
-                    ByteBuffer v = s.get(i);
-                    long idSeq = check(v, crc, where);
-                    if (i < n) {
-                        int id = (int) (idSeq >>> 48);
-                        long seq = idSeq & 0xFFFF_FFFF_FFFFL;
-                        if (seq <= last[id]) {
-                            throw new AssertionError("producer " + id + ": frame " + seq + " delivered after "
-                                    + last[id] + " (duplicate or reordered)");
+                int count;
+                if (rnd.nextInt(3) == 0) {
+                    // drainTo: the ring keeps what the last drains left in it, so the next frame may not fit
+                    count = q.drainTo(ring, rnd.nextInt(1, 2 * maxBatch + 1));
+                    drains += count;
+                    seen.readRing(ring, count == 0 || finished ? Integer.MAX_VALUE : rnd.nextInt(0, count + 1), where);
+                } else {
+                    seen.readRing(ring, Integer.MAX_VALUE, where);  // frames drained before come first
+                    Segments s = q.peek(rnd.nextInt(1, maxBatch + 1));
+                    count = s.count();
+                    int n = rnd.nextInt(4) == 0 ? rnd.nextInt(0, count + 1) : count;
+                    for (int i = 0; i < count; i++) {
+                        ByteBuffer v = s.get(i);
+                        if (i < n) {
+                            seen.deliver(v, where);
+                        } else {
+                            check(v, seen.crc, where);
                         }
-                        last[id] = seq;
-                        delivered[id].set((int) seq);
-                        frames++;
                     }
+                    q.discard(n);
                 }
-                q.discard(n);
                 int r = rnd.nextInt(64);
                 if (r == 0) {
                     if (q.trim()) {
@@ -192,17 +251,16 @@ class MpscChunkedFrameQueueStreamTest {
                     }
                 } else if (r == 1) {
                     int c = q.chunks();
-                    // a snapshot: a producer may move the spare into a slot between its two reads
-                    assertTrue(c <= chunkBound + 1, "chunks() " + c + " above budget / chunk + 3 (+1)");
+                    assertTrue(c <= chunkBound, "chunks() " + c + " above budget / chunk + 2 + slots (+1)");
                     int out = pool.outstanding();
-                    assertTrue(out <= chunkBound + 1 + 2 * PRODUCERS,
-                            "buffers on loan " + out + ": installed, spare, and at most two in each producer's hand");
+                    assertTrue(out <= chunkBound + 1 + 2 * PRODUCERS, "buffers on loan " + out
+                            + ": installed, parked, one the consumer is zeroing, two in each producer's hand");
                 } else if (r == 2) {
                     stall(rnd, 10_000);
                 } else if (count == 0) {
                     Thread.yield();
                 }
-                if (finished && count == 0 && q.isEmpty()) {
+                if (finished && count == 0 && q.isEmpty() && ring.readable() == 0) {
                     q.peek(1);                  // walks the last freed holes
                     break;
                 }
@@ -211,12 +269,12 @@ class MpscChunkedFrameQueueStreamTest {
                 } else if (finished && System.nanoTime() - finishedAt > DRAIN_NANOS) {
                     throw new AssertionError("producers are done but the queue does not drain (a frame lost in a "
                             + "chunk nobody reads?): isEmpty " + q.isEmpty() + ", holes " + q.holes() + ", chunks "
-                            + q.chunks() + ", frames " + frames);
+                            + q.chunks() + ", frames " + seen.frames);
                 }
                 if (System.nanoTime() > stuckAt) {
                     throw new AssertionError("no end after " + TimeUnit.NANOSECONDS.toSeconds(STUCK_NANOS)
                             + " s: producers done " + done.get() + ", isEmpty " + q.isEmpty() + ", holes "
-                            + q.holes() + ", frames " + frames);
+                            + q.holes() + ", frames " + seen.frames);
                 }
             }
         } catch (Throwable e) {
@@ -244,10 +302,10 @@ class MpscChunkedFrameQueueStreamTest {
                         expect.set(i);
                     }
                 }
-                if (!expect.equals(delivered[p])) {
+                if (!expect.equals(seen.bits[p])) {
                     BitSet lost = (BitSet) expect.clone();
-                    lost.andNot(delivered[p]);
-                    BitSet phantom = (BitSet) delivered[p].clone();
+                    lost.andNot(seen.bits[p]);
+                    BitSet phantom = (BitSet) seen.bits[p].clone();
                     phantom.andNot(expect);
                     throw new AssertionError("producer " + p + ": committed but not delivered " + lost
                             + ", delivered but not committed " + phantom);
@@ -257,6 +315,7 @@ class MpscChunkedFrameQueueStreamTest {
                 reclaimedAll += me.reclaimedCommits + me.reclaimedAborts;
                 committed += me.committed;
             }
+            long frames = seen.frames;
             assertEquals(committed, frames, "frames delivered = frames committed");
             assertEquals(commitAttempts, frames + reclaimedCommits, "delivered + reclaimed = commit attempts");
             assertEquals(reclaimedAll, q.reclaimedFrames(), "each reclaim is one false commit or abort");
@@ -265,15 +324,124 @@ class MpscChunkedFrameQueueStreamTest {
             }
             assertEquals(0, q.holes(), "every reclaimed frame's producer came back");
             assertTrue(frames > 0, "frames delivered");
+            assertTrue(drains > 0, "frames drained into the ring");
             assertTrue(q.trim(), "an idle, drained queue trims");
-            assertEquals(0, q.chunks());
+            if (!MpscChunkedFrameQueueModelTest.KNOWN_BUG_TRIM_PARKS_AFTER_GIVING_BACK) {
+                assertEquals(0, q.chunks());
+            } else {
+                q.trim();                       // (a chunk the first trim's walk parked goes back now)
+                assertEquals(0, q.chunks());
+            }
             assertTrue(q.close());
             pool.assertAllBack("end");
-            System.out.printf("%s: %d frames, %d reclaimed, %d full answers, %d trims, %d acquires%n", where, frames,
-                    q.reclaimedFrames(), sum(producers), trims, pool.acquires.get());
+            System.out.printf("%s: %d frames (%d drained), %d reclaimed, %d full answers, %d trims, %d acquires%n",
+                    where, frames, drains, q.reclaimedFrames(), sum(producers), trims, pool.acquires.get());
         } catch (Throwable e) {
             throw new AssertionError(where + ": " + e, e);
         }
+    }
+
+    // ------------------------------------------------------------------ a budget of two chunks, trim racing
+
+    /**
+     * A budget of exactly two chunks never answers full to a largest frame ({@code chunk - 8}) on an empty
+     * queue, however the consumer's trim interleaves: the producer has at most one frame in flight (it offers
+     * the next once the consumer has discarded the last), alternating a small frame (so that the tail stops
+     * inside a chunk) and a largest one; the consumer peeks, discards and trims at once, so its tail CAS
+     * (retiring the rest of the chunk) races the producer's next claim. (With a budget under two chunks, the
+     * rest a trim retired, counted against a head the producer read before the trim published it, made such a
+     * claim answer full.) The pool spins a little in each release, which widens that window (trim gives the
+     * retired chunk back between its tail CAS and its head store): with the queue patched back to accept a
+     * budget of chunk + 8 (and the old largest frame, budget / 2 - 8), this test saw full answers.
+     */
+    @ParameterizedTest(name = "chunk={0}")
+    @ValueSource(ints = {32, 64, 4096})
+    void aTwoChunkBudgetNeverAnswersFullWhileTrimRaces(int chunk) throws Exception {
+        long seed = Seeds.seeds().findFirst().getAsLong();
+        TrackingProvider pool = new TrackingProvider(chunk == 64);
+        pool.releaseSpins = 200;        // trim gives the retired chunk back between its tail CAS and its head store
+        MpscChunkedFrameQueue q = new MpscChunkedFrameQueue(chunk, 2 * chunk, Math.min(8, chunk / 8), Long.MAX_VALUE,
+                System::nanoTime, pool);
+        int max = q.maxFrameLength();
+        assertEquals(chunk - 8, max);
+        String where = "chunk=" + chunk + " budget=" + 2 * chunk + " seed=" + seed + " (replay with -Dring.seed="
+                + seed + ")";
+        AtomicLong consumed = new AtomicLong();
+        AtomicLong trims = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread consumer = new Thread(() -> {
+            try {
+                int idle = 0;
+                while (!stop.get()) {
+                    Segments s = q.peek(1);
+                    if (s.count() == 1) {
+                        ByteBuffer v = s.get(0);
+                        int len = v.remaining();
+                        byte tag = (byte) consumed.get();
+                        if (v.get(v.position()) != tag || v.get(v.position() + len - 1) != tag) {
+                            throw new AssertionError("frame " + consumed.get() + " torn");
+                        }
+                        q.discard();
+                        consumed.incrementAndGet();
+                    }
+                    if (q.trim()) {
+                        trims.incrementAndGet();
+                    }
+                    if (s.count() == 0 && (++idle & 15) == 0) {
+                        Thread.yield();         // the cores are shared: let the producer run
+                    }
+                }
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            }
+        }, "consumer");
+        consumer.start();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        long fulls = 0;
+        long produced = 0;
+        // 300 ms and 1000 frames, or 2 s (the cores are shared: a handoff can take a time slice)
+        long start = System.nanoTime();
+        long minEnd = start + TimeUnit.MILLISECONDS.toNanos(300);
+        long maxEnd = start + TimeUnit.SECONDS.toNanos(2);
+        byte[] f = new byte[max];
+        try {
+            for (long now = start; failure.get() == null && now < maxEnd && (now < minEnd || produced < 1000);
+                    now = System.nanoTime()) {
+                // a small frame (mostly a 16-byte record: the trim then retires the largest rest, chunk - 16),
+                // then a largest one
+                int len = (produced & 1) == 1 ? max : rnd.nextInt(4) != 0 ? rnd.nextInt(1, 9) : rnd.nextInt(1, max);
+                java.util.Arrays.fill(f, 0, len, (byte) produced);
+                int status;
+                while ((status = q.tryOffer(ByteBuffer.wrap(f, 0, len))) == MpscChunkedFrameQueue.OFFER_FULL) {
+                    fulls++;
+                    Thread.onSpinWait();
+                }
+                assertEquals(MpscChunkedFrameQueue.OFFER_COMMITTED, status);
+                produced++;
+                for (int spins = 0; consumed.get() < produced && failure.get() == null; spins++) {
+                    if ((spins & 15) == 15) {
+                        Thread.yield();
+                    } else {
+                        Thread.onSpinWait();
+                    }
+                }
+            }
+        } finally {
+            stop.set(true);
+            consumer.join();
+        }
+        if (failure.get() != null) {
+            throw new AssertionError(where + ": " + failure.get(), failure.get());
+        }
+        System.out.printf("%s: %d frames, %d full answers, %d trims%n", where, produced, fulls, trims.get());
+        assertEquals(0, fulls, where + ": full answers on an empty queue (" + produced + " frames, " + trims.get()
+                + " trims)");
+        assertTrue(produced >= 20, where + ": frames " + produced);
+        assertTrue(trims.get() > 0, where);
+        q.trim();
+        assertTrue(q.close());
+        pool.assertAllBack(where);
     }
 
     static long sum(Producer[] ps) {
@@ -363,13 +531,23 @@ class MpscChunkedFrameQueueStreamTest {
                         : MpscChunkedFrameQueue.OFFER_FULL;                     // reclaim off: false is full
                 default -> {
                     status = q.tryClaim(len, claim);
-                    if (status == MpscChunkedFrameQueue.OFFER_COMMITTED) {
-                        ByteBuffer b = claim.buffer();
-                        int o = claim.offset();
+                    if (status == MpscChunkedFrameQueue.CLAIM_OK) {
                         int at = 0;
                         while (at < len) {
                             int n = rnd.nextInt(1, len - at + 1);
-                            b.put(o + at, f, at, n);
+                            switch (rnd.nextInt(4)) {
+                                case 0 -> claim.put(at, f, at, n);
+                                case 1 -> claim.put(at, ByteBuffer.wrap(f, at, n));
+                                case 2 -> {
+                                    if (n >= 8) {
+                                        n = 8;
+                                        claim.putLong(at, ByteBuffer.wrap(f).getLong(at));
+                                    } else {
+                                        claim.put(at, f, at, n);
+                                    }
+                                }
+                                default -> claim.buffer().put(claim.offset() + at, f, at, n);
+                            }
                             at += n;
                             stall(rnd, 200);
                         }

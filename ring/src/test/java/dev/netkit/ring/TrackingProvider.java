@@ -20,6 +20,12 @@ import java.util.function.IntFunction;
  * to the pool, and the next acquire hands it out again as it is, so a chunk
  * given back too early shows up as torn frames, and a chunk the queue did not zero shows up as garbage headers.
  * Faults can be injected: acquires that throw, acquires that answer an unusable buffer, releases that throw.
+ *
+ * <p>{@linkplain #zeroed() Zeroed} mode ({@code new TrackingProvider(true)}): the pool promises zero buffers
+ * ({@link BufferProvider#zeroed()} true), so the queue skips zeroing what it borrows and must zero what it wrote
+ * before giving a chunk back. The pool checks that every buffer it takes back reads zero in every byte (a
+ * non-zero one is recorded as an error, then zeroed so that the pool still hands out only zero buffers), and
+ * checks again on acquire.
  */
 final class TrackingProvider implements BufferProvider {
     static final byte GARBAGE = (byte) 0xA5;
@@ -53,9 +59,43 @@ final class TrackingProvider implements BufferProvider {
     final AtomicInteger failReleases = new AtomicInteger();
     /** When set, acquire answers what this returns (tracked as out on loan, so its release is accepted). */
     volatile IntFunction<ByteBuffer> badAcquire;
+    /** Each release first spins this many times (widens a caller's window around its provider call). */
+    volatile int releaseSpins;
     /** Hand out buffers in little-endian order now and then (the queue must set its own order). */
     volatile boolean mixOrders;
     private final AtomicLong orderFlip = new AtomicLong();
+    private final boolean zeroed;
+
+    TrackingProvider() {
+        this(false);
+    }
+
+    /** @param zeroed whether this pool promises (and checks) zero buffers; see the class comment */
+    TrackingProvider(boolean zeroed) {
+        this.zeroed = zeroed;
+    }
+
+    @Override
+    public boolean zeroed() {
+        return zeroed;
+    }
+
+    /** @return the index of the first non-zero byte of {@code b}, or -1 */
+    static int firstNonZero(ByteBuffer b) {
+        int cap = b.capacity();
+        int i = 0;
+        for (; i + 8 <= cap; i += 8) {
+            if (b.getLong(i) != 0) {
+                break;
+            }
+        }
+        for (; i < cap; i++) {
+            if (b.get(i) != 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
 
     /** What an acquire made to fail throws. */
     static final class InjectedFault extends RuntimeException {
@@ -88,6 +128,12 @@ final class TrackingProvider implements BufferProvider {
                     pooled.put(b, Boolean.TRUE);
                 }
             }
+            if (zeroed) {
+                int nz = firstNonZero(b);
+                if (nz >= 0) {
+                    errors.add("zeroed pool about to hand out a buffer with byte " + nz + " = " + b.get(nz));
+                }
+            }
             b.clear();
             b.order(mixOrders && (orderFlip.incrementAndGet() & 1) == 0
                     ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
@@ -106,6 +152,9 @@ final class TrackingProvider implements BufferProvider {
 
     @Override
     public void release(ByteBuffer b) {
+        for (int i = releaseSpins; i > 0; i--) {
+            Thread.onSpinWait();
+        }
         if (b == null) {
             errors.add("release(null)");
             return;
@@ -126,7 +175,17 @@ final class TrackingProvider implements BufferProvider {
             mine = pooled.containsKey(b);
         }
         releases.incrementAndGet();
-        if (mine) {
+        if (mine && zeroed) {
+            int nz = firstNonZero(b);
+            if (nz >= 0) {
+                errors.add("a buffer came back to the zeroed pool with byte " + nz + " = " + b.get(nz) + " (capacity "
+                        + b.capacity() + ")");
+                for (int i = 0; i < b.capacity(); i++) {
+                    b.put(i, (byte) 0);
+                }
+            }
+            free.addFirst(b);
+        } else if (mine) {
             // alternately 0xA5 and fake committed headers: a chunk installed without being zeroed then shows
             // phantom frames, and one still in use after its release shows torn ones
             byte[] fill = (releases.get() & 1) == 0 ? GARBAGE_BYTES : FAKE_HEADERS;
