@@ -560,8 +560,8 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         int p = src.position();
         try {
             chunk.put(index + HEADER_LENGTH, src, p, length);
-        } catch (RuntimeException e) {
-            abort(chunk, index, length);        // src changed under us: never leave a claim open
+        } catch (Throwable e) {
+            abort(chunk, index, length);        // src changed under us (or a mapped file shrank): never leave a claim open
             throw e;
         }
         src.position(p + length);
@@ -603,7 +603,7 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
                 src.position(p + n);
                 at += n;
             }
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             abort(chunk, index, length);
             throw e;
         }
@@ -956,15 +956,12 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         if (closed) {
             return close();
         }
-        giveBackParked();
         long t = (long) TAIL.getVolatile(this);
-        if ((t & CLOSED) != 0 || peeked > 0) {
-            return false;
+        if ((t & CLOSED) == 0 && peeked == 0 && t != scan) {
+            skipDone(t);                        // aborted or padding records nobody walked past yet (may park)
         }
-        if (t != scan) {
-            skipDone(t);                        // aborted or padding records nobody walked past yet
-        }
-        if (t != scan || scan != head) {
+        giveBackParked();                       // after the walk, which may have parked the chunks it passed
+        if ((t & CLOSED) != 0 || peeked > 0 || t != scan || scan != head) {
             return false;
         }
         if ((t & chunkMask) != 0) {

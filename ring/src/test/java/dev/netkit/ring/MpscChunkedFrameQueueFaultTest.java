@@ -15,7 +15,6 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,8 +29,9 @@ import org.junit.jupiter.api.Test;
  * aborted and padding records; {@link MpscChunkedFrameQueue#close()} with a claim open (nothing is delivered
  * after it); reclaim with a hand-driven clock (the reclaimed frame's chunk stays installed until its producer
  * is back); and that neither a trimmed or closed queue nor a finished claim keeps a given-back chunk reachable.
- * Every test ends with every buffer back with the provider. Two {@code @Disabled("bug: ...")} tests document
- * suspected bugs of the current queue (they fail when enabled).
+ * Every test ends with every buffer back with the provider. Two tests found bugs the queue then fixed: a
+ * trim that walked past aborted records after giving the parked chunks back answered true holding one, and
+ * an {@code Error} from a copy left its claim open.
  */
 class MpscChunkedFrameQueueFaultTest {
 
@@ -522,8 +522,6 @@ class MpscChunkedFrameQueueFaultTest {
      * retires chunk 1, and answers true holding chunk 0 (the next trim gives it back).
      */
     @Test
-    @Disabled("bug: trim() gives the parked chunks back before skipDone() walks past aborted/padding records; a chunk "
-            + "that walk passes is parked afterwards, so trim() returns true while the queue still holds it")
     void trimThatWalksPastAbortedRecordsLeavesNoChunkParked() {
         TrackingProvider p = new TrackingProvider();
         MpscChunkedFrameQueue q = queue(64, 256, p);
@@ -634,8 +632,6 @@ class MpscChunkedFrameQueueFaultTest {
      * good; a {@code finally} (or catching Throwable) would abort it.
      */
     @Test
-    @Disabled("bug: tryOffer aborts its claim only on RuntimeException; an Error from the copy (InternalError from a "
-            + "truncated mapped file) leaves the claim open and, with reclaim off, blocks the queue for good")
     void aCopyThatThrowsAnErrorAbortsItsClaimToo() throws Exception {
         java.nio.file.Path file = java.nio.file.Files.createTempFile("chunked-queue", ".bin");
         try {

@@ -58,15 +58,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class MpscChunkedFrameQueueModelTest {
 
-    /**
-     * Known bug (see {@code MpscChunkedFrameQueueFaultTest.trimThatWalksPastAbortedRecordsLeavesNoChunkParked}):
-     * {@code trim()} gives the parked chunks back <em>before</em> it walks past aborted and padding records, and
-     * that walk parks the chunks it passes, so a trim can return true with a chunk still parked. The model
-     * follows the queue as it is while this is true; set it to false once the queue is fixed (the model then
-     * expects trim to leave no parked chunk, whatever it returns).
-     */
-    static final boolean KNOWN_BUG_TRIM_PARKS_AFTER_GIVING_BACK = true;
-
     static final String PAD = "PAD";
     static final String NEW = "NEW";
     static final String OPEN = "OPEN";
@@ -621,7 +612,6 @@ class MpscChunkedFrameQueueModelTest {
                 assertEquals(closeModel(), got, "trim of a closed queue is close");
                 return got;
             }
-            giveBackParked();
             if (peeked == 0 && tail != head) {
                 long front = head;
                 for (Rec r : recs) {
@@ -634,9 +624,7 @@ class MpscChunkedFrameQueueModelTest {
                     releaseTo(front, true);
                 }
             }
-            if (!KNOWN_BUG_TRIM_PARKS_AFTER_GIVING_BACK) {
-                giveBackParked();
-            }
+            giveBackParked();                   // after the walk past skipped records, which may park
             boolean expected = tail == head && peeked == 0;
             boolean got = q.trim();
             assertEquals(expected, got, "trim (tail " + tail + ", head " + head + ", peeked " + peeked + ")");
@@ -650,9 +638,7 @@ class MpscChunkedFrameQueueModelTest {
                 viewsDropped = true;
                 assertTrue(installed.isEmpty());
                 assertEquals(parkedCount(), q.chunks(), "a trimmed queue holds no installed chunk");
-                if (!KNOWN_BUG_TRIM_PARKS_AFTER_GIVING_BACK) {
-                    assertEquals(0, q.chunks(), "trim returned true: the queue holds no chunk");
-                }
+                assertEquals(0, q.chunks(), "trim returned true: the queue holds no chunk");
             }
             return got;
         }

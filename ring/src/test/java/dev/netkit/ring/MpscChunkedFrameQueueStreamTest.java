@@ -326,12 +326,7 @@ class MpscChunkedFrameQueueStreamTest {
             assertTrue(frames > 0, "frames delivered");
             assertTrue(drains > 0, "frames drained into the ring");
             assertTrue(q.trim(), "an idle, drained queue trims");
-            if (!MpscChunkedFrameQueueModelTest.KNOWN_BUG_TRIM_PARKS_AFTER_GIVING_BACK) {
-                assertEquals(0, q.chunks());
-            } else {
-                q.trim();                       // (a chunk the first trim's walk parked goes back now)
-                assertEquals(0, q.chunks());
-            }
+            assertEquals(0, q.chunks());
             assertTrue(q.close());
             pool.assertAllBack("end");
             System.out.printf("%s: %d frames (%d drained), %d reclaimed, %d full answers, %d trims, %d acquires%n",
