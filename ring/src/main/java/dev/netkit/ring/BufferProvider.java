@@ -6,16 +6,19 @@ import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
 /**
- * Lends backing memory to elastic rings ({@link ByteRing#elastic(int, BufferProvider)}).
+ * Lends backing memory to elastic rings ({@link ByteRing#elastic(int, BufferProvider)}) and chunks to
+ * {@link MpscChunkedFrameQueue}s.
  *
  * <p>A ring asks for exactly its (power-of-two) capacity and uses only that many bytes, starting at
  * index 0, even when the provider hands it a larger buffer. It hands the buffer back, through
  * {@link #release(ByteBuffer)}, when it drains. Between the two calls the ring owns the buffer; it may
  * change its position, limit and byte order (it sets big-endian).
  *
- * <p><b>Thread safety.</b> A provider is called by the thread that owns the ring. Whether one provider may
- * serve rings owned by different threads is the provider's own contract; {@link #heap()} and
- * {@link #direct()} are stateless and may be shared by any threads.
+ * <p><b>Thread safety.</b> A ring calls its provider from the thread that owns the ring. An
+ * {@link MpscChunkedFrameQueue} calls {@code acquire} from its producer threads and {@code release} from its
+ * producers and its consumer, so its provider must be thread-safe (the pool module's {@code BufferPool} is).
+ * Whether one provider may serve rings owned by different threads is the provider's own contract;
+ * {@link #heap()} and {@link #direct()} are stateless and may be shared by any threads.
  */
 public interface BufferProvider {
     /**

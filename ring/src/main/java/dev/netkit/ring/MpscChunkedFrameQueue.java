@@ -336,13 +336,6 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
                 : ARRAY_HDR.compareAndSet(a.apply(chunk), offset >>> 3, expected, word);
     }
 
-    private static long pack(int length, int state) {
-        return ((long) length << 32) | state;
-    }
-
-    private static int recordLength(int payload) {
-        return (HEADER_LENGTH + payload + 7) & ~7;
-    }
 
     private int slotOf(long position) {
         return (int) (position >>> chunkShift) & slotMask;
@@ -747,7 +740,7 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
                 if (count == 0) {
                     front = pos;
                 }
-            } else if (state == CLAIMED && count == 0 && reclaimDue(pos)) {
+            } else if (state == CLAIMED && count == 0 && reclaimDue(pos, reclaimTimeoutNanos, nanoClock)) {
                 if (hdrCas(chunk, index, word, pack(length, RECLAIMED))) {
                     holes++;
                     reclaimed++;
@@ -768,22 +761,6 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
             release(true);
         }
         return s;
-    }
-
-    private boolean reclaimDue(long pos) {
-        if (reclaimTimeoutNanos == Long.MAX_VALUE) {
-            return false;
-        }
-        if (reclaimTimeoutNanos == 0) {
-            return true;
-        }
-        long now = nanoClock.getAsLong();
-        if (blockedAt != pos) {
-            blockedAt = pos;
-            blockedSince = now;
-            return false;
-        }
-        return now - blockedSince >= reclaimTimeoutNanos;
     }
 
     /**
@@ -868,7 +845,7 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
                 }
                 dst.writeFrom(chunk, index + HEADER_LENGTH, length);
                 moved++;
-            } else if (state == CLAIMED && reclaimDue(pos)) {
+            } else if (state == CLAIMED && reclaimDue(pos, reclaimTimeoutNanos, nanoClock)) {
                 if (!hdrCas(chunk, index, word, pack(length, RECLAIMED))) {
                     continue;                   // committed or aborted meanwhile: read it again
                 }
@@ -979,6 +956,19 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
 
     /** Moves scan over aborted and padding records up to {@code t} (no frame is consumed); consumer. */
     private void skipDone(long t) {
+        long pos = walkDone(t, false);
+        if (pos != scan) {
+            scan = pos;
+            release(true);
+        }
+    }
+
+    /**
+     * The position after the records from scan (up to {@code t}) that are done: aborted and padding ones,
+     * and committed ones too if {@code committed}; it stops at a record a producer is still inside (EMPTY
+     * or CLAIMED) or at a chunk not installed yet. Consumer; moves nothing.
+     */
+    private long walkDone(long t, boolean committed) {
         long pos = scan;
         while (pos < t) {
             ByteBuffer chunk = consumerChunk(pos);
@@ -987,15 +977,12 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
             }
             long word = hdrGetAcquire(chunk, (int) (pos & chunkMask));
             int state = (int) word;
-            if (state != ABORTED && state != PADDING) {
+            if (state != ABORTED && state != PADDING && !(committed && state == COMMITTED)) {
                 break;
             }
             pos += recordLength((int) (word >>> 32));
         }
-        if (pos != scan) {
-            scan = pos;
-            release(true);
-        }
+        return pos;
     }
 
     private void giveBackParked() {
@@ -1032,19 +1019,7 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         if (views != null) {
             views.segments.count = 0;
         }
-        long pos = scan;
-        while (pos < t) {
-            ByteBuffer chunk = consumerChunk(pos);
-            if (chunk == null) {
-                break;
-            }
-            long word = hdrGetAcquire(chunk, (int) (pos & chunkMask));
-            int state = (int) word;
-            if (state != COMMITTED && state != ABORTED && state != PADDING) {
-                break;                          // EMPTY or CLAIMED: a producer inside its claim, wait for it
-            }
-            pos += recordLength((int) (word >>> 32));
-        }
+        long pos = walkDone(t, true);           // dropping committed frames too
         scan = pos;
         release(false);
         if (head != t) {

@@ -229,13 +229,6 @@ public final class MpscFrameRing extends MpscPad2 {
         return maxFrameLength;
     }
 
-    private static long pack(int length, int state) {
-        return ((long) length << 32) | state;
-    }
-
-    private static int recordLength(int payload) {
-        return (HEADER_LENGTH + payload + 7) & ~7;
-    }
 
     // ------------------------------------------------------------------ producers
 
@@ -484,7 +477,7 @@ public final class MpscFrameRing extends MpscPad2 {
                 if (count == 0) {
                     front = pos;
                 }
-            } else if (state == CLAIMED && count == 0 && reclaimDue(pos)) {
+            } else if (state == CLAIMED && count == 0 && reclaimDue(pos, reclaimTimeoutNanos, nanoClock)) {
                 if (hdrCas(index, word, pack(length, RECLAIMED))) {
                     holes++;
                     reclaimed++;
@@ -506,22 +499,6 @@ public final class MpscFrameRing extends MpscPad2 {
             release();                          // a late producer may have freed a hole
         }
         return s;
-    }
-
-    private boolean reclaimDue(long pos) {
-        if (reclaimTimeoutNanos == Long.MAX_VALUE) {
-            return false;
-        }
-        if (reclaimTimeoutNanos == 0) {
-            return true;
-        }
-        long now = nanoClock.getAsLong();
-        if (blockedAt != pos) {
-            blockedAt = pos;
-            blockedSince = now;
-            return false;
-        }
-        return now - blockedSince >= reclaimTimeoutNanos;
     }
 
     /**
