@@ -4,6 +4,7 @@ import dev.netkit.ring.ByteRing;
 import dev.netkit.ring.Segments;
 
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.time.Duration;
 
 /**
@@ -20,7 +21,9 @@ import java.time.Duration;
  * flushes it with one gathering write per connection per iteration (right after {@link Handler#onData}).
  * The ring's capacity ({@link ServerConfig.Builder#outboundRingBytes}) is the cap on pending output: past
  * the high water mark the connection is unwritable and its reads pause; at the low water mark
- * {@link Handler#onWritable} and {@link Handler#onData} run again.
+ * {@link Handler#onWritable} and {@link Handler#onData} run again. {@link #sendFile} queues a file region in
+ * the same order, written from the page cache to the socket by the kernel ({@code sendfile}); its pending
+ * bytes count towards the water marks as the ring's do.
  */
 public interface Conn {
     /**
@@ -63,6 +66,52 @@ public interface Conn {
      * @return true if written (see {@link #write(ByteBuffer)})
      */
     boolean write(Segments segments);
+
+    /**
+     * Queues {@code count} bytes of {@code file}, from {@code position}, to be written after the output
+     * written so far and before any written later: zero-copy, with {@link FileChannel#transferTo} (sendfile
+     * on Linux) from the loop, a part per writable event, never blocking it. Loop only.
+     *
+     * <p>The pending file bytes count towards the water marks: past the high water mark the connection is
+     * unwritable and its reads pause, and {@link Handler#onWritable} runs when the file (and the ring) are
+     * down to the low water mark, so a handler that serves one request after another holds at most one
+     * file's worth of queued output. A graceful {@link #close()} sends the queued files first; an
+     * {@link #abort} drops them.
+     *
+     * <p><b>The file channel's lifetime is the caller's</b>: keep it open until {@code listener} is called
+     * (then close it, or keep it for other connections: a {@code FileChannel} may serve many at once, since
+     * {@code transferTo} with a position does not move its position). The file must not shrink meanwhile: a
+     * file that ends early, or a channel closed or failing, closes the connection
+     * ({@link CloseReason#IO_ERROR}), its listener told.
+     *
+     * @param file     a readable file channel
+     * @param position where to start, in [0, file size]
+     * @param count    how many bytes, with {@code position + count <= file size}; 0 queues nothing (the
+     *                 listener is called at once)
+     * @param listener told once when the file is sent or dropped; null for none
+     * @return true if queued (the listener will be called); false if the connection is closed or closing
+     *         (nothing queued, the listener is not called)
+     * @throws IllegalArgumentException if position or count is negative or past the file's size
+     * @throws java.io.UncheckedIOException if the file's size cannot be read
+     * @throws IllegalStateException if called from another thread than the connection's loop
+     */
+    boolean sendFile(FileChannel file, long position, long count, FileSendListener listener);
+
+    /**
+     * {@link #sendFile(FileChannel, long, long, FileSendListener)} without a listener: for a file channel
+     * that outlives the connection (one channel shared by every connection that sends that file). Loop only.
+     *
+     * @param file     a readable file channel, open until the bytes are written
+     * @param position where to start
+     * @param count    how many bytes
+     * @return true if queued
+     */
+    default boolean sendFile(FileChannel file, long position, long count) {
+        return sendFile(file, position, count, null);
+    }
+
+    /** @return bytes queued for the socket and not yet written: the outbound ring's and the files'; loop only */
+    long pendingOutputBytes();
 
     /** @return bytes the outbound ring can take now (0 once closed); loop only */
     int writableBytes();

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -70,6 +71,14 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
      * water mark after a handler step, and cleared (with onWritable) when a flush brings the output down to
      * the low water mark. Reads pause while the inbound ring is full or the connection is unwritable, so a
      * handler that stops at a refused write finds its input waiting when onWritable/onData run again.
+     * The water marks compare pendingOutputBytes(): the ring's readable bytes plus the queued files' bytes.
+     *
+     * Files (sendFile). Queued files form a FIFO of PendingFile (`files` .. `filesTail`); each holds
+     * `ringBefore`, the ring bytes written between the previous file (or, for the head, the flush point)
+     * and it, so the output order is the call order: flush writes the head's ringBefore ring bytes, then
+     * transfers the head's file, then goes to the next; ring bytes after the last file are the ring's rest.
+     * `ringHeld` is the sum of the files' ringBefore (<= out.readable()), `fileBytes` the sum of their
+     * remaining bytes. All owner-thread state; the listeners run on the loop.
      */
     private static final VarHandle CLOSED;
     private static final VarHandle SCHEDULED;
@@ -114,6 +123,20 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
     boolean unwritable;
     boolean closing;
     boolean opened;
+    /** Loop clock when opened, bytes read and written: for the ConnectionClosed event. */
+    long openedAt;
+    long bytesIn;
+    long bytesOut;
+    /** System.nanoTime() when reads paused (0: not paused by the water marks or a full ring). */
+    long pausedAt;
+    /** Whether that pause began with a full inbound ring (else: output at the high water mark). */
+    boolean pausedByInput;
+    private PendingFile files;
+    private PendingFile filesTail;
+    private long fileBytes;
+    private long ringHeld;
+    /** The I/O error that closed it (for the fault log), or null. */
+    private IOException ioCause;
     private Object attachment;
     @SuppressWarnings("unused") // through CLOSED
     private boolean closed;
@@ -281,7 +304,75 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
 
     @Override
     public boolean isWritable() {
-        return !unwritable && !closing && !isClosed() && out.readable() < loop.cfg.highWaterBytes;
+        return !unwritable && !closing && !isClosed() && pendingOutputBytes() < loop.cfg.highWaterBytes;
+    }
+
+    @Override
+    public long pendingOutputBytes() {
+        return out.readable() + fileBytes;
+    }
+
+    @Override
+    public boolean sendFile(FileChannel file, long position, long count, FileSendListener listener) {
+        checkLoop("sendFile");
+        java.util.Objects.requireNonNull(file, "file");
+        if (position < 0 || count < 0) {
+            throw new IllegalArgumentException("position and count must be >= 0, were " + position + " and " + count);
+        }
+        long size;
+        try {
+            size = file.size();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("the file's size", e);
+        }
+        if (count > size - position) {
+            throw new IllegalArgumentException("position " + position + " + count " + count
+                    + " is past the file's size " + size);
+        }
+        if (closing || isClosed()) {
+            return false;
+        }
+        if (count == 0) {
+            if (listener != null) {
+                listener.onFileSent(this, file, 0, true);
+            }
+            return true;
+        }
+        PendingFile f = new PendingFile(file, position, count, listener);
+        f.ringBefore = out.readable() - ringHeld;
+        ringHeld += f.ringBefore;
+        fileBytes += count;
+        if (filesTail == null) {
+            files = f;
+        } else {
+            filesTail.next = f;
+        }
+        filesTail = f;
+        if (pendingOutputBytes() >= loop.cfg.highWaterBytes) {
+            unwritable = true;          // reads pause until the file is down to the low water mark
+        }
+        loop.markDirty(this);
+        return true;
+    }
+
+    /** A queued {@link #sendFile}: owner thread only. */
+    private static final class PendingFile {
+        final FileChannel file;
+        final long count;
+        final FileSendListener listener;
+        long position;
+        long remaining;
+        /** Ring bytes to write before this file (see the notes, "Files"). */
+        long ringBefore;
+        PendingFile next;
+
+        PendingFile(FileChannel file, long position, long count, FileSendListener listener) {
+            this.file = file;
+            this.position = position;
+            this.count = count;
+            this.remaining = count;
+            this.listener = listener;
+        }
     }
 
     @Override
@@ -369,10 +460,15 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
         }
     }
 
+    /** @return whether neither the outbound ring nor a queued file holds a byte to write */
+    boolean outputEmpty() {
+        return out.isEmpty() && files == null;
+    }
+
     /** @return whether nothing waits to be written: output, inbox backlog, or inbox frames */
     private boolean drained() {
         MpscChunkedFrameQueue box = inbox();
-        return out.isEmpty() && !inboxBacklog && (box == null || box.isEmpty());
+        return out.isEmpty() && files == null && !inboxBacklog && (box == null || box.isEmpty());
     }
 
     /**
@@ -388,7 +484,7 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
             loop.server.handlerError(cause);
         }
         CLOSED.setRelease(this, true);
-        loop.closed(this, reason);
+        loop.closed(this, reason, cause != null ? cause : ioCause);
         if (key != null) {
             key.cancel();
         }
@@ -397,6 +493,7 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
         } catch (IOException ignored) {
             // closing anyway
         }
+        dropFiles();
         if (opened) {
             try {
                 loop.handler.onClose(this, reason, cause);
@@ -415,6 +512,38 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
         }
     }
 
+    /** Closes on an I/O error, kept for the fault log (a reset is not logged). */
+    void closeOnIoError(IOException e) {
+        ioCause = e;
+        close(CloseReason.IO_ERROR, null);
+    }
+
+    /** A closed connection's queued files: each listener told it is incomplete; a throwing one is noted. */
+    private void dropFiles() {
+        PendingFile f = files;
+        files = null;
+        filesTail = null;
+        fileBytes = 0;
+        ringHeld = 0;
+        for (; f != null; f = f.next) {
+            tellListener(f, false);
+        }
+    }
+
+    private void tellListener(PendingFile f, boolean complete) {
+        if (f.listener == null) {
+            return;
+        }
+        try {
+            f.listener.onFileSent(this, f.file, f.count - f.remaining, complete);
+        } catch (Throwable t) {
+            if (complete && !isClosed()) {
+                throw t;                    // the loop closes the connection: HANDLER_ERROR
+            }
+            loop.server.handlerError(t);
+        }
+    }
+
     /** Empties a closed connection's ring (its buffer back to the pool); a failing pool is noted, not thrown. */
     private void releaseRing(ByteRing ring) {
         try {
@@ -427,6 +556,7 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
     /** Registered: the handler's onOpen (its output is flushed at the end of the iteration). */
     void open() {
         opened = true;
+        openedAt = loop.now();
         loop.handler.onOpen(this);
     }
 
@@ -443,6 +573,7 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
         }
         if (n > 0) {
             loop.bytesRead(n);
+            bytesIn += n;
             recordActivity(loop.now());
             handleInbound();
             if (dirty && !isClosed()) {
@@ -451,6 +582,8 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
         }
         if (!isClosed() && !readPaused && (in.writable() == 0 || unwritable)) {
             readPaused = true;
+            pausedAt = System.nanoTime();  // not the loop's clock: read before the select that may have slept
+            pausedByInput = in.writable() == 0;
             loop.readPaused();
             updateInterest();
         }
@@ -459,7 +592,7 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
     /** The handler step: it consumes what it can of the inbound ring. */
     void handleInbound() {
         loop.handler.onData(this);
-        if (!isClosed() && out.readable() >= loop.cfg.highWaterBytes) {
+        if (!isClosed() && pendingOutputBytes() >= loop.cfg.highWaterBytes) {
             unwritable = true;
         }
     }
@@ -487,7 +620,7 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
             return;
         }
         inputShut = true;
-        if (out.isEmpty()) {
+        if (outputEmpty()) {
             close(CloseReason.PEER_CLOSED, null);
             return;
         }
@@ -553,7 +686,7 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
         try {
             flush();
         } catch (IOException e) {
-            close(CloseReason.IO_ERROR, null);
+            closeOnIoError(e);
         } catch (Throwable t) {
             close(CloseReason.HANDLER_ERROR, t);
         }
@@ -561,12 +694,10 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
 
     /** One gathering write of the outbound ring, then the inbox backlog, water marks, half-close and close. */
     void flush() throws IOException {
-        if (!out.isEmpty()) {
-            long w = out.writeTo(channel);
-            if (w > 0) {
-                loop.bytesWritten(w);
-                recordActivity(loop.now());
-            }
+        if (files != null) {
+            flushFiles();
+        } else if (!out.isEmpty()) {
+            wrote(out.writeTo(channel));
         }
         if (inboxBacklog && out.writable() > 0) {
             drainInbox();
@@ -580,7 +711,7 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
             return;
         }
         ServerConfig cfg = loop.cfg;
-        if ((readPaused || inputShut || unwritable) && out.readable() <= cfg.lowWaterBytes) {
+        if ((readPaused || inputShut || unwritable) && pendingOutputBytes() <= cfg.lowWaterBytes) {
             if (unwritable) {
                 unwritable = false;
                 loop.handler.onWritable(this);
@@ -594,13 +725,96 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
             }
             if (readPaused && !loop.shuttingDown() && !closing && !unwritable && in.writable() > 0) {
                 readPaused = false;
+                if (pausedAt != 0) {
+                    loop.readResumed(this, pausedAt);
+                    pausedAt = 0;
+                }
             }
         }
-        if (inputShut && out.isEmpty() && !inboxBacklog) {
+        if (inputShut && out.isEmpty() && files == null && !inboxBacklog) {
             close(CloseReason.PEER_CLOSED, null);   // what is left in `in` is a partial frame nobody will finish
             return;
         }
         updateInterest();
+    }
+
+    private void wrote(long w) {
+        if (w > 0) {
+            loop.bytesWritten(w);
+            bytesOut += w;
+            recordActivity(loop.now());
+        }
+    }
+
+    /** Most file bytes one flush transfers, so one big file cannot hold up the loop's other connections. */
+    private static final long FILE_BYTES_PER_FLUSH = 4L << 20;
+
+    /**
+     * Writes the output in its order, ring bytes and files, until the socket is full, the per-flush file
+     * budget is spent or nothing is left: the head file's ringBefore bytes, then the file, then the next.
+     */
+    private void flushFiles() throws IOException {
+        long budget = FILE_BYTES_PER_FLUSH;
+        PendingFile f;
+        while ((f = files) != null) {
+            if (f.ringBefore > 0) {
+                Segments s = out.peek((int) Math.min(f.ringBefore, Integer.MAX_VALUE));
+                long w = s.count() == 1 ? channel.write(s.get(0)) : channel.write(s.buffers(), 0, s.count());
+                if (w > 0) {
+                    out.discard((int) w);
+                    f.ringBefore -= w;
+                    ringHeld -= w;
+                    wrote(w);
+                }
+                if (f.ringBefore > 0) {
+                    return;                 // the socket is full
+                }
+            }
+            while (f.remaining > 0 && budget > 0) {
+                long t;
+                try {
+                    t = f.file.transferTo(f.position, Math.min(f.remaining, budget), channel);
+                } catch (IOException e) {
+                    if (!channel.isOpen() || !f.file.isOpen()) {
+                        throw e;
+                    }
+                    throw fileFailed(f, e);
+                } catch (RuntimeException e) {  // NonReadableChannelException, say
+                    throw fileFailed(f, e);
+                }
+                if (t <= 0) {
+                    if (f.position >= f.file.size()) {
+                        throw fileFailed(f, null);
+                    }
+                    return;                 // the socket is full
+                }
+                f.position += t;
+                f.remaining -= t;
+                fileBytes -= t;
+                budget -= t;
+                wrote(t);
+            }
+            if (f.remaining > 0) {
+                return;                     // budget spent: OP_WRITE brings the loop back
+            }
+            files = f.next;
+            if (files == null) {
+                filesTail = null;
+            }
+            tellListener(f, true);
+            if (isClosed()) {
+                return;
+            }
+        }
+        if (!out.isEmpty()) {
+            wrote(out.writeTo(channel));
+        }
+    }
+
+    private IOException fileFailed(PendingFile f, Exception e) {
+        String what = e == null ? "ended at " + f.position + ", " + f.remaining + " bytes short of what sendFile queued"
+                : "failed at " + f.position + " (" + e + ")";
+        return new IOException("a queued file " + what, e);
     }
 
     /** Gives the handler the inbound bytes left behind when the connection was unwritable. */
@@ -618,12 +832,12 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
      */
     void shutDownIfFlushed() {
         MpscChunkedFrameQueue box = inbox();
-        if (outputShut || !out.isEmpty() || (box != null && !box.isEmpty())) {
+        if (outputShut || !out.isEmpty() || files != null || (box != null && !box.isEmpty())) {
             return;
         }
         if (!in.isEmpty()) {
             reprocessInbound();             // bytes left while the output was full; what stays is a partial frame
-            if (isClosed() || !out.isEmpty()) {
+            if (isClosed() || !outputEmpty()) {
                 return;
             }
         }
@@ -646,7 +860,7 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
     /** @return whether output or input is left at a shutdown's deadline */
     boolean hasPending() {
         MpscChunkedFrameQueue box = inbox();
-        return !out.isEmpty() || !in.isEmpty() || (box != null && !box.isEmpty());
+        return !out.isEmpty() || files != null || !in.isEmpty() || (box != null && !box.isEmpty());
     }
 
     /** The selector interest follows the state: read unless paused or shut, write while output waits. */
@@ -654,7 +868,8 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
         if (isClosed()) {
             return;
         }
-        int ops = (readPaused || inputShut ? 0 : SelectionKey.OP_READ) | (out.isEmpty() ? 0 : SelectionKey.OP_WRITE);
+        int ops = (readPaused || inputShut ? 0 : SelectionKey.OP_READ)
+                | (out.isEmpty() && files == null ? 0 : SelectionKey.OP_WRITE);
         if (ops != interest) {
             interest = ops;
             key.interestOps(ops);

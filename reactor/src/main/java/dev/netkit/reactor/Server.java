@@ -454,6 +454,15 @@ public final class Server implements AutoCloseable {
             } catch (IOException e) {
                 // EMFILE/ENFILE and friends: back off instead of spinning on a listener that stays ready
                 stats.acceptErrors.increment(stripe);
+                ReactorEvents.AcceptError ev = new ReactorEvents.AcceptError();
+                if (ev.shouldCommit()) {
+                    ev.cause = e.toString();
+                    ev.commit();
+                }
+                if (backoffMs == 0) {       // once per run of failures: the backoff bounds the rest
+                    LOG.log(System.Logger.Level.WARNING, "accept failed, backing off (1 ms doubling to 1 s) until "
+                            + "it succeeds: " + e);
+                }
                 backoffMs = Math.min(1000, Math.max(1, backoffMs * 2));
                 seam.onBackoff(backoffMs);
                 try {

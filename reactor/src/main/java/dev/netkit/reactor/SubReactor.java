@@ -96,6 +96,9 @@ final class SubReactor implements Runnable {
     private final Consumer<SelectionKey> onKey = this::onKey;
     private volatile Selector selector;
     private boolean quiescedSelf;
+    private final FaultLog faultLog = new FaultLog();
+    /** Normal closes since the last sampled ConnectionClosed event. */
+    private int closesSinceSample;
 
     private Connection[] dirty = new Connection[64];
     private int dirtyCount;
@@ -204,7 +207,7 @@ final class SubReactor implements Runnable {
                 try {
                     c.readPaused = true;
                     c.updateInterest();
-                    if (c.out.isEmpty()) {
+                    if (c.outputEmpty()) {
                         c.reprocessInbound();
                     }
                     markDirty(c);
@@ -420,17 +423,34 @@ final class SubReactor implements Runnable {
      * IOException rebuildSelector throws: a connection that cannot move is closed alone).
      */
     private void tryRebuildSelector() {
+        int empty = emptySelects;
         try {
-            rebuildSelector();
+            int keys = rebuildSelector();
+            rebuildEvent(empty, keys, null);
         } catch (IOException e) {
             emptySelects = 0;               // try again after as many premature selects
             stats.selectorRebuildFailures.increment(index);
+            rebuildEvent(empty, 0, e);
         }
     }
 
-    private void rebuildSelector() throws IOException {
+    private void rebuildEvent(int empty, int keys, IOException failure) {
+        ReactorEvents.SelectorRebuild e = new ReactorEvents.SelectorRebuild();
+        if (e.shouldCommit()) {
+            e.reactor = index;
+            e.emptySelects = empty;
+            e.keys = keys;
+            e.succeeded = failure == null;
+            e.cause = failure == null ? null : failure.toString();
+            e.commit();
+        }
+    }
+
+    /** @return how many connections moved to the new selector */
+    private int rebuildSelector() throws IOException {
         Selector old = selector;
         Selector fresh = openSelector();
+        int moved = 0;
         for (SelectionKey k : old.keys()) {
             if (!k.isValid() || !(k.attachment() instanceof Connection c)) {
                 continue;
@@ -439,15 +459,17 @@ final class SubReactor implements Runnable {
             k.cancel();
             try {
                 c.key = c.channel.register(fresh, ops, c);
+                moved++;
             } catch (Throwable t) {
                 c.key = k;                  // cancelled: close() may cancel it again
-                c.close(CloseReason.IO_ERROR, null);
+                c.closeOnIoError(t instanceof IOException io ? io : new IOException(t));
             }
         }
         selector = fresh;
         old.close();
         emptySelects = 0;
         stats.selectorRebuilds.increment(index);
+        return moved;
     }
 
     private Selector openSelector() throws IOException {
@@ -530,13 +552,56 @@ final class SubReactor implements Runnable {
         idle.rearm(c, now);
     }
 
-    /** Bookkeeping of a close, before the channel closes: matrix, wheel, counts. */
-    void closed(Connection c, CloseReason reason) {
+    /**
+     * Bookkeeping of a close, before the channel closes: matrix, wheel, counts, then the close's report
+     * (a fault is logged, rate-limited; the JFR event).
+     *
+     * @param cause the handler's exception or the I/O error, or null
+     */
+    void closed(Connection c, CloseReason reason, Throwable cause) {
         matrix.removeByOwner(c.id);
         idle.remove(c);
         owned--;
         stats.closed[reason.ordinal()].increment(index);
         server.connectionClosed();
+        boolean fault = FaultLog.isFault(reason, cause);
+        if (fault) {
+            faultLog.log(c.id, FaultLog.peer(c), reason, cause, now);
+        }
+        if (fault || ++closesSinceSample >= ReactorEvents.CLOSE_SAMPLE) {
+            ReactorEvents.ConnectionClosed e = new ReactorEvents.ConnectionClosed();
+            if (e.shouldCommit()) {
+                e.connectionId = c.id;
+                e.reactor = index;
+                e.reason = reason.name();
+                e.peer = FaultLog.peer(c);
+                e.bytesRead = c.bytesIn;
+                e.bytesWritten = c.bytesOut;
+                e.age = c.opened ? now - c.openedAt : 0;
+                e.weight = fault ? 1 : closesSinceSample;
+                e.cause = cause == null ? null : cause.toString();
+                e.commit();
+            }
+            if (!fault) {
+                closesSinceSample = 0;
+            }
+        }
+    }
+
+    /** Reads of {@code c} resumed after a pause that began at {@code pausedAt} (nanoTime): the JFR event. */
+    void readResumed(Connection c, long pausedAt) {
+        long paused = System.nanoTime() - pausedAt;
+        if (paused < ReactorEvents.READ_PAUSE_THRESHOLD_MICROS * 1000) {
+            return;
+        }
+        ReactorEvents.ReadPause e = new ReactorEvents.ReadPause();
+        if (e.shouldCommit()) {
+            e.connectionId = c.id;
+            e.reactor = index;
+            e.cause = c.pausedByInput ? "inbound ring full" : "output at the high water mark";
+            e.paused = paused;
+            e.commit();
+        }
     }
 
     /** Closes every connection this loop owns, as the loop exits; a SHUTDOWN close with output pending is counted. */
@@ -629,7 +694,7 @@ final class SubReactor implements Runnable {
                 c.onReadable();
             }
         } catch (IOException e) {
-            c.close(CloseReason.IO_ERROR, null);
+            c.closeOnIoError(e);
         } catch (Throwable t) {
             c.close(CloseReason.HANDLER_ERROR, t);
         }

@@ -65,6 +65,9 @@ public final class IdleRun {
     public static int run(InetSocketAddress server, Protocol protocol, int connections, Duration hold, long serverPid,
                           int sourceAddresses, Duration burst, Duration idleAfter, PrintStream log)
             throws IOException, InterruptedException {
+        if (protocol == Protocol.FILE) {
+            throw new IllegalArgumentException("idle speaks echo, relay and pubsub; for the file protocol use fetch");
+        }
         if (!burst.isZero() && protocol == Protocol.PUBSUB) {
             throw new IllegalArgumentException("a burst is for echo or relay connections");
         }
@@ -218,6 +221,7 @@ public final class IdleRun {
                         PubSubFrames.putClientFrame(b, PubSubFrames.UNSUB, PING_TOPIC, null);
                         yield 2 * (PubSubFrames.SERVER_HEADER + PING_TOPIC.length);
                     }
+                    case FILE -> throw new IllegalArgumentException("idle speaks echo, relay and pubsub, not file");
                 };
                 b.flip();
                 while (b.hasRemaining()) {
@@ -252,6 +256,7 @@ public final class IdleRun {
                         && PubSubFrames.type(b, second) == PubSubFrames.UNSUBSCRIBED
                         && LoadGenerator.sameTopic(b, 0, PING_TOPIC) && LoadGenerator.sameTopic(b, second, PING_TOPIC);
             }
+            case FILE -> false;
         };
     }
 }

@@ -46,6 +46,9 @@ public record LoadConfig(InetSocketAddress server, Protocol protocol, int connec
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(duration, "duration");
         Objects.requireNonNull(warmup, "warmup");
+        if (protocol == Protocol.FILE) {
+            throw new IllegalArgumentException("load speaks echo, relay and pubsub; for the file protocol use fetch");
+        }
         check("connections", connections, 1, 1 << 22);
         check("messageBytes", messageBytes, Message.MIN_BYTES, 1 << 20);
         check("inFlight", inFlight, 1, 1 << 16);

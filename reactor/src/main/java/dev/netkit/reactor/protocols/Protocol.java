@@ -3,6 +3,7 @@ package dev.netkit.reactor.protocols;
 import dev.netkit.reactor.Handler;
 import dev.netkit.reactor.ServerConfig;
 
+import java.nio.file.Path;
 import java.util.function.Supplier;
 
 /**
@@ -16,7 +17,12 @@ public enum Protocol {
     /** The IM workload: frames addressed to other connections: {@link RelayHandler}, {@link RelayFrames}. */
     RELAY,
     /** Topic publish/subscribe with fan-out across loops: {@link PubSubHandler}, {@link PubSubFrames}. */
-    PUBSUB;
+    PUBSUB,
+    /**
+     * Files of a served directory, sent zero-copy: {@link FileHandler}. Its handlers need the directory:
+     * {@link #handlers(ServerConfig, Path)}.
+     */
+    FILE;
 
     /**
      * @param cfg the server's configuration
@@ -25,10 +31,27 @@ public enum Protocol {
      *                                  making one handler)
      */
     public Supplier<Handler> handlers(ServerConfig cfg) {
+        return handlers(cfg, null);
+    }
+
+    /**
+     * @param cfg             the server's configuration
+     * @param servedDirectory the directory {@link #FILE} serves; ignored by the others
+     * @return a factory of this protocol's handlers, for {@code Server.start(cfg, factory)}
+     * @throws IllegalArgumentException if the configuration does not suit the protocol, or {@link #FILE}
+     *                                  has no readable directory
+     */
+    public Supplier<Handler> handlers(ServerConfig cfg, Path servedDirectory) {
         Supplier<Handler> f = switch (this) {
             case ECHO -> EchoHandler::new;
             case RELAY -> () -> new RelayHandler(cfg);
             case PUBSUB -> PubSubHandler.factory(cfg);
+            case FILE -> {
+                if (servedDirectory == null) {
+                    throw new IllegalArgumentException("the file protocol needs a directory to serve (--serve-dir)");
+                }
+                yield FileHandler.factory(servedDirectory);
+            }
         };
         f.get();
         return f;
@@ -45,6 +68,6 @@ public enum Protocol {
                 return p;
             }
         }
-        throw new IllegalArgumentException("unknown protocol '" + name + "': expected one of echo, relay, pubsub");
+        throw new IllegalArgumentException("unknown protocol '" + name + "': expected one of echo, relay, pubsub, file");
     }
 }

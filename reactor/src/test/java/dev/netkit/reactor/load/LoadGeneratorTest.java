@@ -140,7 +140,7 @@ class LoadGeneratorTest {
 
     @Test
     void idleModeHoldsConnectionsThatStillAnswer() throws Exception {
-        for (Protocol p : Protocol.values()) {
+        for (Protocol p : new Protocol[] {Protocol.ECHO, Protocol.RELAY, Protocol.PUBSUB}) {   // idle: not file
             try (Server s = start(p)) {
                 ByteArrayOutputStream log = new ByteArrayOutputStream();
                 int answered = IdleRun.run(s.address(), p, 50, Duration.ZERO, ProcessHandle.current().pid(), 4,
@@ -220,6 +220,17 @@ class LoadGeneratorTest {
         @Override
         public boolean write(Segments segments) {
             return conn.write(segments);
+        }
+
+        @Override
+        public boolean sendFile(java.nio.channels.FileChannel file, long position, long count,
+                                dev.netkit.reactor.FileSendListener listener) {
+            return false;
+        }
+
+        @Override
+        public long pendingOutputBytes() {
+            return 0;
         }
 
         @Override
