@@ -18,6 +18,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -160,6 +161,10 @@ public final class LoadGenerator {
                 loops.add(new ClientLoop(t, cfg, mine, cfg.rate() * share));
             }
         }
+        GcPauses gc = cfg.serverPid() > 0 ? GcPauses.open(cfg.serverPid()) : null;
+        if (gc != null && !gc.available() && cfg.progress() && log != null) {
+            log.println("server GC pauses: n/a: " + gc.reason());
+        }
         long start = System.nanoTime();
         for (ClientLoop l : loops) {
             l.thread.start();
@@ -173,30 +178,38 @@ public final class LoadGenerator {
         long[] base = counters(loops);
         long[] baseCompletions = completions(conns, pubsub);
         long cpu0 = cfg.serverPid() > 0 ? ProcStats.cpuNanos(cfg.serverPid()) : -1;
+        GcPauses.Window gcWindow = gc != null && gc.available()
+                ? gc.window().startPolling(Duration.ofMillis(GcPauses.DEFAULT_POLL_MILLIS)) : null;
+        GcPauses.Summary gcPauses;
         long t0 = System.nanoTime();
         long end = t0 + cfg.duration().toNanos();
         Histogram total = new Histogram(3);
         Histogram sec = new Histogram(3);
         long[] last = base;
         int second = 0;
-        while (System.nanoTime() < end) {
-            sleepUntil(Math.min(end, t0 + TimeUnit.SECONDS.toNanos(++second)));
-            sec.reset();
-            for (ClientLoop l : loops) {
-                l.spare = l.recorder.getIntervalHistogram(l.spare);
-                total.add(l.spare);
-                sec.add(l.spare);
+        try {
+            while (System.nanoTime() < end) {
+                sleepUntil(Math.min(end, t0 + TimeUnit.SECONDS.toNanos(++second)));
+                sec.reset();
+                for (ClientLoop l : loops) {
+                    l.spare = l.recorder.getIntervalHistogram(l.spare);
+                    total.add(l.spare);
+                    sec.add(l.spare);
+                }
+                long[] now = counters(loops);
+                if (cfg.progress() && log != null) {
+                    String rate = pubsub ? String.format("%,10d deliveries/s  %,8d publishes/s", now[0] - last[0],
+                            now[4] - last[4]) : String.format("%,10d msg/s", now[0] - last[0]);
+                    log.printf("[%3ds] %s  p50 %s  p99 %s  max %s  errors %d  mismatches %d  stalls %d%s%n", second,
+                            rate, LoadResult.micros(sec.getValueAtPercentile(50)),
+                            LoadResult.micros(sec.getValueAtPercentile(99)), LoadResult.micros(sec.getMaxValue()),
+                            now[1] - base[1], now[2] - base[2], now[3] - base[3],
+                            pubsub ? "  skipped " + (now[5] - base[5]) : "");
+                }
+                last = now;
             }
-            long[] now = counters(loops);
-            if (cfg.progress() && log != null) {
-                String rate = pubsub ? String.format("%,10d deliveries/s  %,8d publishes/s", now[0] - last[0],
-                        now[4] - last[4]) : String.format("%,10d msg/s", now[0] - last[0]);
-                log.printf("[%3ds] %s  p50 %s  p99 %s  max %s  errors %d  mismatches %d  stalls %d%s%n", second, rate,
-                        LoadResult.micros(sec.getValueAtPercentile(50)), LoadResult.micros(sec.getValueAtPercentile(99)),
-                        LoadResult.micros(sec.getMaxValue()), now[1] - base[1], now[2] - base[2], now[3] - base[3],
-                        pubsub ? "  skipped " + (now[5] - base[5]) : "");
-            }
-            last = now;
+        } finally {
+            gcPauses = gcWindow != null ? gcWindow.finish() : null;     // the window ends with the period
         }
         long elapsed = System.nanoTime() - t0;
         long cpu1 = cfg.serverPid() > 0 ? ProcStats.cpuNanos(cfg.serverPid()) : -1;
@@ -258,7 +271,8 @@ public final class LoadGenerator {
                 cpu0 >= 0 && cpu1 >= 0 && msgs > 0 ? (cpu1 - cpu0) / 1e3 / msgs : Double.NaN, rss,
                 pubsub ? topics.size() : 0, pubsub ? cfg.publishers() : 0, pubsub ? publishes : 0,
                 pubsub ? publishes / secs : Double.NaN, pubsub ? msgs / secs : Double.NaN,
-                pubsub ? n / (double) topics.size() : Double.NaN, lost);
+                pubsub ? n / (double) topics.size() : Double.NaN, lost, gcPauses != null ? gcPauses.count() : -1,
+                gcPauses != null ? gcPauses.maxMillis() : -1, gcPauses != null ? gcPauses.totalMillis() : -1);
     }
 
     /** Pub/sub: stops publishing, then waits (bounded) until every subscriber has every message sent. */

@@ -49,19 +49,27 @@ import java.util.Locale;
  * @param fanOut        pubsub: subscribers per topic, publishers included (the mean if the topics differ
  *                      by one); NaN otherwise
  * @param lost          pubsub: messages the end check found missing, summed over subscribers (0 otherwise)
+ * @param gcPauses      the server's GC pauses that ended in the measured period, from its HotSpot
+ *                      performance-data file ({@link GcPauses}); -1 without a pid or when unavailable (not a
+ *                      HotSpot JVM, {@code -XX:-UsePerfData}, another user's process, no pause counters)
+ * @param gcPauseMaxMs  the longest of them in milliseconds (0 if none; a lower bound in the rare case that one
+ *                      collector ended several pauses within one poll interval, see {@link GcPauses}); -1 when
+ *                      unavailable
+ * @param gcPauseTotalMs their summed duration in milliseconds; -1 when unavailable
  */
 public record LoadResult(Protocol protocol, String loop, int connections, int messageBytes, int inFlight, long rate,
                          double seconds, long messages, double msgsPerSecond, double mbPerSecond, long p50, long p90,
                          long p99, long p999, long max, long errors, long mismatches, long stalls, double fairness,
                          double crossFraction, double serverCpuMicrosPerMsg, long serverRssBytes, int topics,
                          int publishers, long publishes, double publishesPerSecond, double deliveriesPerSecond,
-                         double fanOut, long lost) {
+                         double fanOut, long lost, long gcPauses, double gcPauseMaxMs, double gcPauseTotalMs) {
 
     private static final String CSV_HEADER = "protocol,loop,connections,messageBytes,inFlight,rate,seconds,messages,"
             + "msgsPerSecond,mbPerSecond,p50Ns,p90Ns,p99Ns,p999Ns,maxNs,errors,mismatches,stalls,fairness,crossFraction,"
             + "serverCpuMicrosPerMsg,serverRssBytes";
     private static final String CSV_PUBSUB = ",topics,publishers,publishes,publishesPerSecond,deliveriesPerSecond,"
             + "fanOut,lost";
+    private static final String CSV_GC = ",gcPauses,gcPauseMaxMs,gcPauseTotalMs";
 
     /**
      * @param nanos a latency
@@ -123,6 +131,12 @@ public record LoadResult(Protocol protocol, String loop, int connections, int me
         if (serverRssBytes >= 0) {
             row(sb, "server RSS", String.format(Locale.ROOT, "%.1f MiB", serverRssBytes / 1048576.0));
         }
+        if (gcPauses >= 0) {
+            row(sb, "server GC pauses", String.format(Locale.ROOT, "%d (max %.2f ms, total %.2f ms)", gcPauses,
+                    gcPauseMaxMs, gcPauseTotalMs));
+        } else if (serverRssBytes >= 0 || !Double.isNaN(serverCpuMicrosPerMsg)) {
+            row(sb, "server GC pauses", "n/a");
+        }
         return sb.toString();
     }
 
@@ -140,10 +154,11 @@ public record LoadResult(Protocol protocol, String loop, int connections, int me
                         + "\"messageBytes\":%d,\"inFlight\":%d,\"rate\":%d,\"seconds\":%.3f,\"messages\":%d,"
                         + "\"msgsPerSecond\":%.1f,\"mbPerSecond\":%.3f,\"p50Ns\":%d,\"p90Ns\":%d,\"p99Ns\":%d,"
                         + "\"p999Ns\":%d,\"maxNs\":%d,\"errors\":%d,\"mismatches\":%d,\"stalls\":%d,\"fairness\":%s,"
-                        + "\"crossFraction\":%s,\"serverCpuMicrosPerMsg\":%s,\"serverRssBytes\":%d",
+                        + "\"crossFraction\":%s,\"serverCpuMicrosPerMsg\":%s,\"serverRssBytes\":%d,\"gcPauses\":%d,"
+                        + "\"gcPauseMaxMs\":%s,\"gcPauseTotalMs\":%s",
                 name(), loop, connections, messageBytes, inFlight, rate, seconds, messages, msgsPerSecond, mbPerSecond,
                 p50, p90, p99, p999, max, errors, mismatches, stalls, num(fairness), num(crossFraction),
-                num(serverCpuMicrosPerMsg), serverRssBytes);
+                num(serverCpuMicrosPerMsg), serverRssBytes, gcPauses, ms(gcPauseMaxMs), ms(gcPauseTotalMs));
         if (!pubsub()) {
             return common + "}";
         }
@@ -156,18 +171,24 @@ public record LoadResult(Protocol protocol, String loop, int connections, int me
         return Double.isFinite(d) ? String.format(Locale.ROOT, "%.4f", d) : "null";
     }
 
+    /** Milliseconds with three decimals; -1 (unavailable) as -1. */
+    private static String ms(double d) {
+        return d < 0 ? "-1" : String.format(Locale.ROOT, "%.3f", d);
+    }
+
     /** @return the echo and relay CSV header, = {@code csvHeader(Protocol.ECHO)} */
     public static String csvHeader() {
-        return CSV_HEADER;
+        return CSV_HEADER + CSV_GC;
     }
 
     /**
      * @param protocol the protocol of the rows that follow
-     * @return the CSV header matching {@link #toCsvRow()} for that protocol: pubsub appends its columns to
-     *         the echo and relay ones
+     * @return the CSV header matching {@link #toCsvRow()} for that protocol: the columns common to all
+     *         protocols, then pubsub's own, then the GC pause columns ({@code gcPauses}, {@code gcPauseMaxMs},
+     *         {@code gcPauseTotalMs}), appended last so that every earlier column keeps its position
      */
     public static String csvHeader(Protocol protocol) {
-        return protocol == Protocol.PUBSUB ? CSV_HEADER + CSV_PUBSUB : CSV_HEADER;
+        return protocol == Protocol.PUBSUB ? CSV_HEADER + CSV_PUBSUB + CSV_GC : CSV_HEADER + CSV_GC;
     }
 
     /** @return the result as one CSV row, matching {@link #csvHeader(Protocol)} for its protocol */
@@ -176,10 +197,11 @@ public record LoadResult(Protocol protocol, String loop, int connections, int me
                 name(), loop, connections, messageBytes, inFlight, rate, seconds, messages, msgsPerSecond, mbPerSecond,
                 p50, p90, p99, p999, max, errors, mismatches, stalls, num(fairness), num(crossFraction),
                 num(serverCpuMicrosPerMsg), serverRssBytes);
+        String gc = String.format(Locale.ROOT, ",%d,%s,%s", gcPauses, ms(gcPauseMaxMs), ms(gcPauseTotalMs));
         if (!pubsub()) {
-            return common;
+            return common + gc;
         }
         return common + String.format(Locale.ROOT, ",%d,%d,%d,%s,%s,%s,%d", topics, publishers, publishes,
-                num(publishesPerSecond), num(deliveriesPerSecond), num(fanOut), lost);
+                num(publishesPerSecond), num(deliveriesPerSecond), num(fanOut), lost) + gc;
     }
 }

@@ -56,6 +56,13 @@ class LoadGeneratorTest {
             assertFalse(r.toJson().contains("deliveriesPerSecond"), r::toJson);
             assertEquals(LoadResult.csvHeader(), LoadResult.csvHeader(Protocol.ECHO));
             assertEquals(LoadResult.csvHeader().split(",").length, r.toCsvRow().split(",").length);
+            // the server is this JVM: its GC pauses are read from its own performance-data file
+            assertTrue(r.gcPauses() >= 0, r::toTable);
+            assertTrue(r.gcPauseTotalMs() >= r.gcPauseMaxMs() && r.gcPauseMaxMs() >= 0, r::toTable);
+            assertTrue(r.toTable().contains("server GC pauses"), r::toTable);
+            assertTrue(r.toJson().contains("\"gcPauses\":" + r.gcPauses() + ","), r::toJson);
+            int col = java.util.List.of(LoadResult.csvHeader().split(",")).indexOf("gcPauses");
+            assertEquals(Long.toString(r.gcPauses()), r.toCsvRow().split(",")[col], r::toCsvRow);
         }
     }
 
@@ -95,7 +102,12 @@ class LoadGeneratorTest {
             assertTrue(r.toJson().startsWith("{\"protocol\":\"pubsub\"") && r.toJson().contains("\"fanOut\":20.0000"),
                     r::toJson);
             assertEquals(LoadResult.csvHeader(Protocol.PUBSUB).split(",").length, r.toCsvRow().split(",").length);
-            assertTrue(LoadResult.csvHeader(Protocol.PUBSUB).startsWith(LoadResult.csvHeader() + ","));
+            // pubsub's columns follow the common ones; the GC pause columns come last in both headers
+            String gc = ",gcPauses,gcPauseMaxMs,gcPauseTotalMs";
+            String echo = LoadResult.csvHeader();
+            assertTrue(echo.endsWith(gc) && LoadResult.csvHeader(Protocol.PUBSUB).endsWith(gc), echo);
+            assertTrue(LoadResult.csvHeader(Protocol.PUBSUB).startsWith(echo.substring(0, echo.length() - gc.length())
+                    + ",topics,"), () -> LoadResult.csvHeader(Protocol.PUBSUB));
             assertTrue(s.stats().sentCross() > 0, () -> s.stats().toString());
         }
     }
