@@ -26,12 +26,13 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * The netkit reactor command line: {@code server}, {@code load}, {@code idle} and {@code demo}. Run with
+ * The netkit reactor command line: {@code server}, {@code load}, {@code idle}, {@code demo} and {@code profile}. Run with
  * {@code java -jar reactor/target/netkit-reactor.jar <command> --help}.
  */
 @Command(name = "netkit-reactor", mixinStandardHelpOptions = true, version = "netkit reactor 0.1.0",
         description = "Echo, relay and pub/sub servers built from netkit, and their load generator.",
-        subcommands = {Main.ServerCommand.class, Main.LoadCommand.class, Main.IdleCommand.class, Main.DemoCommand.class})
+        subcommands = {Main.ServerCommand.class, Main.LoadCommand.class, Main.IdleCommand.class, Main.DemoCommand.class,
+                Main.ProfileCommand.class})
 public final class Main implements Runnable {
     /** The listening line the server prints; the demo parses it. */
     static final String LISTENING = "netkit reactor listening on port ";
@@ -135,6 +136,33 @@ public final class Main implements Runnable {
                 return 1;
             }
             return 0;
+        }
+    }
+
+    /** {@code profile FILE}: {@link Profile#run}, a pprof-like summary of a JFR recording. */
+    @Command(name = "profile", mixinStandardHelpOptions = true,
+            description = {"Summarize a JFR recording (say, from server --jfr FILE): top methods by CPU samples "
+                    + "(jdk.ExecutionSample: Java code only, native-method samples not counted), top allocation "
+                    + "sites by sampled bytes, GC pauses, and the reactor's own events (dev.netkit.*).",
+                    "Exit status 2 if the file is missing or not a complete JFR recording."})
+    static final class ProfileCommand implements Callable<Integer> {
+        @CommandLine.Parameters(index = "0", paramLabel = "FILE", description = "the .jfr file")
+        Path file;
+        @Option(names = "--top", defaultValue = "10", description = "rows per table (default ${DEFAULT-VALUE})")
+        int top;
+        @Option(names = "--events", defaultValue = "3",
+                description = "events printed with all fields per dev.netkit.* event type (default ${DEFAULT-VALUE})")
+        int events;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            if (top < 1 || events < 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        top < 1 ? "--top must be at least 1: " + top : "--events must be 0 or more: " + events);
+            }
+            return Profile.run(file, top, events, System.out, System.err);
         }
     }
 
