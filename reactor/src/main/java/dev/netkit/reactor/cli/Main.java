@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 /**
  * The netkit reactor command line: {@code server}, {@code load}, {@code idle}, {@code demo} and {@code profile}. Run with
@@ -72,7 +73,9 @@ public final class Main implements Runnable {
 
     /**
      * {@code server}: runs the server until killed (graceful shutdown on SIGTERM/SIGINT) or for --duration;
-     * exits with status 1 if a sub-reactor stops on an unexpected error ({@link Server#failure()}).
+     * exits with status 1 if a sub-reactor stops on an unexpected error ({@link Server#failure()}). With
+     * {@code --jfr FILE} a JFR recording runs from before the first accept to the shutdown
+     * ({@link JfrRecording}).
      */
     @Command(name = "server", mixinStandardHelpOptions = true, description = "Run the echo, relay or pub/sub server.")
     static final class ServerCommand implements Callable<Integer> {
@@ -102,6 +105,17 @@ public final class Main implements Runnable {
         int maxFrame;
         @Option(names = "--duration-s", defaultValue = "0", description = "stop after this many seconds, 0 = run until killed")
         long durationS;
+        @Option(names = "--jfr", paramLabel = "FILE",
+                description = "record with JFR (the JDK's \"profile\" settings) from start to shutdown into FILE; "
+                        + "summarize it with the profile command")
+        Path jfr;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        /** Where the lines go; tests replace it. */
+        PrintStream out = System.out;
+        /** Registers the shutdown hook; tests collect the hook and run it themselves. */
+        Consumer<Thread> shutdownHooks = Runtime.getRuntime()::addShutdownHook;
 
         @Override
         public Integer call() throws Exception {
@@ -112,22 +126,44 @@ public final class Main implements Runnable {
                 b.subReactors(reactors);
             }
             ServerConfig cfg = b.build();
-            Server server = Server.start(cfg, protocol.handlers(cfg));
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            JfrRecording recording = null;
+            if (jfr != null) {
+                try {
+                    recording = JfrRecording.start(jfr, out);      // before the first accept
+                } catch (java.io.IOException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(),
+                            "--jfr: cannot write " + jfr + ": " + e.getMessage());
+                }
+            }
+            Server server;
+            try {
+                server = Server.start(cfg, protocol.handlers(cfg));
+            } catch (Throwable e) {
+                if (recording != null) {
+                    recording.discard();
+                }
+                throw e;
+            }
+            JfrRecording rec = recording;
+            shutdownHooks.accept(new Thread(() -> {
                 try {
                     server.shutdown(Duration.ofSeconds(2));     // graceful on SIGTERM / SIGINT; idempotent
-                    System.out.println(server.stats());
                 } catch (InterruptedException ignored) {
                     // exiting
+                } finally {
+                    stopRecording(rec);     // after the shutdown's events; once
+                    out.println(server.stats());
+                    out.flush();
                 }
-            }));
-            System.out.println(LISTENING + server.address().getPort() + " (pid " + ProcessHandle.current().pid() + ", "
+            }, "netkit-shutdown"));
+            out.println(LISTENING + server.address().getPort() + " (pid " + ProcessHandle.current().pid() + ", "
                     + protocol.name().toLowerCase(Locale.ROOT) + ", " + server.config() + ")");
-            System.out.flush();
+            out.flush();
             // run for the duration (or until killed), unless a sub-reactor dies first: then fail loudly
             Throwable failure = server.awaitFailure(durationS > 0 ? Duration.ofSeconds(durationS)
                     : Duration.ofNanos(Long.MAX_VALUE));
             server.shutdown(Duration.ofSeconds(2));     // the shutdown hook prints the stats
+            stopRecording(recording);  // the file is complete before System.exit
             if (failure == null) {
                 failure = server.failure();            // a loop that died during the shutdown
             }
@@ -136,6 +172,13 @@ public final class Main implements Runnable {
                 return 1;
             }
             return 0;
+        }
+
+        /** Stops the recording (written once, whichever path calls first). */
+        private static void stopRecording(JfrRecording recording) {
+            if (recording != null) {
+                recording.finish();
+            }
         }
     }
 
