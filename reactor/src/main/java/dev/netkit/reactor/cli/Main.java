@@ -75,7 +75,8 @@ public final class Main implements Runnable {
      * {@code server}: runs the server until killed (graceful shutdown on SIGTERM/SIGINT) or for --duration;
      * exits with status 1 if a sub-reactor stops on an unexpected error ({@link Server#failure()}). With
      * {@code --jfr FILE} a JFR recording runs from before the first accept to the shutdown
-     * ({@link JfrRecording}).
+     * ({@link JfrRecording}); with {@code --stats-interval S} a line of counters comes every S seconds
+     * ({@link StatsReporter}).
      */
     @Command(name = "server", mixinStandardHelpOptions = true, description = "Run the echo, relay or pub/sub server.")
     static final class ServerCommand implements Callable<Integer> {
@@ -109,6 +110,11 @@ public final class Main implements Runnable {
                 description = "record with JFR (the JDK's \"profile\" settings) from start to shutdown into FILE; "
                         + "summarize it with the profile command")
         Path jfr;
+        @Option(names = "--stats-interval", paramLabel = "S", defaultValue = "0",
+                description = "every S seconds print one line: open and accepted connections, bytes read and "
+                        + "written per second, sends per second, closes by reason, read pauses, GC; 0 = off "
+                        + "(default ${DEFAULT-VALUE})")
+        long statsIntervalS;
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -119,6 +125,10 @@ public final class Main implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            if (statsIntervalS < 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--stats-interval must be 0 (off) or more seconds: " + statsIntervalS);
+            }
             ServerConfig.Builder b = ServerConfig.builder().bind(new InetSocketAddress(bind, port))
                     .idleTimeout(Duration.ofMillis(idleMs)).halfClose(halfClose).maxConnections(maxConnections)
                     .inboundRingBytes(inRing).outboundRingBytes(outRing).inboxBytes(inbox).maxFrameBytes(maxFrame);
@@ -144,6 +154,8 @@ public final class Main implements Runnable {
                 }
                 throw e;
             }
+            StatsReporter reporter = statsIntervalS > 0
+                    ? StatsReporter.start(server, Duration.ofSeconds(statsIntervalS), out) : null;
             JfrRecording rec = recording;
             shutdownHooks.accept(new Thread(() -> {
                 try {
@@ -151,7 +163,7 @@ public final class Main implements Runnable {
                 } catch (InterruptedException ignored) {
                     // exiting
                 } finally {
-                    stopRecording(rec);     // after the shutdown's events; once
+                    stopRecordingAndReporter(reporter, rec);     // after the shutdown's events; once
                     out.println(server.stats());
                     out.flush();
                 }
@@ -163,7 +175,7 @@ public final class Main implements Runnable {
             Throwable failure = server.awaitFailure(durationS > 0 ? Duration.ofSeconds(durationS)
                     : Duration.ofNanos(Long.MAX_VALUE));
             server.shutdown(Duration.ofSeconds(2));     // the shutdown hook prints the stats
-            stopRecording(recording);  // the file is complete before System.exit
+            stopRecordingAndReporter(reporter, recording);  // the file is complete before System.exit
             if (failure == null) {
                 failure = server.failure();            // a loop that died during the shutdown
             }
@@ -174,8 +186,11 @@ public final class Main implements Runnable {
             return 0;
         }
 
-        /** Stops the recording (written once, whichever path calls first). */
-        private static void stopRecording(JfrRecording recording) {
+        /** Stops the stats lines, then the recording (written once, whichever path calls first). */
+        private static void stopRecordingAndReporter(StatsReporter reporter, JfrRecording recording) {
+            if (reporter != null) {
+                reporter.close();
+            }
             if (recording != null) {
                 recording.finish();
             }

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code server --jfr} in process, and {@link JfrRecording} written once. */
+/** {@code server --jfr} and {@code --stats-interval} in process, and {@link JfrRecording} written once. */
 @Timeout(120) // a hang guard, not a timing assertion
 class ServerCommandTest {
 
@@ -41,7 +41,7 @@ class ServerCommandTest {
             cmd.out = out;
             cmd.shutdownHooks = hooks::add;
             status = new CommandLine(cmd).execute("--port", "0", "--reactors", "2", "--jfr", file.toString(),
-                    "--duration-s", "1");
+                    "--duration-s", "1", "--stats-interval", "1");
             String afterCall = bytes.toString(StandardCharsets.UTF_8);
             assertEquals(0, status, afterCall);
             // the --duration-s path wrote it before returning (before System.exit would run the hooks)
@@ -112,5 +112,9 @@ class ServerCommandTest {
         assertEquals(2, status);
         assertTrue(err.toString().startsWith("--jfr: cannot write "), err::toString);
         assertTrue(hooks.isEmpty());
+        java.io.StringWriter err2 = new java.io.StringWriter();
+        assertEquals(2, new CommandLine(new Main.ServerCommand()).setErr(new java.io.PrintWriter(err2, true))
+                .execute("--stats-interval", "-1"));
+        assertTrue(err2.toString().startsWith("--stats-interval must be 0 (off) or more seconds: -1"), err2::toString);
     }
 }
