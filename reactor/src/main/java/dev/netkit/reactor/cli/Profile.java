@@ -41,8 +41,8 @@ import java.util.TreeMap;
  * <li><b>CPU</b>: {@code jdk.ExecutionSample} only, i.e. samples of threads that were running Java code.
  *     {@code jdk.NativeMethodSample} is left out on purpose: it samples threads sitting in native code
  *     (a reactor thread blocked in {@code epoll_wait}, a thread in {@code read(2)}), which is waiting or
- *     kernel time, not the Java CPU time this table ranks; only their number is printed. <i>self</i> counts the samples whose top frame is
- *     the method; <i>total</i> counts the samples with the method anywhere in the stack, once per sample
+ *     kernel time, not the Java CPU time this table ranks; only their number is printed. <i>self</i>
+ *     counts the samples whose top frame is the method; <i>total</i> counts the samples with the method anywhere in the stack, once per sample
  *     however often it recurs. Methods are {@code Class.method} with the class's binary name; overloads of
  *     one name are merged. JFR truncates stacks deeper than its {@code stackdepth} (64 by default); the
  *     header says how many samples were truncated (their outermost frames are missing from <i>total</i>).</li>
@@ -56,13 +56,16 @@ import java.util.TreeMap;
  *     one event per collection, and for G1's concurrent cycle, ZGC and Shenandoah its duration is the whole
  *     (mostly concurrent) cycle and its {@code sumOfPauses} lumps several pauses together. Its count and
  *     summed {@code sumOfPauses} are printed beside as a cross-check, and are the fallback when a recording
- *     has no {@code jdk.GCPhasePause} events (that event disabled). Percentiles are nearest-rank.</li>
+ *     has no {@code jdk.GCPhasePause} events (that event disabled). Percentiles are nearest-rank. The pauses
+ *     are also broken down by kind: the name of the collection each belongs to ({@code jdk.GarbageCollection},
+ *     joined on {@code gcId}: G1New, G1Old, G1Full...) and the pause's own name where it says more than
+ *     "GC Pause" (G1's Remark and Cleanup, ZGC's pauses).</li>
  * <li><b>Reactor events</b>: every event type whose name starts with {@code dev.netkit.}: its count, a
  *     breakdown by its {@code reason} and {@code cause} fields where the type has such a string field, and its
  *     first few events (by start time) with all their fields.</li>
  * </ul>
  *
- * <p>Not thread-safe per call; {@link #run} may be called from any thread, calls share nothing.
+ * <p><b>Thread safety.</b> {@link #run} may be called from any thread, concurrently too: calls share nothing.
  */
 public final class Profile {
     /** The exit status for a file that is missing, unreadable or not a (complete) JFR recording. */
@@ -148,7 +151,8 @@ public final class Profile {
         final Map<String, long[]> alloc = new HashMap<>();    // site -> {bytes, samples}
 
         final List<Long> pauses = new ArrayList<>();
-        final Map<String, long[]> pauseNames = new HashMap<>();
+        final Map<String, long[]> pauseNames = new HashMap<>();   // "gcId\0pause name" -> {count, nanos}
+        final Map<Integer, String> collectionNames = new HashMap<>();   // gcId -> "G1New"
         long collections;
         long collectionPauseNanos;
         final List<Long> collectionPauses = new ArrayList<>();
@@ -180,13 +184,17 @@ public final class Profile {
                     long nanos = e.getDuration().toNanos();
                     pauses.add(nanos);
                     Object field = e.hasField("name") ? e.getValue("name") : null;
-                    String name = field == null ? "?" : field.toString();
+                    String name = (e.hasField("gcId") ? e.getInt("gcId") : -1) + "\0" + (field == null ? "?" : field);
                     long[] c = pauseNames.computeIfAbsent(name, k -> new long[2]);
                     c[0]++;
                     c[1] += nanos;
                 }
                 case GARBAGE_COLLECTION -> {
                     collections++;
+                    if (e.hasField("gcId") && e.hasField("name")) {
+                        Object name = e.getValue("name");
+                        collectionNames.put(e.getInt("gcId"), String.valueOf(name));
+                    }
                     if (e.hasField("sumOfPauses")) {
                         long nanos = e.getDuration("sumOfPauses").toNanos();
                         collectionPauseNanos += nanos;
@@ -271,7 +279,7 @@ public final class Profile {
             }
             printCpu(top, out);
             printAlloc(top, out);
-            printGc(out);
+            printGc(top, out);
             printReactor(top, out);
         }
 
@@ -321,7 +329,7 @@ public final class Profile {
             }
         }
 
-        void printGc(PrintStream out) {
+        void printGc(int top, PrintStream out) {
             out.println();
             out.println("== GC pauses (jdk.GCPhasePause: one event per stop-the-world pause) ==");
             if (youngCollector != null || oldCollector != null) {
@@ -329,13 +337,29 @@ public final class Profile {
             }
             if (!pauses.isEmpty()) {
                 out.println("pauses: " + distribution(pauses));
-                StringBuilder sb = new StringBuilder("by name:");
-                pauseNames.entrySet().stream()
-                        .sorted(Comparator.comparingLong((Map.Entry<String, long[]> x) -> -x.getValue()[0])
-                                .thenComparing(Map.Entry::getKey))
-                        .forEach(x -> sb.append(' ').append(x.getKey()).append(" ").append(x.getValue()[0])
-                                .append(" (").append(duration(x.getValue()[1])).append("),"));
+                // by the collection each pause belongs to (jdk.GarbageCollection's name, joined on gcId), plus
+                // the pause's own name where it says more than "GC Pause" (G1's Remark and Cleanup, ZGC's pauses)
+                Map<String, long[]> byKind = new HashMap<>();
+                for (Map.Entry<String, long[]> x : pauseNames.entrySet()) {
+                    int cut = x.getKey().indexOf('\0');
+                    String collection = collectionNames.get(Integer.parseInt(x.getKey().substring(0, cut)));
+                    String pause = x.getKey().substring(cut + 1);
+                    String kind = collection == null ? pause
+                            : pause.equals("GC Pause") ? collection : collection + " " + pause;
+                    long[] c = byKind.computeIfAbsent(kind, k -> new long[2]);
+                    c[0] += x.getValue()[0];
+                    c[1] += x.getValue()[1];
+                }
+                StringBuilder sb = new StringBuilder("by kind:");
+                List<Map.Entry<String, long[]>> kinds = sorted(byKind, 0, top);
+                for (Map.Entry<String, long[]> x : kinds) {
+                    sb.append(' ').append(x.getKey()).append(' ').append(String.format(Locale.ROOT, "%,d", x.getValue()[0]))
+                            .append(" (").append(duration(x.getValue()[1])).append("),");
+                }
                 sb.setLength(sb.length() - 1);
+                if (byKind.size() > kinds.size()) {
+                    sb.append(" (and ").append(byKind.size() - kinds.size()).append(" more kinds)");
+                }
                 out.println(sb);
             } else if (!collectionPauses.isEmpty()) {
                 out.println("no jdk.GCPhasePause events; per collection instead (jdk.GarbageCollection sumOfPauses, "

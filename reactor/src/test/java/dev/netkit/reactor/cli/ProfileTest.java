@@ -73,6 +73,7 @@ class ProfileTest {
                 drive(server, 4, 1_500_000_000L, 64L << 20);
             }
             emitProbes();
+            System.gc();        // at least one stop-the-world pause for the GC section (a full GC, for G1)
             rec.stop();
             rec.dump(file);
         }
@@ -96,6 +97,7 @@ class ProfileTest {
 
         assertTrue(text.contains("== allocation: top 10 sites by sampled bytes"), text);
         assertTrue(text.contains("== GC pauses"), text);
+        assertTrue(text.lines().anyMatch(l -> l.matches("pauses: [1-9][\\d,]*, p50 .+, p99 .+, max .+, total .+")), text);
 
         String reactor = text.substring(text.indexOf("== reactor events (dev.netkit.*) =="));
         assertTrue(reactor.contains("dev.netkit.test.Probe: 7"), reactor);
