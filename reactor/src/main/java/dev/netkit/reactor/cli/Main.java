@@ -24,14 +24,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 /**
- * The netkit reactor command line: {@code server}, {@code load}, {@code idle} and {@code demo}. Run with
+ * The netkit reactor command line: {@code server}, {@code load}, {@code idle}, {@code demo} and {@code profile}. Run with
  * {@code java -jar reactor/target/netkit-reactor.jar <command> --help}.
  */
 @Command(name = "netkit-reactor", mixinStandardHelpOptions = true, version = "netkit reactor 0.1.0",
         description = "Echo, relay and pub/sub servers built from netkit, and their load generator.",
-        subcommands = {Main.ServerCommand.class, Main.LoadCommand.class, Main.IdleCommand.class, Main.DemoCommand.class})
+        subcommands = {Main.ServerCommand.class, Main.LoadCommand.class, Main.IdleCommand.class, Main.DemoCommand.class,
+                Main.ProfileCommand.class})
 public final class Main implements Runnable {
     /** The listening line the server prints; the demo parses it. */
     static final String LISTENING = "netkit reactor listening on port ";
@@ -71,7 +73,10 @@ public final class Main implements Runnable {
 
     /**
      * {@code server}: runs the server until killed (graceful shutdown on SIGTERM/SIGINT) or for --duration;
-     * exits with status 1 if a sub-reactor stops on an unexpected error ({@link Server#failure()}).
+     * exits with status 1 if a sub-reactor stops on an unexpected error ({@link Server#failure()}). With
+     * {@code --jfr FILE} a JFR recording runs from before the first accept to the shutdown
+     * ({@link JfrRecording}); with {@code --stats-interval S} a line of counters comes every S seconds
+     * ({@link StatsReporter}).
      */
     @Command(name = "server", mixinStandardHelpOptions = true, description = "Run the echo, relay or pub/sub server.")
     static final class ServerCommand implements Callable<Integer> {
@@ -101,9 +106,29 @@ public final class Main implements Runnable {
         int maxFrame;
         @Option(names = "--duration-s", defaultValue = "0", description = "stop after this many seconds, 0 = run until killed")
         long durationS;
+        @Option(names = "--jfr", paramLabel = "FILE",
+                description = "record with JFR (the JDK's \"profile\" settings) from start to shutdown into FILE; "
+                        + "summarize it with the profile command")
+        Path jfr;
+        @Option(names = "--stats-interval", paramLabel = "S", defaultValue = "0",
+                description = "every S seconds print one line: open and accepted connections, bytes read and "
+                        + "written per second, sends per second, closes by reason, read pauses, GC; 0 = off "
+                        + "(default ${DEFAULT-VALUE})")
+        long statsIntervalS;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        /** Where the lines go; tests replace it. */
+        PrintStream out = System.out;
+        /** Registers the shutdown hook; tests collect the hook and run it themselves. */
+        Consumer<Thread> shutdownHooks = Runtime.getRuntime()::addShutdownHook;
 
         @Override
         public Integer call() throws Exception {
+            if (statsIntervalS < 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--stats-interval must be 0 (off) or more seconds: " + statsIntervalS);
+            }
             ServerConfig.Builder b = ServerConfig.builder().bind(new InetSocketAddress(bind, port))
                     .idleTimeout(Duration.ofMillis(idleMs)).halfClose(halfClose).maxConnections(maxConnections)
                     .inboundRingBytes(inRing).outboundRingBytes(outRing).inboxBytes(inbox).maxFrameBytes(maxFrame);
@@ -111,22 +136,46 @@ public final class Main implements Runnable {
                 b.subReactors(reactors);
             }
             ServerConfig cfg = b.build();
-            Server server = Server.start(cfg, protocol.handlers(cfg));
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            JfrRecording recording = null;
+            if (jfr != null) {
+                try {
+                    recording = JfrRecording.start(jfr, out);      // before the first accept
+                } catch (java.io.IOException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(),
+                            "--jfr: cannot write " + jfr + ": " + e.getMessage());
+                }
+            }
+            Server server;
+            try {
+                server = Server.start(cfg, protocol.handlers(cfg));
+            } catch (Throwable e) {
+                if (recording != null) {
+                    recording.discard();
+                }
+                throw e;
+            }
+            StatsReporter reporter = statsIntervalS > 0
+                    ? StatsReporter.start(server, Duration.ofSeconds(statsIntervalS), out) : null;
+            JfrRecording rec = recording;
+            shutdownHooks.accept(new Thread(() -> {
                 try {
                     server.shutdown(Duration.ofSeconds(2));     // graceful on SIGTERM / SIGINT; idempotent
-                    System.out.println(server.stats());
                 } catch (InterruptedException ignored) {
                     // exiting
+                } finally {
+                    stopRecordingAndReporter(reporter, rec);     // after the shutdown's events; once
+                    out.println(server.stats());
+                    out.flush();
                 }
-            }));
-            System.out.println(LISTENING + server.address().getPort() + " (pid " + ProcessHandle.current().pid() + ", "
+            }, "netkit-shutdown"));
+            out.println(LISTENING + server.address().getPort() + " (pid " + ProcessHandle.current().pid() + ", "
                     + protocol.name().toLowerCase(Locale.ROOT) + ", " + server.config() + ")");
-            System.out.flush();
+            out.flush();
             // run for the duration (or until killed), unless a sub-reactor dies first: then fail loudly
             Throwable failure = server.awaitFailure(durationS > 0 ? Duration.ofSeconds(durationS)
                     : Duration.ofNanos(Long.MAX_VALUE));
             server.shutdown(Duration.ofSeconds(2));     // the shutdown hook prints the stats
+            stopRecordingAndReporter(reporter, recording);  // the file is complete before System.exit
             if (failure == null) {
                 failure = server.failure();            // a loop that died during the shutdown
             }
@@ -135,6 +184,43 @@ public final class Main implements Runnable {
                 return 1;
             }
             return 0;
+        }
+
+        /** Stops the stats lines, then the recording (written once, whichever path calls first). */
+        private static void stopRecordingAndReporter(StatsReporter reporter, JfrRecording recording) {
+            if (reporter != null) {
+                reporter.close();
+            }
+            if (recording != null) {
+                recording.finish();
+            }
+        }
+    }
+
+    /** {@code profile FILE}: {@link Profile#run}, a pprof-like summary of a JFR recording. */
+    @Command(name = "profile", mixinStandardHelpOptions = true,
+            description = {"Summarize a JFR recording (say, from server --jfr FILE): top methods by CPU samples "
+                    + "(jdk.ExecutionSample: Java code only, native-method samples not counted), top allocation "
+                    + "sites by sampled bytes, GC pauses, and the reactor's own events (dev.netkit.*).",
+                    "Exit status 2 if the file is missing or not a complete JFR recording."})
+    static final class ProfileCommand implements Callable<Integer> {
+        @CommandLine.Parameters(index = "0", paramLabel = "FILE", description = "the .jfr file")
+        Path file;
+        @Option(names = "--top", defaultValue = "10", description = "rows per table (default ${DEFAULT-VALUE})")
+        int top;
+        @Option(names = "--events", defaultValue = "3",
+                description = "events printed with all fields per dev.netkit.* event type (default ${DEFAULT-VALUE})")
+        int events;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            if (top < 1 || events < 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        top < 1 ? "--top must be at least 1: " + top : "--events must be 0 or more: " + events);
+            }
+            return Profile.run(file, top, events, System.out, System.err);
         }
     }
 
