@@ -11,9 +11,10 @@ import jdk.jfr.Timespan;
 
 /**
  * The reactor's JDK Flight Recorder events: what an operator asks a running server about. All are
- * instant events without stack traces, enabled by default in any recording (the JDK's "default" and
- * "profile" settings, {@code netkit-reactor server --jfr}); with no recording running each costs one
- * {@code shouldCommit()} check, which the JIT folds to a constant test.
+ * instant events without stack traces. A recording made from a settings file (the JDK's "default" or
+ * "profile" {@code .jfc}) leaves them off unless it names them (seen on JDK 25): enable them by name,
+ * {@link Server#jfrEventNames()}, as {@code netkit-reactor server --jfr} does. With no recording running
+ * each costs one {@code shouldCommit()} check.
  *
  * <ul>
  *   <li>{@code dev.netkit.ConnectionClosed}: every close for a fault (malformed frame, outbound cap, handler
@@ -38,6 +39,10 @@ final class ReactorEvents {
 
     private ReactorEvents() {
     }
+
+    /** The events' names, for {@link Server#jfrEventNames()}. */
+    static final java.util.List<String> NAMES = java.util.List.of("dev.netkit.ConnectionClosed", "dev.netkit.ReadPause",
+            "dev.netkit.SelectorRebuild", "dev.netkit.AcceptError");
 
     /** A connection closed: see the class comment for which closes are recorded. */
     @Name("dev.netkit.ConnectionClosed")

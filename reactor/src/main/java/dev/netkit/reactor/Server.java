@@ -180,6 +180,20 @@ public final class Server implements AutoCloseable {
         return stats;
     }
 
+    /**
+     * The names of the reactor's JDK Flight Recorder events: {@code dev.netkit.ConnectionClosed} (every
+     * fault close, and one normal close in 64 per sub-reactor, with reason, peer, bytes, age and weight),
+     * {@code dev.netkit.ReadPause} (reads resumed after a pause of 1 ms or more, with its cause and
+     * length), {@code dev.netkit.SelectorRebuild} and {@code dev.netkit.AcceptError}. A recording made from
+     * the JDK's "default" or "profile" settings does not enable them by itself: enable each by name
+     * ({@code recording.enable(name)}). With no recording running they cost one check each.
+     *
+     * @return the event names; immutable
+     */
+    public static java.util.List<String> jfrEventNames() {
+        return ReactorEvents.NAMES;
+    }
+
     /** @return connections accepted and not yet closed; any thread, a snapshot */
     public int connections() {
         return live.get();

@@ -131,6 +131,18 @@ class ReactorEventsTest {
     }
 
     @Test
+    void jfrEventNamesListsEveryEventClass() {
+        List<String> declared = new ArrayList<>();
+        for (Class<?> c : ReactorEvents.class.getDeclaredClasses()) {
+            if (jdk.jfr.Event.class.isAssignableFrom(c)) {
+                declared.add(c.getAnnotation(jdk.jfr.Name.class).value());
+            }
+        }
+        assertEquals(new java.util.TreeSet<>(declared), new java.util.TreeSet<>(Server.jfrEventNames()));
+        assertEquals(declared.size(), Server.jfrEventNames().size());
+    }
+
+    @Test
     void resetsAreNotFaultsButOtherIoErrorsAre() {
         assertFalse(FaultLog.isFault(CloseReason.IO_ERROR, new SocketException("Connection reset")));
         assertFalse(FaultLog.isFault(CloseReason.IO_ERROR, new IOException("Connection reset by peer")));

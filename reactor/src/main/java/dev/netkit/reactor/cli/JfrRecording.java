@@ -43,8 +43,9 @@ final class JfrRecording {
     }
 
     /**
-     * Starts recording with the "profile" settings into {@code file} and prints one line saying where the
-     * recording goes.
+     * Starts recording with the "profile" settings and the reactor's own events
+     * ({@link dev.netkit.reactor.Server#jfrEventNames()}) into {@code file} and prints one line saying where
+     * the recording goes.
      *
      * @param file where the recording is written when it stops (replaced if it exists)
      * @param out  where the lines go
@@ -60,6 +61,9 @@ final class JfrRecording {
         }
         Path abs = file.toAbsolutePath();
         Recording r = new Recording(profile);
+        for (String event : dev.netkit.reactor.Server.jfrEventNames()) {
+            r.enable(event);                // a .jfc leaves events it does not name off: the reactor's own
+        }
         try {
             r.setName("netkit-server");
             r.setToDisk(true);

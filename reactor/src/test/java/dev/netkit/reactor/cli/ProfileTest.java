@@ -67,11 +67,15 @@ class ProfileTest {
         Path file = dir.resolve("echo.jfr");
         try (Recording rec = new Recording(Configuration.getConfiguration("profile"))) {
             rec.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(1));
+            for (String event : Server.jfrEventNames()) {
+                rec.enable(event);          // as server --jfr does: the profile .jfc leaves them off
+            }
             rec.start();
             ServerConfig cfg = ServerConfig.builder().subReactors(2).build();
             try (Server server = Server.start(cfg, Protocol.ECHO.handlers(cfg))) {
                 drive(server, 4, 1_500_000_000L, 64L << 20);
             }
+            malformedRelayFrame();      // the reactor's own ConnectionClosed event
             emitProbes();
             System.gc();        // at least one stop-the-world pause for the GC section (a full GC, for G1)
             rec.stop();
@@ -100,10 +104,14 @@ class ProfileTest {
         assertTrue(text.lines().anyMatch(l -> l.matches("pauses: [1-9][\\d,]*, p50 .+, p99 .+, max .+, total .+")), text);
 
         String reactor = text.substring(text.indexOf("== reactor events (dev.netkit.*) =="));
+        assertTrue(reactor.contains("dev.netkit.ConnectionClosed: "), reactor);
+        assertTrue(reactor.contains("MALFORMED_FRAME"), reactor);
+        assertTrue(reactor.lines().anyMatch(l -> l.contains("reason=\"MALFORMED_FRAME\"") && l.contains("127.0.0.1")
+                && l.contains("connectionId=") && l.contains("bytesRead=") && l.contains("weight=1")), reactor);
         assertTrue(reactor.contains("dev.netkit.test.Probe: 7"), reactor);
         assertTrue(reactor.contains("  by reason: alpha 5, beta 2"), reactor);
         assertTrue(reactor.contains("  first 3:"), reactor);
-        List<String> firsts = reactor.lines().filter(l -> l.startsWith("    +")).toList();
+        List<String> firsts = reactor.lines().filter(l -> l.startsWith("    +") && l.contains("emitProbes")).toList();
         assertEquals(3, firsts.size(), reactor);
         // the earliest three, in order, every field
         for (int i = 0; i < 3; i++) {
@@ -113,6 +121,29 @@ class ProfileTest {
             assertTrue(l.contains(" age=" + (i + 1) + ".000 ms"), l);
             assertTrue(l.contains(" thread=" + Thread.currentThread().getName()), l);
             assertTrue(l.contains(" at=" + ProfileTest.class.getName() + ".emitProbes"), l);
+        }
+    }
+
+    /** A relay connection that sends a frame shorter than its header: closed MALFORMED_FRAME, recorded. */
+    private static void malformedRelayFrame() throws Exception {
+        ServerConfig cfg = ServerConfig.builder().subReactors(1).build();
+        try (Server server = Server.start(cfg, Protocol.RELAY.handlers(cfg));
+             SocketChannel ch = SocketChannel.open(server.address())) {
+            ByteBuffer bad = ByteBuffer.allocate(8).putInt(1).putInt(0).flip();
+            while (bad.hasRemaining()) {
+                ch.write(bad);
+            }
+            ByteBuffer sink = ByteBuffer.allocate(1024);
+            try {
+                while (ch.read(sink.clear()) >= 0) {
+                    // the hello frame, then the close
+                }
+            } catch (IOException reset) {
+                // closed
+            }
+            while (server.stats().closed(dev.netkit.reactor.CloseReason.MALFORMED_FRAME) == 0) {
+                Thread.sleep(5);
+            }
         }
     }
 
