@@ -32,7 +32,7 @@ import java.util.function.Consumer;
  */
 @Command(name = "netkit-reactor", mixinStandardHelpOptions = true, version = "netkit reactor 0.1.0",
         description = "Echo, relay and pub/sub servers built from netkit, and their load generator.",
-        subcommands = {Main.ServerCommand.class, Main.LoadCommand.class, Main.IdleCommand.class, Main.DemoCommand.class,
+        subcommands = {Main.ServerCommand.class, Main.LoadCommand.class, Main.IdleCommand.class, Main.DemoCommand.class, Main.FetchCommand.class,
                 Main.ProfileCommand.class})
 public final class Main implements Runnable {
     /** The listening line the server prints; the demo parses it. */
@@ -85,8 +85,11 @@ public final class Main implements Runnable {
         @Option(names = {"-p", "--port"}, defaultValue = "7000", description = "port, 0 = ephemeral (default ${DEFAULT-VALUE})")
         int port;
         @Option(names = "--protocol", defaultValue = "echo", converter = ProtocolConverter.class,
-                description = "echo, relay or pubsub (default ${DEFAULT-VALUE})")
+                description = "echo, relay, pubsub or file (default ${DEFAULT-VALUE})")
         Protocol protocol;
+        @Option(names = "--serve-dir", paramLabel = "DIR",
+                description = "file protocol: the directory whose files GET <name> sends (zero-copy, sendfile)")
+        Path serveDir;
         @Option(names = {"-r", "--reactors"}, defaultValue = "0", description = "sub-reactors, 0 = available processors")
         int reactors;
         @Option(names = "--idle-timeout-ms", defaultValue = "0", description = "close idle connections after this, 0 = never")
@@ -136,6 +139,12 @@ public final class Main implements Runnable {
                 b.subReactors(reactors);
             }
             ServerConfig cfg = b.build();
+            java.util.function.Supplier<dev.netkit.reactor.Handler> handlers;
+            try {
+                handlers = protocol.handlers(cfg, serveDir);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
             JfrRecording recording = null;
             if (jfr != null) {
                 try {
@@ -147,7 +156,7 @@ public final class Main implements Runnable {
             }
             Server server;
             try {
-                server = Server.start(cfg, protocol.handlers(cfg));
+                server = Server.start(cfg, handlers);
             } catch (Throwable e) {
                 if (recording != null) {
                     recording.discard();
@@ -306,6 +315,44 @@ public final class Main implements Runnable {
             boolean fresh = !Files.exists(csv);
             Files.writeString(csv, (fresh ? LoadResult.csvHeader(r.protocol()) + "\n" : "") + r.toCsvRow() + "\n",
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+    }
+
+    /** {@code fetch}: the file protocol's client; checks every byte against the local copy. */
+    @Command(name = "fetch", mixinStandardHelpOptions = true,
+            description = {"Ask a file-protocol server (server --protocol file --serve-dir DIR) for one file, from "
+                    + "several connections, several times each; check every answer's length and CRC-32C against "
+                    + "the local copy (--verify), print MB/s and, with --pid, the server's CPU time."})
+    static final class FetchCommand implements Callable<Integer> {
+        @Option(names = "--host", defaultValue = "127.0.0.1", description = "server host (default ${DEFAULT-VALUE})")
+        String host;
+        @Option(names = {"-p", "--port"}, defaultValue = "7000", description = "server port (default ${DEFAULT-VALUE})")
+        int port;
+        @Option(names = "--name", required = true, description = "the file's name in the served directory")
+        String name;
+        @Option(names = "--verify", paramLabel = "FILE",
+                description = "the local copy to check every byte against (without it: lengths only)")
+        Path verify;
+        @Option(names = {"-c", "--connections"}, defaultValue = "1", description = "default ${DEFAULT-VALUE}")
+        int connections;
+        @Option(names = {"-n", "--requests"}, defaultValue = "1", description = "requests per connection (default ${DEFAULT-VALUE})")
+        int requests;
+        @Option(names = "--pid", defaultValue = "0", description = "server pid, for its CPU time from /proc")
+        long pid;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            dev.netkit.reactor.load.FileFetch.Result r;
+            try {
+                r = dev.netkit.reactor.load.FileFetch.run(new InetSocketAddress(host, port), name, verify, connections,
+                        requests, pid, System.err);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            System.out.print(r.toTable());
+            return r.mismatches() == 0 && r.requests() > 0 ? 0 : 1;
         }
     }
 
