@@ -312,6 +312,27 @@ class SendFileTest {
     }
 
     @Test
+    void fetchChecksEveryByteAndReportsAWrongFile() throws Exception {
+        Path root = dir.resolve("www");
+        Path f = file("www/f.bin", (5 << 20) + 17, 11);
+        Path other = file("other.bin", (5 << 20) + 17, 12);      // same length, other bytes
+        ServerConfig config = cfg().subReactors(2).build();
+        try (Server s = Server.start(config, Protocol.FILE.handlers(config, root))) {
+            java.io.PrintStream quiet = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
+            var ok = dev.netkit.reactor.load.FileFetch.run(s.address(), "f.bin", f, 3, 4, 0, quiet);
+            assertEquals(0, ok.mismatches(), ok::firstProblem);
+            assertEquals(12, ok.requests());
+            assertEquals(12L * Files.size(f), ok.bytes());
+            var wrong = dev.netkit.reactor.load.FileFetch.run(s.address(), "f.bin", other, 1, 2, 0, quiet);
+            assertEquals(2, wrong.mismatches());
+            assertTrue(wrong.firstProblem().contains("CRC-32C"), wrong.firstProblem());
+            var missing = dev.netkit.reactor.load.FileFetch.run(s.address(), "../other.bin", null, 1, 1, 0, quiet);
+            assertEquals(1, missing.mismatches());
+            assertTrue(missing.firstProblem().contains("ERR"), missing.firstProblem());
+        }
+    }
+
+    @Test
     void aPeerThatLeavesMidFileCostsNothingElse() throws Exception {
         Path root = dir.resolve("www");
         Path big = file("www/big.bin", 16 << 20, 10);
