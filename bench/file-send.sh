@@ -11,6 +11,11 @@
 #
 # Options (FileSendBench --help): --sizes 100M,1G --modes heap,direct,transferTo,mmap --reps 5 --warmup 5
 # --verify --dir DIR --buffer 65536 --mmap-window 64M --sndbuf 0 --rcvbuf 0 --recv-buffer 262144.
+# CPU placement: on a machine with 2 or more CPUs the receiver (this script's JVM) runs under
+# taskset -c $RECEIVER_CPUS (default 1) and every sender under taskset -c $SENDER_CPUS (default 0), so that
+# the two never share a core and the loopback TCP work lands the same way from one send to the next; set
+# either variable empty (SENDER_CPUS= RECEIVER_CPUS= bench/file-send.sh ...) to leave placement to the
+# scheduler.
 # Prints a provenance header (date, JVM, cores, kernel) and the exact command; a figure quoted in a README
 # must come from such a run, with that header and command beside it.
 set -euo pipefail
@@ -36,6 +41,19 @@ if [[ ! -f $jar || -n $stale ]]; then
   ./mvnw -B -q -pl bench -am package -DskipTests
 fi
 
+# --- CPU placement ---------------------------------------------------------------------------------------
+if [[ $(nproc) -ge 2 ]] && command -v taskset >/dev/null; then
+  sender_cpus=${SENDER_CPUS-0}
+  receiver_cpus=${RECEIVER_CPUS-1}
+else
+  sender_cpus=${SENDER_CPUS-}
+  receiver_cpus=${RECEIVER_CPUS-}
+fi
+launcher=()
+[[ -z $receiver_cpus ]] || launcher=(taskset -c "$receiver_cpus")
+pin_args=()
+[[ -z $sender_cpus ]] || pin_args=(--sender-cpus "$sender_cpus")
+
 # --- run -----------------------------------------------------------------------------------------------
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p bench/results
@@ -48,8 +66,8 @@ jvm_line="jvm: $java_version ($JAVA_HOME)"
 host_line="host: nproc $(nproc), kernel $(uname -srm), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 quoted=
 [[ $# -eq 0 ]] || quoted=$(printf ' %q' "$@")
-command_line="command: bench/file-send.sh$quoted"
-java_cmd="$JAVA_HOME/bin/java -cp $jar dev.netkit.bench.reactor.FileSendBench --md $md --json $json$quoted"
+command_line="command: SENDER_CPUS=$sender_cpus RECEIVER_CPUS=$receiver_cpus bench/file-send.sh$quoted"
+java_cmd="${launcher[*]:+${launcher[*]} }$JAVA_HOME/bin/java -cp $jar dev.netkit.bench.reactor.FileSendBench --md $md --json $json${pin_args[*]:+ ${pin_args[*]}}$quoted"
 echo "# $date_line"
 echo "# $jvm_line"
 echo "# $host_line"
@@ -57,7 +75,8 @@ echo "# $command_line"
 echo "# java: $java_cmd"
 
 rc=0
-"$JAVA_HOME/bin/java" -cp "$jar" dev.netkit.bench.reactor.FileSendBench --md "$md" --json "$json" \
+${launcher[@]+"${launcher[@]}"} "$JAVA_HOME/bin/java" -cp "$jar" dev.netkit.bench.reactor.FileSendBench \
+  --md "$md" --json "$json" ${pin_args[@]+"${pin_args[@]}"} \
   --note "$date_line" --note "$jvm_line" --note "$host_line" --note "$command_line" --note "java: $java_cmd" \
   "$@" || rc=$?
 

@@ -51,6 +51,7 @@ import java.util.zip.CRC32C;
  *   --mmap-window 64M      the mmap mode's mapping size
  *   --sndbuf 0 --rcvbuf 0  SO_SNDBUF (sender) / SO_RCVBUF (receiver); 0 = the kernel's autotuning
  *   --recv-buffer 262144   the receiver's direct read buffer, bytes
+ *   --sender-cpus LIST     run each sender under {@code taskset -c LIST} (default: no pinning)
  *   --md FILE --json FILE  result files; --note LINE (repeatable): provenance lines put in both
  * </pre>
  *
@@ -437,6 +438,7 @@ public final class FileSendBench {
         Path json;
         List<String> notes = new ArrayList<>();
         List<String> jvmArgs = List.of("-XX:+UseSerialGC", "-Xms64m", "-Xmx256m");
+        String senderCpus;
         // serve
         String mode;
         int port;
@@ -446,8 +448,10 @@ public final class FileSendBench {
             usage: FileSendBench [--sizes 100M,1G] [--modes heap,direct,transferTo,mmap] [--reps 5] [--warmup 5]
                                  [--verify] [--dir DIR] [--buffer 65536] [--mmap-window 64M] [--sndbuf 0] [--rcvbuf 0]
                                  [--recv-buffer 262144] [--sender-jvm-args "-XX:+UseSerialGC -Xms64m -Xmx256m"]
+                                 [--sender-cpus LIST]
                                  [--md FILE] [--json FILE] [--note LINE]...
-            sizes take K, M, G (binary); --sndbuf/--rcvbuf 0 leave the kernel's autotuning.""";
+            sizes take K, M, G (binary); --sndbuf/--rcvbuf 0 leave the kernel's autotuning; --sender-cpus runs
+            each sender under taskset -c LIST (pin the receiver by running this JVM under taskset).""";
 
     /**
      * Runs the benchmark, or (first argument {@code serve}) one sender.
@@ -504,6 +508,7 @@ public final class FileSendBench {
                 case "--sndbuf" -> o.sndbuf = (int) parseSize(v);
                 case "--rcvbuf" -> o.rcvbuf = (int) parseSize(v);
                 case "--recv-buffer" -> o.recvBuffer = positive(a, (int) parseSize(v));
+                case "--sender-cpus" -> o.senderCpus = v;
                 case "--sender-jvm-args" -> o.jvmArgs = v.isBlank() ? List.of() : List.of(v.trim().split("\\s+"));
                 case "--md" -> o.md = Path.of(v);
                 case "--json" -> o.json = Path.of(v);
@@ -757,7 +762,10 @@ public final class FileSendBench {
                 SenderMode mode = MODES.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
                 SenderConfig config = new SenderConfig(java, cp, o.jvmArgs, dir, freePort(), o.buffer,
                         o.mmapWindow, o.sndbuf);
-                List<String> cmd = mode.command(config);
+                List<String> cmd = new ArrayList<>(mode.command(config));
+                if (o.senderCpus != null) {
+                    cmd.addAll(0, List.of("taskset", "-c", o.senderCpus)); // any mode's sender, on those CPUs
+                }
                 Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
                 RunningSender s = new RunningSender(mode, p);
                 senders.put(name, s);
@@ -1002,7 +1010,7 @@ public final class FileSendBench {
             for (String h : harness()) {
                 b.append("- ").append(h).append('\n');
             }
-            b.append("\nSender CPU copies per byte, by construction (not measured; the seed's copy counts seem to include DMA):\n\n");
+            b.append("\nSender CPU copies per byte, by construction (not measured; on loopback with a warm page cache there is no DMA. The seed's counts mix conventions: 4 for read/write counts the two DMA copies, 1 for mmap counts only the CPU copy):\n\n");
             for (SenderMode m : MODES) {
                 if (o.modes.contains(m.name())) {
                     b.append("- `").append(m.name()).append("`: ").append(m.copies()).append('\n');
@@ -1075,10 +1083,24 @@ public final class FileSendBench {
                     + "to the socket's backlog and the receiver processes them (receiver time). So a send can move "
                     + "cost between the two columns from one rep to the next; the receiver CPU column (this JVM's "
                     + "receiving thread, ThreadMXBean, ns) is there to show it. The sender and the receiver share "
-                    + "the machine's " + Runtime.getRuntime().availableProcessors() + " cores. Sender CPU counts "
+                    + "the machine's " + Runtime.getRuntime().availableProcessors() + " cores (CPUs allowed: "
+                    + "receiver " + cpusAllowed("self") + ", senders " + senders.values().stream()
+                            .map(x -> cpusAllowed(Long.toString(x.process.pid()))).distinct().toList()
+                    + (o.senderCpus != null ? ", by taskset -c " + o.senderCpus : "") + "). Sender CPU counts "
                     + "every thread of the sender JVM (a JIT compilation during a send counts too), so CPU % can "
                     + "exceed 100.");
             return h;
+        }
+
+        /** Cpus_allowed_list of /proc/PID/status: where a process may run. */
+        static String cpusAllowed(String pid) {
+            try {
+                return readProc(Path.of("/proc/" + pid + "/status")).lines()
+                        .filter(l -> l.startsWith("Cpus_allowed_list:")).map(l -> l.substring(18).trim())
+                        .findFirst().orElse("?");
+            } catch (IOException e) {
+                return "?";
+            }
         }
 
         static String sysctl(String name) {
@@ -1107,6 +1129,8 @@ public final class FileSendBench {
                     .append(", \"receiverSoRcvbuf\": ").append(q(receiverRcvbuf))
                     .append(", \"tcp_wmem\": ").append(q(sysctl("tcp_wmem"))).append(", \"tcp_rmem\": ").append(q(sysctl("tcp_rmem")))
                     .append(", \"cores\": ").append(Runtime.getRuntime().availableProcessors())
+                    .append(", \"receiverCpusAllowed\": ").append(q(cpusAllowed("self")))
+                    .append(", \"senderCpus\": ").append(q(String.valueOf(o.senderCpus)))
                     .append(", \"receiverJvm\": ").append(q(System.getProperty("java.vm.version"))).append("},\n");
             b.append("  \"files\": [");
             for (int i = 0; i < files.size(); i++) {
