@@ -1006,6 +1006,10 @@ public final class FileSendBench {
             b.append("| splice | — | not measured: the JDK has no splice (see the notes) | | | | | | | ")
                     .append(SEED_SPLICE).append(" |\n\n");
             b.append(ratioLine()).append("\n\n");
+            String spread = spreadLine();
+            if (!spread.isEmpty()) {
+                b.append(spread).append("\n\n");
+            }
             b.append("## How it was measured\n\n");
             for (String h : harness()) {
                 b.append("- ").append(h).append('\n');
@@ -1040,6 +1044,26 @@ public final class FileSendBench {
                     sizeLabel(size), cpu, ticks, cpu <= 0.3 ? "met" : "missed", rate, rate >= 1.5 ? "met" : "missed");
         }
 
+        /** Names the rows whose slowest send took more than twice their fastest, or says nothing. */
+        String spreadLine() {
+            List<String> wide = new ArrayList<>();
+            for (BenchFile f : files) {
+                for (SenderMode m : MODES) {
+                    List<Sample> s = of(m.name(), f.size());
+                    if (!s.isEmpty()) {
+                        Stats w = Stats.of(s, Sample::wallMs);
+                        if (w.max() > 2 * w.min()) {
+                            wide.add(String.format(Locale.ROOT, "%s %s (%.1f–%.1f ms)", m.name(), sizeLabel(f.size()),
+                                    w.min(), w.max()));
+                        }
+                    }
+                }
+            }
+            return wide.isEmpty() ? "" : "Wide spread (slowest send more than twice the fastest): "
+                    + String.join(", ", wide) + ". A median of " + o.reps + " such sends can move a lot from one run "
+                    + "to the next; more --reps narrow it.";
+        }
+
         List<String> harness() {
             RunningSender any = senders.values().iterator().next();
             List<String> h = new ArrayList<>();
@@ -1057,7 +1081,8 @@ public final class FileSendBench {
                     + "FileChannel.transferTo(pos, remaining, socket) in a loop (sendfile(2) on Linux; one call normally "
                     + "moves the whole file); `mmap` FileChannel.map(READ_ONLY) in windows of " + sizeLabel(o.mmapWindow)
                     + " and SocketChannel.write of each MappedByteBuffer (mappings are not unmapped explicitly: Java 21 "
-                    + "has no public unmap; they go when the buffers are collected).");
+                    + "has no unmap outside the preview FFM API, FileChannel.map with an Arena; they go when the "
+                    + "buffers are collected).");
             h.add("Files: " + files.stream().map(f -> String.format(Locale.ROOT, "%s (%d bytes, CRC32C %08x)",
                     sizeLabel(f.size()), f.size(), f.crc())).toList() + ", a deterministic xorshift64* pattern, under "
                     + dir + ". Page cache warm: each file is read through once before its runs (the first read of "
@@ -1083,13 +1108,27 @@ public final class FileSendBench {
                     + "to the socket's backlog and the receiver processes them (receiver time). So a send can move "
                     + "cost between the two columns from one rep to the next; the receiver CPU column (this JVM's "
                     + "receiving thread, ThreadMXBean, ns) is there to show it. The sender and the receiver share "
-                    + "the machine's " + Runtime.getRuntime().availableProcessors() + " cores (CPUs allowed: "
+                    + "the machine's " + onlineCpus() + " online CPUs (CPUs allowed: "
                     + "receiver " + cpusAllowed("self") + ", senders " + senders.values().stream()
                             .map(x -> cpusAllowed(Long.toString(x.process.pid()))).distinct().toList()
                     + (o.senderCpus != null ? ", by taskset -c " + o.senderCpus : "") + "). Sender CPU counts "
                     + "every thread of the sender JVM (a JIT compilation during a send counts too), so CPU % can "
                     + "exceed 100.");
             return h;
+        }
+
+        /** The machine's online CPUs (this JVM's availableProcessors counts only those taskset allows it). */
+        static int onlineCpus() {
+            try {
+                int n = 0;
+                for (String range : readProc(Path.of("/sys/devices/system/cpu/online")).trim().split(",")) {
+                    String[] ends = range.split("-");
+                    n += ends.length == 1 ? 1 : Integer.parseInt(ends[1]) - Integer.parseInt(ends[0]) + 1;
+                }
+                return n;
+            } catch (IOException | RuntimeException e) {
+                return Runtime.getRuntime().availableProcessors();
+            }
         }
 
         /** Cpus_allowed_list of /proc/PID/status: where a process may run. */
@@ -1128,7 +1167,7 @@ public final class FileSendBench {
                     .append(", \"senderSoSndbuf\": ").append(q(String.valueOf(senders.values().iterator().next().sndbuf)))
                     .append(", \"receiverSoRcvbuf\": ").append(q(receiverRcvbuf))
                     .append(", \"tcp_wmem\": ").append(q(sysctl("tcp_wmem"))).append(", \"tcp_rmem\": ").append(q(sysctl("tcp_rmem")))
-                    .append(", \"cores\": ").append(Runtime.getRuntime().availableProcessors())
+                    .append(", \"onlineCpus\": ").append(onlineCpus())
                     .append(", \"receiverCpusAllowed\": ").append(q(cpusAllowed("self")))
                     .append(", \"senderCpus\": ").append(q(String.valueOf(o.senderCpus)))
                     .append(", \"receiverJvm\": ").append(q(System.getProperty("java.vm.version"))).append("},\n");
@@ -1220,12 +1259,14 @@ public final class FileSendBench {
     /** What the markdown says about splice; each statement checked against the JDK sources (see the class comment). */
     private static final String SPLICE_NOTE = """
             FileChannel.transferTo only takes a file as its source: on Linux the JDK's native transferTo0 \
-            (FileDispatcherImpl.c, the same in the JDK 21 update sources and the current JDK) first tries \
-            copy_file_range(2), which a socket target refuses, then calls sendfile(2), so file → socket is the \
+            (FileDispatcherImpl.c, the same in the jdk21u-dev and the current JDK sources) first tries \
+            copy_file_range(2), which a socket target refuses with EINVAL, then calls sendfile(2) once for the \
+            whole count (strace of the transferTo sender shows exactly that pair), so file → socket is the \
             zero-copy path measured above. The other direction has no such path: FileChannel.transferFrom takes \
             its direct route (copy_file_range) only when the source is itself a FileChannel, and from a \
             SocketChannel it falls back to transferFromArbitraryChannel, a read/write loop through an 8 KiB heap \
-            buffer, so nothing in the JDK calls splice(2). SocketChannel has no transferTo at all, and \
+            buffer (JDK 21 and 25 sources alike), and nothing in the JDK calls splice(2) (no native library of \
+            the JDK 25 this ran on imports it). SocketChannel has no transferTo at all, and \
             InputStream.transferTo between two socket streams is a plain 16 KiB byte[] loop; a Java proxy \
             therefore forwards socket → socket by reading into a (pooled, direct) buffer and writing it out, two \
             copies across the user/kernel boundary per byte. Zero copy there takes splice(2) from the socket into \
