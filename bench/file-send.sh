@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Runs FileSendBench: a file sent over loopback TCP by FileChannel.read + SocketChannel.write into a heap
+# and a direct buffer, by FileChannel.transferTo (sendfile(2)) and by FileChannel.map + write, with the
+# sender's CPU from /proc. Writes bench/results/file-send-<UTC timestamp>.md (a markdown table and the
+# harness notes) and .json.
+#
+#   bench/file-send.sh [FileSendBench options...]
+#   bench/file-send.sh                          # 100 MiB and 1 GiB, all four modes, 5 reps
+#   bench/file-send.sh --sizes 100M --reps 2    # a smoke run
+#   bench/file-send.sh --sizes 100M --verify    # CRC32C of every received stream against the file's
+#
+# Options (FileSendBench --help): --sizes 100M,1G --modes heap,direct,transferTo,mmap --reps 5 --warmup 5
+# --verify --dir DIR --buffer 65536 --mmap-window 64M --sndbuf 0 --rcvbuf 0 --recv-buffer 262144.
+# CPU placement: on a machine with 2 or more CPUs the receiver (this script's JVM) runs under
+# taskset -c $RECEIVER_CPUS (default 1) and every sender under taskset -c $SENDER_CPUS (default 0), so that
+# the two never share a core and the loopback TCP work lands the same way from one send to the next; set
+# either variable empty (SENDER_CPUS= RECEIVER_CPUS= bench/file-send.sh ...) to leave placement to the
+# scheduler.
+# Prints a provenance header (date, JVM, cores, kernel) and the exact command; a figure quoted in a README
+# must come from such a run, with that header and command beside it.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+# --- a JDK >= 21: the same choice as CI's ($JAVA_HOME if >= 21, else the newest under /usr/lib/jvm) ---
+. scripts/jdk.sh
+
+# --- the benchmarks jar: built when missing or older than the sources (as bench/run does) ------------
+jar=bench/target/benchmarks.jar
+stale=
+if [[ -f $jar ]]; then
+  stale=$(find bench/src pom.xml ./*/src/main ./*/pom.xml -newer "$jar" -type f \
+            -not -path './stress/*' -print -quit 2>/dev/null || true)
+fi
+if [[ ! -f $jar || -n $stale ]]; then
+  if [[ -n $stale ]]; then
+    echo "bench/file-send.sh: $stale is newer than $jar; rebuilding" >&2
+  fi
+  echo "bench/file-send.sh: building: ./mvnw -B -q -pl bench -am package -DskipTests" >&2
+  ./mvnw -B -q -pl bench -am package -DskipTests
+fi
+
+# --- CPU placement ---------------------------------------------------------------------------------------
+if [[ $(nproc) -ge 2 ]] && command -v taskset >/dev/null; then
+  sender_cpus=${SENDER_CPUS-0}
+  receiver_cpus=${RECEIVER_CPUS-1}
+else
+  sender_cpus=${SENDER_CPUS-}
+  receiver_cpus=${RECEIVER_CPUS-}
+fi
+launcher=()
+[[ -z $receiver_cpus ]] || launcher=(taskset -c "$receiver_cpus")
+pin_args=()
+[[ -z $sender_cpus ]] || pin_args=(--sender-cpus "$sender_cpus")
+
+# --- run -----------------------------------------------------------------------------------------------
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+mkdir -p bench/results
+md=bench/results/file-send-$stamp.md
+json=bench/results/file-send-$stamp.json
+
+java_version=$("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1)
+date_line="date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+jvm_line="jvm: $java_version ($JAVA_HOME)"
+host_line="host: nproc $(nproc), kernel $(uname -srm), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+quoted=
+[[ $# -eq 0 ]] || quoted=$(printf ' %q' "$@")
+command_line="command: SENDER_CPUS=$sender_cpus RECEIVER_CPUS=$receiver_cpus bench/file-send.sh$quoted"
+java_cmd="${launcher[*]:+${launcher[*]} }$JAVA_HOME/bin/java -cp $jar dev.netkit.bench.reactor.FileSendBench --md $md --json $json${pin_args[*]:+ ${pin_args[*]}}$quoted"
+echo "# $date_line"
+echo "# $jvm_line"
+echo "# $host_line"
+echo "# $command_line"
+echo "# java: $java_cmd"
+
+rc=0
+${launcher[@]+"${launcher[@]}"} "$JAVA_HOME/bin/java" -cp "$jar" dev.netkit.bench.reactor.FileSendBench \
+  --md "$md" --json "$json" ${pin_args[@]+"${pin_args[@]}"} \
+  --note "$date_line" --note "$jvm_line" --note "$host_line" --note "$command_line" --note "java: $java_cmd" \
+  "$@" || rc=$?
+
+echo "# $date_line | $java_version | nproc $(nproc)"
+if [[ -s $md ]]; then
+  echo "# results: $md $json"
+else
+  echo "# results: none written (FileSendBench exited with status $rc)"
+fi
+exit "$rc"
