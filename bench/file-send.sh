@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs FileSendBench: a file sent over loopback TCP by FileChannel.read + SocketChannel.write into a heap
-# and a direct buffer, by FileChannel.transferTo (sendfile(2)) and by FileChannel.map + write, with the
+# and a direct buffer, by FileChannel.transferTo (sendfile(2)), by FileChannel.map + write, and by the
+# netkit reactor's file protocol (Conn.sendFile from its event loop), with the
 # sender's CPU from /proc. Writes bench/results/file-send-<UTC timestamp>.md (a markdown table and the
 # harness notes) and .json.
 #
@@ -9,7 +10,7 @@
 #   bench/file-send.sh --sizes 100M --reps 2    # a smoke run
 #   bench/file-send.sh --sizes 100M --verify    # CRC32C of every received stream against the file's
 #
-# Options (FileSendBench --help): --sizes 100M,1G --modes heap,direct,transferTo,mmap --reps 5 --warmup 5
+# Options (FileSendBench --help): --sizes 100M,1G --modes heap,direct,transferTo,mmap,netkit --reps 5 --warmup 5
 # --verify --dir DIR --buffer 65536 --mmap-window 64M --sndbuf 0 --rcvbuf 0 --recv-buffer 262144.
 # CPU placement: on a machine with 2 or more CPUs the receiver (this script's JVM) runs under
 # taskset -c $RECEIVER_CPUS (default 1) and every sender under taskset -c $SENDER_CPUS (default 0), so that
@@ -39,6 +40,13 @@ if [[ ! -f $jar || -n $stale ]]; then
   fi
   echo "bench/file-send.sh: building: ./mvnw -B -q -pl bench -am package -DskipTests" >&2
   ./mvnw -B -q -pl bench -am package -DskipTests
+fi
+
+# --- the reactor jar, for the netkit mode (its file protocol) -----------------------------------------
+rjar=reactor/target/netkit-reactor.jar
+if [[ ! -f $rjar || -n $(find reactor/src/main ring/src/main pool/src/main -newer "$rjar" -type f -print -quit) ]]; then
+  echo "bench/file-send.sh: building: ./mvnw -B -q -pl reactor -am package -DskipTests" >&2
+  ./mvnw -B -q -pl reactor -am package -DskipTests
 fi
 
 # --- CPU placement ---------------------------------------------------------------------------------------

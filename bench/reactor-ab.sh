@@ -9,7 +9,11 @@
 # netkit-base runs the reactor jar named by $NETKIT_BASE_JAR (an older build, for before/after pairs).
 # $SERVER_ARGS (default empty): words appended to the netkit/netkit-base `server` command line, e.g.
 #   SERVER_ARGS="--protocol relay" bench/reactor-ab.sh netkit netkit-base 1000 3 -d 10 -w 3 --protocol relay
-# (peers take no server args). Each pair runs A then B (odd pairs) or B then A
+# (peers take no server args); $BASE_SERVER_ARGS, if set, replaces them for netkit-base, so one jar can
+# be compared with itself under other options, e.g. with and without a JFR recording:
+#   NETKIT_BASE_JAR=reactor/target/netkit-reactor.jar SERVER_ARGS="--jfr /tmp/ab.jfr" BASE_SERVER_ARGS=" " \
+#     bench/reactor-ab.sh netkit netkit-base 1000 3 -d 10 -w 3
+# Each pair runs A then B (odd pairs) or B then A
 # (even pairs), each on a fresh server process, closed loop, 64 B, 1 in flight unless the extra args say
 # otherwise; the load gets --pid so server CPU per message and RSS are measured. Results:
 # bench/results/reactor-ab-<UTC timestamp>/<kind>.csv and a median summary at the end.
@@ -19,6 +23,7 @@ set -euo pipefail
 a=$1 b=$2 conns=$3 pairs=$4
 shift 4
 read -r -a server_args <<< "${SERVER_ARGS:-}"
+read -r -a base_server_args <<< "${BASE_SERVER_ARGS-${SERVER_ARGS:-}}"
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 . scripts/jdk.sh
@@ -26,7 +31,7 @@ cd "$root"
 [[ -f bench/target/benchmarks.jar ]] || ./mvnw -B -q -ntp -pl bench -am package -DskipTests
 out="bench/results/reactor-ab-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
-echo "reactor-ab: $a vs $b${NETKIT_BASE_JAR:+ (netkit-base: $NETKIT_BASE_JAR)}, $conns connections, $pairs pairs, load args: $* ($(nproc) cores, $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1))" | tee "$out/README.txt"
+echo "reactor-ab: $a vs $b${NETKIT_BASE_JAR:+ (netkit-base: $NETKIT_BASE_JAR)}${SERVER_ARGS:+, netkit server args: $SERVER_ARGS}${BASE_SERVER_ARGS+, netkit-base server args: '$BASE_SERVER_ARGS'}, $conns connections, $pairs pairs, load args: $* ($(nproc) cores, $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1))" | tee "$out/README.txt"
 port=7400
 pid=
 
@@ -36,8 +41,12 @@ run_one() { # kind
     port=$((port + 1))
     if [[ $kind == netkit || $kind == netkit-base ]]; then
         local jar=reactor/target/netkit-reactor.jar
-        [[ $kind == netkit ]] || jar=${NETKIT_BASE_JAR:?netkit-base needs NETKIT_BASE_JAR}
-        "$JAVA_HOME/bin/java" -jar "$jar" server --port $port --max-connections 100000 ${server_args[@]+"${server_args[@]}"} > "$out/server-$port.log" 2>&1 &
+        local args=(${server_args[@]+"${server_args[@]}"})
+        if [[ $kind == netkit-base ]]; then
+            jar=${NETKIT_BASE_JAR:?netkit-base needs NETKIT_BASE_JAR}
+            args=(${base_server_args[@]+"${base_server_args[@]}"})
+        fi
+        "$JAVA_HOME/bin/java" -jar "$jar" server --port $port --max-connections 100000 ${args[@]+"${args[@]}"} > "$out/server-$port.log" 2>&1 &
     else
         "$JAVA_HOME/bin/java" -cp bench/target/benchmarks.jar dev.netkit.bench.reactor.PeerEchoServer "$kind" $port > "$out/server-$port.log" 2>&1 &
     fi
