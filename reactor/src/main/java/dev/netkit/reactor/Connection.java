@@ -772,8 +772,9 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
             }
             while (f.remaining > 0 && budget > 0) {
                 long t;
+                long ask = Math.min(f.remaining, budget);
                 try {
-                    t = f.file.transferTo(f.position, Math.min(f.remaining, budget), channel);
+                    t = f.file.transferTo(f.position, ask, channel);
                 } catch (IOException e) {
                     if (!channel.isOpen() || !f.file.isOpen()) {
                         throw e;
@@ -793,6 +794,9 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
                 fileBytes -= t;
                 budget -= t;
                 wrote(t);
+                if (t < ask) {
+                    break;                  // the socket took less: it is full (or the file ended: seen next time)
+                }
             }
             if (f.remaining > 0) {
                 return;                     // budget spent: OP_WRITE brings the loop back
