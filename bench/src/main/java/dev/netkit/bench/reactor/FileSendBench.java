@@ -1015,7 +1015,7 @@ public final class FileSendBench {
 
         String markdown() {
             StringBuilder b = new StringBuilder();
-            b.append("# FileSendBench: a file sent over loopback TCP, four ways\n\n");
+            b.append("# FileSendBench: a file sent over loopback TCP, by each sender mode\n\n");
             for (String n : o.notes) {
                 b.append("    ").append(n).append('\n');
             }
