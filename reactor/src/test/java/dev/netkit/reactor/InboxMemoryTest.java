@@ -115,7 +115,8 @@ class InboxMemoryTest {
                 x = (Connection) conn.get();
                 backUp(s, x);
             }                                       // the client goes away with frames waiting in the inbox
-            Await.until(x::isClosed, () -> "not closed");
+            // closed is published first; the inbox closes at the end of the same close, on the loop
+            Await.until(() -> x.isClosed() && x.inbox().isClosed(), () -> "not closed");
             MpscChunkedFrameQueue box = x.inbox();
             assertTrue(box.isClosed());
             assertEquals(0, box.chunks());
