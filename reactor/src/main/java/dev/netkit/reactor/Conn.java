@@ -18,12 +18,12 @@ import java.time.Duration;
  * {@link #isOpen()} may be called from any thread.
  *
  * <p><b>Output.</b> {@link #write} appends to the connection's outbound ring, all or nothing; the loop
- * flushes it with one gathering write per connection per iteration (right after {@link Handler#onData}).
- * The ring's capacity ({@link ServerConfig.Builder#outboundRingBytes}) is the cap on pending output: past
- * the high water mark the connection is unwritable and its reads pause; at the low water mark
- * {@link Handler#onWritable} and {@link Handler#onData} run again. {@link #sendFile} queues a file region in
- * the same order, written from the page cache to the socket by the kernel ({@code sendfile}); its pending
- * bytes count towards the water marks as the ring's do.
+ * flushes it with a gathering write right after {@link Handler#onData} (and on each writable event while
+ * output waits). The ring's capacity ({@link ServerConfig.Builder#outboundRingBytes}) caps what the ring
+ * holds; {@link #sendFile} queues a file region in the same order, written from the page cache to the
+ * socket by the kernel ({@code sendfile}), outside the ring. Past the high water mark of the pending output
+ * ({@link #pendingOutputBytes()}: the ring's bytes and the queued files') the connection is unwritable and
+ * its reads pause; at the low water mark {@link Handler#onWritable} and {@link Handler#onData} run again.
  */
 public interface Conn {
     /**
@@ -70,24 +70,29 @@ public interface Conn {
     /**
      * Queues {@code count} bytes of {@code file}, from {@code position}, to be written after the output
      * written so far and before any written later: zero-copy, with {@link FileChannel#transferTo} (sendfile
-     * on Linux) from the loop, a part per writable event, never blocking it. Loop only.
+     * on Linux) from the loop, up to 4 MiB per connection per flush and a part per writable event: the loop
+     * never waits for the socket. It does wait for the disk: {@code sendfile} reads a file that is not in the
+     * page cache synchronously, so files on a slow or network file system stall the loop's other
+     * connections. Loop only.
      *
      * <p>The pending file bytes count towards the water marks: past the high water mark the connection is
      * unwritable and its reads pause, and {@link Handler#onWritable} runs when the file (and the ring) are
-     * down to the low water mark, so a handler that serves one request after another holds at most one
-     * file's worth of queued output. A graceful {@link #close()} sends the queued files first; an
-     * {@link #abort} drops them.
+     * down to the low water mark. The water marks count bytes, not files: a handler that answers many small
+     * requests should queue its next file from the listener of the previous one, as the file protocol does,
+     * or it may hold many file channels open behind a full socket. A graceful {@link #close()} sends the
+     * queued files first; an {@link #abort} drops them.
      *
      * <p><b>The file channel's lifetime is the caller's</b>: keep it open until {@code listener} is called
      * (then close it, or keep it for other connections: a {@code FileChannel} may serve many at once, since
      * {@code transferTo} with a position does not move its position). The file must not shrink meanwhile: a
      * file that ends early, or a channel closed or failing, closes the connection
-     * ({@link CloseReason#IO_ERROR}), its listener told.
+     * ({@link CloseReason#IO_ERROR}), its listener told. {@code transferTo} is interruptible: a loop thread
+     * with its interrupt status set would close the channel (for every connection sharing it).
      *
      * @param file     a readable file channel
      * @param position where to start, in [0, file size]
-     * @param count    how many bytes, with {@code position + count <= file size}; 0 queues nothing (the
-     *                 listener is called at once)
+     * @param count    how many bytes, with {@code position + count <= file size}; 0 sends nothing (the
+     *                 listener is called at once, or, behind queued files, after theirs)
      * @param listener told once when the file is sent or dropped; null for none
      * @return true if queued (the listener will be called); false if the connection is closed or closing
      *         (nothing queued, the listener is not called)

@@ -123,7 +123,7 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
     boolean unwritable;
     boolean closing;
     boolean opened;
-    /** Loop clock when opened, bytes read and written: for the ConnectionClosed event. */
+    /** System.nanoTime() when opened, bytes read and written: for the ConnectionClosed event. */
     long openedAt;
     long bytesIn;
     long bytesOut;
@@ -332,9 +332,9 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
         if (closing || isClosed()) {
             return false;
         }
-        if (count == 0) {
+        if (count == 0 && files == null) {
             if (listener != null) {
-                listener.onFileSent(this, file, 0, true);
+                listener.onFileSent(this, file, 0, true);   // nothing queued before it: told at once
             }
             return true;
         }
@@ -556,7 +556,7 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
     /** Registered: the handler's onOpen (its output is flushed at the end of the iteration). */
     void open() {
         opened = true;
-        openedAt = loop.now();
+        openedAt = System.nanoTime();       // not the loop's clock: the ConnectionClosed event's age
         loop.handler.onOpen(this);
     }
 
@@ -583,7 +583,7 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
         if (!isClosed() && !readPaused && (in.writable() == 0 || unwritable)) {
             readPaused = true;
             pausedAt = System.nanoTime();  // not the loop's clock: read before the select that may have slept
-            pausedByInput = in.writable() == 0;
+            pausedByInput = !unwritable;   // full inbound ring; when both hold, the output is the cause
             loop.readPaused();
             updateInterest();
         }
@@ -696,6 +696,9 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
     void flush() throws IOException {
         if (files != null) {
             flushFiles();
+            if (isClosed()) {
+                return;                     // a file's listener closed it
+            }
         } else if (!out.isEmpty()) {
             wrote(out.writeTo(channel));
         }
@@ -816,9 +819,10 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
     }
 
     private IOException fileFailed(PendingFile f, Exception e) {
-        String what = e == null ? "ended at " + f.position + ", " + f.remaining + " bytes short of what sendFile queued"
-                : "failed at " + f.position + " (" + e + ")";
-        return new IOException("a queued file " + what, e);
+        String what = e == null ? "a queued file ended at " + f.position + ", " + f.remaining
+                + " bytes short of what sendFile queued"
+                : "the transfer of a queued file failed at " + f.position + ": " + e;
+        return new IOException(what, e);
     }
 
     /** Gives the handler the inbound bytes left behind when the connection was unwritable. */

@@ -39,13 +39,19 @@ final class FaultLog {
         };
     }
 
-    /** @return whether {@code t} is the peer resetting the connection (or a pipe it broke) */
+    /**
+     * @return whether {@code t} (or an I/O exception it wraps) is the peer resetting the connection or a
+     *         pipe it broke. The JDK gives no error code, so this reads the message: the English
+     *         {@code strerror} texts; under another locale a reset is logged as a fault (still rate-limited)
+     */
     static boolean isReset(Throwable t) {
-        if (!(t instanceof IOException)) {
-            return false;
+        for (Throwable x = t; x instanceof IOException; x = x.getCause()) {
+            String m = x.getMessage();
+            if (m != null && (m.contains("reset") || m.contains("Broken pipe"))) {
+                return true;
+            }
         }
-        String m = t.getMessage();
-        return m != null && (m.contains("reset") || m.contains("Broken pipe"));
+        return false;
     }
 
     /** @return the connection's peer address, or "?" if it cannot be read (the channel is already closed) */
@@ -58,6 +64,13 @@ final class FaultLog {
         }
     }
 
+    /** {@link #log(long, String, CloseReason, Throwable, long)} of a connection, its peer read only if logged. */
+    void log(Connection c, CloseReason reason, Throwable cause, long now) {
+        if (LOG.isLoggable(System.Logger.Level.WARNING) && admit(now)) {
+            write(c.id, peer(c), reason, cause);
+        }
+    }
+
     /**
      * Logs a fault close, or counts it if this second's lines are spent.
      *
@@ -67,18 +80,27 @@ final class FaultLog {
      * @return the line logged, or null if it was only counted (or WARNING is off)
      */
     String log(long id, String peer, CloseReason reason, Throwable cause, long now) {
-        if (!LOG.isLoggable(System.Logger.Level.WARNING)) {
+        if (!LOG.isLoggable(System.Logger.Level.WARNING) || !admit(now)) {
             return null;
         }
+        return write(id, peer, reason, cause);
+    }
+
+    /** @return whether this second has a line left (else the close is counted as left out) */
+    private boolean admit(long now) {
         if (now - windowStart >= WINDOW || windowStart == 0) {
             windowStart = now;
             inWindow = 0;
         }
         if (inWindow >= PER_SECOND) {
             suppressed++;
-            return null;
+            return false;
         }
         inWindow++;
+        return true;
+    }
+
+    private String write(long id, String peer, CloseReason reason, Throwable cause) {
         StringBuilder b = new StringBuilder(160).append("closed connection ").append(Long.toHexString(id))
                 .append(" from ").append(peer).append(": ").append(reason);
         if (cause != null) {

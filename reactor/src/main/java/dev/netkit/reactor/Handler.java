@@ -11,7 +11,8 @@ package dev.netkit.reactor;
  *
  * <p><b>Nesting.</b> A callback may run inside another on the same loop: a {@link Conn#send} that finds a
  * same-loop target's inbox full closes that target, and a {@link Conn#close()} or {@link Conn#abort} of a
- * same-loop connection closes it, each calling its {@link #onClose} before returning. A handler whose
+ * same-loop connection closes it, each calling its {@link #onClose} before returning (and, before that, the
+ * {@link FileSendListener}s of its queued files). A handler whose
  * {@code onClose} uses the same scratch buffer as the callback that sent or closed must not rely on that
  * buffer's content across such a call.
  *

@@ -18,8 +18,9 @@ import jdk.jfr.Timespan;
  *
  * <ul>
  *   <li>{@code dev.netkit.ConnectionClosed}: every close for a fault (malformed frame, outbound cap, handler
- *       error, I/O error, a failed loop), and one in {@value #CLOSE_SAMPLE} of the other closes of each
- *       sub-reactor (peer closed, application, idle, shutdown, max connections): {@code weight} says how
+ *       error, an I/O error other than a peer's reset, a failed loop), and one in {@value #CLOSE_SAMPLE} of the other closes of each
+ *       sub-reactor (peer closed, application, idle, shutdown; connections the acceptor refuses, past max
+ *       connections, never reach a loop and are only counted): {@code weight} says how
  *       many closes the event stands for, so a sum of weights estimates the total.</li>
  *   <li>{@code dev.netkit.ReadPause}: a connection's reads resumed after a pause (its inbound ring was full,
  *       or its pending output reached the high water mark), with how long they were paused; recorded at

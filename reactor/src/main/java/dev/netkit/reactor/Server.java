@@ -453,6 +453,11 @@ public final class Server implements AutoCloseable {
 
     // ------------------------------------------------------------------ acceptor
 
+    /** The acceptor's accept-failure log: at most one line per 10 s (acceptor thread only). */
+    private static final long ACCEPT_WARNING_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    private long lastAcceptWarning;
+    private long acceptWarnings;
+
     private void acceptLoop() {
         int next = 0;
         long backoffMs = 0;
@@ -473,9 +478,13 @@ public final class Server implements AutoCloseable {
                     ev.cause = e.toString();
                     ev.commit();
                 }
-                if (backoffMs == 0) {       // once per run of failures: the backoff bounds the rest
+                long t = System.nanoTime();
+                if (acceptWarnings == 0 || t - lastAcceptWarning >= ACCEPT_WARNING_NANOS) {
                     LOG.log(System.Logger.Level.WARNING, "accept failed, backing off (1 ms doubling to 1 s) until "
-                            + "it succeeds: " + e);
+                            + "it succeeds: " + e + (acceptWarnings > 0 ? " (at most one such line every 10 s; "
+                            + "ServerStats.acceptErrors() counts them all)" : ""));
+                    lastAcceptWarning = t;
+                    acceptWarnings++;
                 }
                 backoffMs = Math.min(1000, Math.max(1, backoffMs * 2));
                 seam.onBackoff(backoffMs);

@@ -564,9 +564,18 @@ final class SubReactor implements Runnable {
         owned--;
         stats.closed[reason.ordinal()].increment(index);
         server.connectionClosed();
+        try {
+            report(c, reason, cause);
+        } catch (Throwable t) {
+            // a logging backend or the recorder failed: the close itself must go on
+        }
+    }
+
+    /** A close's fault-log line (rate-limited) and JFR event (every fault, a sample of the rest). */
+    private void report(Connection c, CloseReason reason, Throwable cause) {
         boolean fault = FaultLog.isFault(reason, cause);
         if (fault) {
-            faultLog.log(c.id, FaultLog.peer(c), reason, cause, now);
+            faultLog.log(c, reason, cause, now);
         }
         if (fault || ++closesSinceSample >= ReactorEvents.CLOSE_SAMPLE) {
             ReactorEvents.ConnectionClosed e = new ReactorEvents.ConnectionClosed();
@@ -577,7 +586,7 @@ final class SubReactor implements Runnable {
                 e.peer = FaultLog.peer(c);
                 e.bytesRead = c.bytesIn;
                 e.bytesWritten = c.bytesOut;
-                e.age = c.opened ? now - c.openedAt : 0;
+                e.age = c.opened ? System.nanoTime() - c.openedAt : 0;
                 e.weight = fault ? 1 : closesSinceSample;
                 e.cause = cause == null ? null : cause.toString();
                 e.commit();

@@ -92,6 +92,7 @@ class SendFileTest {
                     assertTrue(c.pendingOutputBytes() >= (1 << 20));
                     assertTrue(c.write(ByteBuffer.wrap("B".getBytes(StandardCharsets.US_ASCII))));
                     assertTrue(c.sendFile(c2, 100, 500, l));
+                    assertTrue(c.sendFile(c2, 7, 0, l));    // empty, behind the others: told after them
                     assertTrue(c.write(ByteBuffer.wrap("C".getBytes(StandardCharsets.US_ASCII))));
                     c.close();
                     assertFalse(c.sendFile(c2, 0, 1, l), "refused once closing");
@@ -119,7 +120,7 @@ class SendFileTest {
                 assertArrayEquals(want.toByteArray(), got);
                 Await.until(() -> closed.get() != null, () -> "onClose");
                 assertEquals(CloseReason.APPLICATION, closed.get());
-                assertEquals(List.of(new Sent(c1, 1 << 20, true), new Sent(c2, 500, true)), done);
+                assertEquals(List.of(new Sent(c1, 1 << 20, true), new Sent(c2, 500, true), new Sent(c2, 0, true)), done);
                 assertTrue(c1.isOpen(), "the file channel is the caller's");
             }
         }
@@ -223,6 +224,195 @@ class SendFileTest {
     }
 
     @Test
+    void aListenerThatAbortsEndsTheConnectionWithNoCallbackAfterOnClose() throws Exception {
+        Path f = file("big", 1 << 20, 13);
+        List<String> calls = new CopyOnWriteArrayList<>();
+        try (FileChannel ch = FileChannel.open(f)) {
+            Handler h = new Handler() {
+                @Override
+                public void onData(Conn c) {
+                    c.in().clear();
+                    calls.add("onData");
+                    assertTrue(c.sendFile(ch, 0, 1 << 20, (conn, file, sent, complete) -> {
+                        calls.add("sent " + complete);
+                        conn.abort(CloseReason.APPLICATION);
+                    }));
+                }
+
+                @Override
+                public void onWritable(Conn c) {
+                    calls.add("onWritable");
+                }
+
+                @Override
+                public void onClose(Conn c, CloseReason reason, Throwable cause) {
+                    calls.add("onClose");
+                }
+            };
+            try (Server s = Server.start(cfg().build(), () -> h); TestClient c = new TestClient(s.address())) {
+                c.write(new byte[] {1});
+                c.readFully(1 << 20);
+                assertTrue(c.awaitClosed());
+                Await.until(() -> calls.contains("onClose"), () -> calls.toString());
+                // before: onWritable ran after onClose (the water-mark block of the same flush)
+                assertEquals(List.of("onData", "sent true", "onClose"), calls);
+            }
+        }
+    }
+
+    @Test
+    void theFileProtocolKeepsOneFileInFlightPerConnection() throws Exception {
+        Path root = dir.resolve("www");
+        file("www/tiny", 1, 14);
+        dev.netkit.ring.ByteRing in = dev.netkit.ring.ByteRing.heap(4096);
+        byte[] requests = "GET tiny\n".repeat(100).getBytes(StandardCharsets.US_ASCII);
+        in.write(ByteBuffer.wrap(requests));
+        FakeConn conn = new FakeConn(in);
+        Handler h = Protocol.FILE.handlers(cfg().halfClose(true).build(), root).get();
+        h.onData(conn);
+        // the socket is full (the fake never sends): one file waits, its descriptor open; the rest wait unread
+        assertEquals(1, conn.files.size(), "files in flight (before: 100 open files queued at once)");
+        assertEquals(requests.length - 9, in.readable());
+        for (int i = 1; i < 100; i++) {
+            FakeConn.Queued q = conn.files.get(i - 1);
+            assertTrue(q.file().isOpen());
+            q.listener().onFileSent(conn, q.file(), 1, true);     // sent: the next request is read
+            assertFalse(q.file().isOpen(), "closed when sent");
+            assertEquals(i + 1, conn.files.size());
+        }
+        conn.files.get(99).listener().onFileSent(conn, conn.files.get(99).file(), 1, true);
+        assertTrue(in.isEmpty());
+        assertEquals("OK 1\n".repeat(100), conn.written.toString(StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void theFileProtocolNeedsHalfCloseAndAHalfClosingClientGetsItsFile() throws Exception {
+        Path root = dir.resolve("www");
+        Path big = file("www/big.bin", 4 << 20, 15);
+        ServerConfig without = cfg().build();
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Protocol.FILE.handlers(without, root));
+        assertTrue(e.getMessage().contains("halfClose"), e.getMessage());
+        ServerConfig config = cfg().halfClose(true).build();
+        try (Server s = Server.start(config, Protocol.FILE.handlers(config, root));
+             TestClient c = new TestClient(s.address())) {
+            get(c, "big.bin");
+            c.ch.shutdownOutput();                  // nc -N: the request, then FIN
+            assertServes(c, big);
+            assertTrue(c.awaitClosed());
+        }
+    }
+
+    /** A connection whose socket never takes a file: sendFile queues, the test plays the loop. */
+    static final class FakeConn implements Conn {
+        record Queued(FileChannel file, FileSendListener listener) {
+        }
+
+        final dev.netkit.ring.ByteRing in;
+        final List<Queued> files = new java.util.ArrayList<>();
+        final ByteArrayOutputStream written = new ByteArrayOutputStream();
+        Object attachment;
+
+        FakeConn(dev.netkit.ring.ByteRing in) {
+            this.in = in;
+        }
+
+        @Override
+        public long id() {
+            return 1;
+        }
+
+        @Override
+        public dev.netkit.ring.ByteRing in() {
+            return in;
+        }
+
+        @Override
+        public boolean write(ByteBuffer src) {
+            byte[] b = new byte[src.remaining()];
+            src.get(b);
+            written.writeBytes(b);
+            return true;
+        }
+
+        @Override
+        public boolean write(ByteBuffer... srcs) {
+            for (ByteBuffer b : srcs) {
+                write(b);
+            }
+            return true;
+        }
+
+        @Override
+        public boolean write(dev.netkit.ring.Segments segments) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean sendFile(FileChannel file, long position, long count, FileSendListener listener) {
+            files.add(new Queued(file, listener));
+            return true;
+        }
+
+        @Override
+        public long pendingOutputBytes() {
+            return 0;
+        }
+
+        @Override
+        public int writableBytes() {
+            return 1 << 16;
+        }
+
+        @Override
+        public boolean isWritable() {
+            return true;                            // below the water marks: only in-flight files hold it back
+        }
+
+        @Override
+        public SendResult send(long targetId, ByteBuffer frame) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public SendResult send(long targetId, ByteBuffer[] parts, int count) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void setMaxIdle(java.time.Duration maxIdle) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Object attachment() {
+            return attachment;
+        }
+
+        @Override
+        public Object attach(Object a) {
+            Object old = attachment;
+            attachment = a;
+            return old;
+        }
+
+        @Override
+        public void close() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void abort(CloseReason reason) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+    }
+
+    @Test
     void argumentsAndThreadAreChecked() throws Exception {
         Path f = file("small", 100, 6);
         List<Throwable> thrown = new CopyOnWriteArrayList<>();
@@ -286,9 +476,11 @@ class SendFileTest {
         Path a = file("www/a.bin", 3 << 20, 7);
         Path b = file("www/sub/b.txt", 5000, 8);
         Path secret = file("secret", 10, 9);
+        file("www/.hidden", 10, 16);
+        file("www/sub/.hidden", 10, 17);
         Files.createSymbolicLink(root.resolve("link"), secret);
         Files.createSymbolicLink(root.resolve("inner"), b);
-        ServerConfig config = cfg().build();
+        ServerConfig config = cfg().halfClose(true).build();
         try (Server s = Server.start(config, Protocol.FILE.handlers(config, root));
              TestClient c = new TestClient(s.address())) {
             get(c, "a.bin");
@@ -298,7 +490,7 @@ class SendFileTest {
             assertServes(c, a);
             assertServes(c, b);                     // a link that stays inside is served
             for (String bad : new String[] {"../secret", "/etc/passwd", "sub/../../secret", "link", "sub", "nope",
-                    "sub//b.txt", "./a.bin", "sub\\b.txt", "a.bin\u0001"}) {
+                    "sub//b.txt", "./a.bin", "sub\\b.txt", "a.bin\u0001", ".hidden", "sub/.hidden"}) {
                 get(c, bad);
                 String answer = readLine(c);
                 assertTrue(answer.startsWith("ERR "), bad + " answered " + answer);
@@ -316,7 +508,7 @@ class SendFileTest {
         Path root = dir.resolve("www");
         Path f = file("www/f.bin", (5 << 20) + 17, 11);
         Path other = file("other.bin", (5 << 20) + 17, 12);      // same length, other bytes
-        ServerConfig config = cfg().subReactors(2).build();
+        ServerConfig config = cfg().subReactors(2).halfClose(true).build();
         try (Server s = Server.start(config, Protocol.FILE.handlers(config, root))) {
             java.io.PrintStream quiet = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
             var ok = dev.netkit.reactor.load.FileFetch.run(s.address(), "f.bin", f, 3, 4, 0, quiet);
@@ -336,7 +528,7 @@ class SendFileTest {
     void aPeerThatLeavesMidFileCostsNothingElse() throws Exception {
         Path root = dir.resolve("www");
         Path big = file("www/big.bin", 16 << 20, 10);
-        ServerConfig config = cfg().subReactors(1).build();
+        ServerConfig config = cfg().subReactors(1).halfClose(true).build();
         try (Server s = Server.start(config, Protocol.FILE.handlers(config, root))) {
             TestClient quitter = new TestClient(s.address(), 64 << 10);
             try (TestClient stayer = new TestClient(s.address())) {

@@ -88,7 +88,8 @@ public final class Main implements Runnable {
                 description = "echo, relay, pubsub or file (default ${DEFAULT-VALUE})")
         Protocol protocol;
         @Option(names = "--serve-dir", paramLabel = "DIR",
-                description = "file protocol: the directory whose files GET <name> sends (zero-copy, sendfile)")
+                description = "file protocol: the directory whose files GET <name> sends (zero-copy, sendfile); "
+                        + "--protocol file turns half-close on")
         Path serveDir;
         @Option(names = {"-r", "--reactors"}, defaultValue = "0", description = "sub-reactors, 0 = available processors")
         int reactors;
@@ -133,7 +134,8 @@ public final class Main implements Runnable {
                         "--stats-interval must be 0 (off) or more seconds: " + statsIntervalS);
             }
             ServerConfig.Builder b = ServerConfig.builder().bind(new InetSocketAddress(bind, port))
-                    .idleTimeout(Duration.ofMillis(idleMs)).halfClose(halfClose).maxConnections(maxConnections)
+                    .idleTimeout(Duration.ofMillis(idleMs)).halfClose(halfClose || protocol == Protocol.FILE)
+                    .maxConnections(maxConnections)
                     .inboundRingBytes(inRing).outboundRingBytes(outRing).inboxBytes(inbox).maxFrameBytes(maxFrame);
             if (reactors > 0) {
                 b.subReactors(reactors);

@@ -62,7 +62,9 @@ import java.util.TreeMap;
  *     "GC Pause" (G1's Remark and Cleanup, ZGC's pauses).</li>
  * <li><b>Reactor events</b>: every event type whose name starts with {@code dev.netkit.}: its count, a
  *     breakdown by its {@code reason} and {@code cause} fields where the type has such a string field, and its
- *     first few events (by start time) with all their fields.</li>
+ *     first few events (by start time) with all their fields. A type with a long {@code weight} field (a
+ *     sampled event, such as {@code dev.netkit.ConnectionClosed}) is counted by the sum of its weights in
+ *     the breakdowns, each event standing for that many occurrences.</li>
  * </ul>
  *
  * <p><b>Thread safety.</b> {@link #run} may be called from any thread, concurrently too: calls share nothing.
@@ -392,9 +394,14 @@ public final class Profile {
         final List<String> breakdownFields = new ArrayList<>();
         final Map<String, Map<String, long[]>> breakdowns = new LinkedHashMap<>();
         final List<RecordedEvent> earliest = new ArrayList<>();
+        /** Whether the type has a long {@code weight} field: how many occurrences one event stands for. */
+        final boolean weighted;
         long count;
+        long weight;
 
         Reactor(EventType type) {
+            ValueDescriptor w = type.getField("weight");
+            weighted = w != null && "long".equals(w.getTypeName());
             for (String f : BREAKDOWN_FIELDS) {
                 ValueDescriptor d = type.getField(f);
                 if (d != null && "java.lang.String".equals(d.getTypeName())) {
@@ -406,9 +413,11 @@ public final class Profile {
 
         void add(RecordedEvent e, int keep) {
             count++;
+            long w = weighted ? Math.max(1, e.getLong("weight")) : 1;
+            weight += w;
             for (String f : breakdownFields) {
                 String v = e.hasField(f) ? e.getString(f) : null;
-                breakdowns.get(f).computeIfAbsent(v == null ? "(null)" : v, k -> new long[1])[0]++;
+                breakdowns.get(f).computeIfAbsent(v == null ? "(null)" : v, k -> new long[1])[0] += w;
             }
             if (keep == 0) {
                 return;
@@ -429,7 +438,12 @@ public final class Profile {
         }
 
         void print(String type, int top, Instant origin, PrintStream out) {
-            out.printf(Locale.ROOT, "%s: %,d%n", type, count);
+            if (weighted) {
+                out.printf(Locale.ROOT, "%s: %,d events standing for %,d (sampled: the breakdowns sum the weight field)%n",
+                        type, count, weight);
+            } else {
+                out.printf(Locale.ROOT, "%s: %,d%n", type, count);
+            }
             for (String f : breakdownFields) {
                 Map<String, long[]> values = breakdowns.get(f);
                 List<Map.Entry<String, long[]>> rows = sorted(values, 0, top);

@@ -31,14 +31,22 @@ import java.util.function.Supplier;
  * request (or is too long) is answered with {@code ERR} and the connection is closed once that is written.
  *
  * <p><b>Names.</b> {@code name} is a relative path, '/'-separated, resolved against the served directory;
- * it is refused if it is empty, absolute, holds a {@code ..} or an empty segment, a backslash or a control
- * character, or if the real path of the file (symbolic links followed) is not inside the real path of the
- * directory, or is not a regular file. So no name reaches outside the directory.
+ * it is refused if it is empty, absolute, holds an empty segment or one that starts with a dot ({@code .},
+ * {@code ..}, and hidden files such as {@code .env}), a backslash or a control character, or if the real
+ * path of the file (symbolic links followed) is not inside the real path of the directory, or is not a
+ * regular file; the file is then opened by its real path without following a link. So no name reaches
+ * outside the directory. The directory must not be writable by anyone the server does not trust: between
+ * the check and the open a writer could swap a file for a FIFO, whose open would block the loop.
  *
- * <p><b>Costs.</b> Each request opens the file (an {@code open} and an {@code fstat} on the loop thread: fast
- * on a local disk, but a slow network file system would stall the loop's other connections) and closes
- * it when sent, from the {@link FileSendListener}. Requests wait while the connection is unwritable: one
- * file's worth of output is queued at a time.
+ * <p><b>Costs and limits.</b> Each request opens the file (an {@code open} and an {@code fstat} on the loop
+ * thread: fast on a local disk, but a slow network file system would stall the loop's other connections)
+ * and closes it when sent, from the {@link FileSendListener}. A connection has at most one file in flight:
+ * the next request is read when the listener says the previous file is sent, so a client that pipelines
+ * thousands of requests and does not read holds one file descriptor, not thousands.
+ *
+ * <p><b>Half-close.</b> A client may send its requests and shut its output down ({@code nc -N}); the server
+ * must then finish writing before it closes, so {@link dev.netkit.reactor.protocols.Protocol#FILE} requires
+ * {@code ServerConfig.Builder.halfClose(true)} (the CLI sets it for {@code --protocol file}).
  *
  * <p>Thread safety: one handler per sub-reactor ({@link #factory(Path)}), used by its loop only.
  */
@@ -46,17 +54,14 @@ public final class FileHandler implements Handler {
     /** Longest request line, in bytes, the newline included. */
     public static final int MAX_LINE = 1024;
     private static final byte[] GET = "GET ".getBytes(StandardCharsets.US_ASCII);
-    private static final FileSendListener CLOSE_WHEN_SENT = (conn, file, sent, complete) -> {
-        try {
-            file.close();
-        } catch (IOException ignored) {
-            // read-only: nothing was lost
-        }
-    };
+    /** The attachment of a connection whose file is in flight (until its listener runs). */
+    private static final Object IN_FLIGHT = new Object();
 
     private final Path root;
     private final byte[] line = new byte[MAX_LINE];
     private final ByteBuffer header = ByteBuffer.allocate(64 + MAX_LINE);
+    /** Closes the file; when it was sent whole, reads the connection's next request. */
+    private final FileSendListener whenSent = this::fileSent;
 
     /**
      * @param root the served directory, as a real path (see {@link #factory(Path)})
@@ -87,8 +92,9 @@ public final class FileHandler implements Handler {
     @Override
     public void onData(Conn conn) {
         ByteRing in = conn.in();
-        while (conn.isWritable() && !in.isEmpty()) {
-            int n = Math.min(in.readable(), MAX_LINE);
+        int longest = Math.min(MAX_LINE, in.capacity());
+        while (conn.attachment() != IN_FLIGHT && conn.isWritable() && !in.isEmpty()) {
+            int n = Math.min(in.readable(), longest);
             int eol = -1;
             for (int i = 0; i < n; i++) {
                 byte b = in.getByte(i);
@@ -99,28 +105,23 @@ public final class FileHandler implements Handler {
                 }
             }
             if (eol < 0) {
-                if (n == MAX_LINE && refuse(conn, "request line longer than " + MAX_LINE + " bytes")) {
+                if (n == longest && refuse(conn, "request line longer than " + longest + " bytes")) {
                     in.clear();
                     conn.close();
                 }
                 return;                     // a partial line: wait for the rest
             }
             int len = eol > 0 && line[eol - 1] == '\r' ? eol - 1 : eol;
-            boolean answered;
             if (!startsWithGet(len)) {
-                answered = refuse(conn, "expected GET <name>");
-                if (answered) {
+                if (refuse(conn, "expected GET <name>")) {
                     in.clear();
                     conn.close();
-                    return;
                 }
-            } else {
-                answered = serve(conn, new String(line, GET.length, len - GET.length, StandardCharsets.UTF_8));
+                return;
             }
-            if (!answered) {
+            if (!serve(conn, new String(line, GET.length, len - GET.length, StandardCharsets.UTF_8), eol + 1)) {
                 return;     // the output is full: the request stays, onData runs again after onWritable
             }
-            in.discard(eol + 1);
         }
     }
 
@@ -136,30 +137,63 @@ public final class FileHandler implements Handler {
         return true;
     }
 
-    /** @return false if the answer did not fit the output (nothing queued: ask again later) */
-    private boolean serve(Conn conn, String name) {
+    /**
+     * Answers one request and discards its {@code lineBytes} from the input, unless the answer does not fit
+     * the output. The line goes before the file is queued: a listener that runs at once (an empty file)
+     * reads the next request.
+     *
+     * @return false if the answer did not fit the output (nothing queued, nothing discarded: ask again later)
+     */
+    private boolean serve(Conn conn, String name, int lineBytes) {
         Path file = resolve(name);
         if (file == null) {
-            return refuse(conn, "no such file in the served directory: " + printable(name));
+            return refuse(conn, "no such file in the served directory: " + printable(name), lineBytes);
         }
         FileChannel ch;
-        long size;
         try {
-            ch = FileChannel.open(file, StandardOpenOption.READ);
-            size = ch.size();
+            ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException | RuntimeException e) {
-            return refuse(conn, "cannot read " + printable(name));
+            return refuse(conn, "cannot read " + printable(name), lineBytes);
         }
-        header.clear();
-        header.put(("OK " + size + "\n").getBytes(StandardCharsets.US_ASCII)).flip();
-        if (!conn.write(header)) {
-            CLOSE_WHEN_SENT.onFileSent(conn, ch, 0, false);
-            return false;
+        try {
+            long size = ch.size();
+            header.clear();
+            header.put(("OK " + size + "\n").getBytes(StandardCharsets.US_ASCII)).flip();
+            if (!conn.write(header)) {
+                closeQuietly(ch);
+                return false;
+            }
+            conn.in().discard(lineBytes);
+            conn.attach(IN_FLIGHT);
+            if (!conn.sendFile(ch, 0, size, whenSent)) {
+                conn.attach(null);
+                closeQuietly(ch);           // closing: nothing more goes out anyway
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            conn.attach(null);
+            closeQuietly(ch);
+            if (e instanceof IOException) {
+                return refuse(conn, "cannot read " + printable(name), lineBytes);
+            }
+            throw (RuntimeException) e;     // the file changed under sendFile's checks: the loop closes the connection
         }
-        if (!conn.sendFile(ch, 0, size, CLOSE_WHEN_SENT)) {
-            CLOSE_WHEN_SENT.onFileSent(conn, ch, 0, false);     // closing: nothing more goes out anyway
+    }
+
+    private void fileSent(Conn conn, FileChannel file, long sent, boolean complete) {
+        closeQuietly(file);
+        conn.attach(null);
+        if (complete && conn.isOpen() && !conn.in().isEmpty()) {
+            onData(conn);                   // the next request, which waited for this file
         }
-        return true;
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // read-only: nothing was lost
+        }
     }
 
     /**
@@ -172,8 +206,8 @@ public final class FileHandler implements Handler {
             return null;
         }
         for (String seg : name.split("/", -1)) {
-            if (seg.isEmpty() || seg.equals("..") || seg.equals(".")) {
-                return null;
+            if (seg.isEmpty() || seg.charAt(0) == '.') {
+                return null;                // "", ".", ".." and hidden files
             }
         }
         for (int i = 0; i < name.length(); i++) {
@@ -195,6 +229,15 @@ public final class FileHandler implements Handler {
         } catch (IOException | InvalidPathException e) {
             return null;
         }
+    }
+
+    /** {@link #refuse(Conn, String)}, then discards the request's {@code lineBytes} if it was answered. */
+    private boolean refuse(Conn conn, String why, int lineBytes) {
+        if (!refuse(conn, why)) {
+            return false;
+        }
+        conn.in().discard(lineBytes);
+        return true;
     }
 
     /** @return false if the answer did not fit the output (nothing written) */

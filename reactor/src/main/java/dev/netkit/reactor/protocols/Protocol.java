@@ -39,7 +39,7 @@ public enum Protocol {
      * @param servedDirectory the directory {@link #FILE} serves; ignored by the others
      * @return a factory of this protocol's handlers, for {@code Server.start(cfg, factory)}
      * @throws IllegalArgumentException if the configuration does not suit the protocol, or {@link #FILE}
-     *                                  has no readable directory
+     *                                  has no readable directory or no half-close
      */
     public Supplier<Handler> handlers(ServerConfig cfg, Path servedDirectory) {
         Supplier<Handler> f = switch (this) {
@@ -49,6 +49,10 @@ public enum Protocol {
             case FILE -> {
                 if (servedDirectory == null) {
                     throw new IllegalArgumentException("the file protocol needs a directory to serve (--serve-dir)");
+                }
+                if (!cfg.halfClose()) {
+                    throw new IllegalArgumentException("the file protocol needs halfClose(true): a client that sends "
+                            + "its requests and shuts its output down must still get its files");
                 }
                 yield FileHandler.factory(servedDirectory);
             }
