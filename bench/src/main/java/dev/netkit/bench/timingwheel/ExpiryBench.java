@@ -49,6 +49,10 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *       payload, clear it, advance its generation word (so its handle goes stale) and hand the payload
  *       on; the same three parallel arrays (16 B per node) as {@code TimingWheel}'s. No linked list, no
  *       cascade: the floor of the per-tick-array design the issue proposes</td></tr>
+ *   <tr><td>{@code chaseFloor}</td><td>the same work on the same arrays, but the nodes are found by
+ *       following a next index kept in each node's link word (one list in deadline order, as the due list
+ *       that {@code TimingWheel}'s drain walks): each node's address comes from the previous node's load.
+ *       Beside {@code drainFloor}, what the linked layout costs by itself</td></tr>
  *   <tr><td>{@code expireWheelTimer}</td><td>{@link WheelTimer}, 1 ms tick: {@value #N} timeouts
  *       scheduled for one deadline 1 s ahead before the measurement (they are in the worker's wheel when they come
  *       due); measured from the first task's run to the last's: the worker's expiry and task runs</td></tr>
@@ -161,6 +165,8 @@ public class ExpiryBench {
         return s.count;
     }
 
+    static final int END = (1 << 24) - 1;
+
     /** The floor's arrays: built once (a trial), reset before each measured call. */
     @State(Scope.Thread)
     public static class Floor {
@@ -168,6 +174,7 @@ public class ExpiryBench {
         int[] ticks;
         Object[] payloads;
         int[] order;
+        int head;
         final Object[] objects = new Object[4096];
         Object last;
 
@@ -192,6 +199,11 @@ public class ExpiryBench {
             for (int k = 0; k < N; k++) {
                 order[k] = (int) keyed[k];
             }
+            // chaseFloor's list: each node's low 24 bits name the next node in deadline order
+            for (int k = 0; k < N; k++) {
+                links[order[k]] = k + 1 < N ? order[k + 1] : END;
+            }
+            head = order[0];
         }
 
         @Setup(Level.Invocation)
@@ -216,6 +228,24 @@ public class ExpiryBench {
             links[i] += 1L << 48;
             f.last = p;
             n++;
+        }
+        return n;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(N)
+    public int chaseFloor(Floor f) {
+        long[] links = f.links;
+        Object[] payloads = f.payloads;
+        int n = 0;
+        for (int i = f.head; i != END; ) {
+            Object p = payloads[i];
+            payloads[i] = null;
+            long l = links[i];
+            links[i] = l + (1L << 48);
+            f.last = p;
+            n++;
+            i = (int) (l & END);
         }
         return n;
     }
