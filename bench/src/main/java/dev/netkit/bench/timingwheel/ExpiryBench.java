@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.agrona.DeadlineTimerWheel;
+import org.agrona.collections.Long2ObjectHashMap;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -36,6 +37,22 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *   <tr><td>{@code pollAgrona}</td><td>the same with Agrona's {@link DeadlineTimerWheel} (1 ms ticks,
  *       1,024 per wheel; {@code poll} is called until it has expired everything, since each call handles
  *       one tick)</td></tr>
+ *   <tr><td>{@code pollAgronaMapped}</td><td>Agrona as its users use it: a timer id carries no payload, so
+ *       the user keeps a map from timer id to its own object ({@code Long2ObjectHashMap}, as Aeron
+ *       Cluster's {@code WheelTimerService} keeps a {@code Long2LongHashMap} from timer id to correlation
+ *       id); the handler removes the expired id's entry and hands its object on, as {@code pollTimingWheel}'s
+ *       handler receives its payload</td></tr>
+ *   <tr><td>{@code drainFloor}</td><td>not a timer: the least that any wheel handing over a payload per
+ *       expiry must do, with every tick's timers already in one contiguous array of node indices (the
+ *       layout of Agrona's spokes): for each of the {@value #N} nodes in deadline order (a random
+ *       permutation of their indices, since the timers were scheduled in random deadline order), read its
+ *       payload, clear it, advance its generation word (so its handle goes stale) and hand the payload
+ *       on; the same three parallel arrays (16 B per node) as {@code TimingWheel}'s. No linked list, no
+ *       cascade: the floor of the per-tick-array design the issue proposes</td></tr>
+ *   <tr><td>{@code chaseFloor}</td><td>the same work on the same arrays, but the nodes are found by
+ *       following a next index kept in each node's link word (one list in deadline order, as the due list
+ *       that {@code TimingWheel}'s drain walks): each node's address comes from the previous node's load.
+ *       Beside {@code drainFloor}, what the linked layout costs by itself</td></tr>
  *   <tr><td>{@code expireWheelTimer}</td><td>{@link WheelTimer}, 1 ms tick: {@value #N} timeouts
  *       scheduled for one deadline 1 s ahead before the measurement (they are in the worker's wheel when they come
  *       due); measured from the first task's run to the last's: the worker's expiry and task runs</td></tr>
@@ -61,25 +78,61 @@ public class ExpiryBench {
     public static class Loaded {
         TimingWheel<Object> wheel;
         DeadlineTimerWheel agrona;
-        final Object payload = new Object();
+        DeadlineTimerWheel agronaMapped;
+        Long2ObjectHashMap<Object> byTimerId;
+        Object last;
+        /** 4,096 distinct payloads (a user's timers carry distinct objects; few, so they stay in cache). */
+        final Object[] payloads = new Object[4096];
         long start;
+
+        {
+            for (int i = 0; i < payloads.length; i++) {
+                payloads[i] = new Object();
+            }
+        }
         int count;
-        final TimingWheel.ExpiryHandler<Object> handler = (h, p) -> count++;
+        final TimingWheel.ExpiryHandler<Object> handler = (h, p) -> {
+            last = p;
+            count++;
+        };
         final DeadlineTimerWheel.TimerHandler agronaHandler = (u, now, id) -> {
             count++;
             return true;
         };
+        final DeadlineTimerWheel.TimerHandler agronaMappedHandler = (u, now, id) -> {
+            last = byTimerId.remove(id);
+            count++;
+            return true;
+        };
 
+        /** Loads only the structure the benchmark uses (the others are dropped, so they take no cache). */
         @Setup(Level.Invocation)
-        public void load() {
+        public void load(BenchmarkParams params) {
+            String b = params.getBenchmark();
+            wheel = null;
+            agrona = null;
+            agronaMapped = null;
+            byTimerId = null;
             start = System.nanoTime();
-            wheel = new TimingWheel<>(start, MS, 6, 5, N);
-            agrona = new DeadlineTimerWheel(TimeUnit.MILLISECONDS, start / MS, 1, 1024, 1024);
+            if (b.endsWith("TimingWheel")) {
+                wheel = new TimingWheel<>(start, MS, 6, 5, N);
+            } else if (b.endsWith("AgronaMapped")) {
+                agronaMapped = new DeadlineTimerWheel(TimeUnit.MILLISECONDS, start / MS, 1, 1024, 1024);
+                byTimerId = new Long2ObjectHashMap<>(2 * N, 0.65f);
+            } else {
+                agrona = new DeadlineTimerWheel(TimeUnit.MILLISECONDS, start / MS, 1, 1024, 1024);
+            }
             SplittableRandom rnd = new SplittableRandom(3);
             for (int i = 0; i < N; i++) {
                 long d = start + rnd.nextLong(0, 1_000L * MS);
-                wheel.schedule(d, payload);
-                agrona.scheduleTimer(d / MS);
+                Object p = payloads[i & (payloads.length - 1)];
+                if (wheel != null) {
+                    wheel.schedule(d, p);
+                } else if (agronaMapped != null) {
+                    byTimerId.put(agronaMapped.scheduleTimer(d / MS), p);
+                } else {
+                    agrona.scheduleTimer(d / MS);
+                }
             }
             count = 0;
         }
@@ -100,6 +153,101 @@ public class ExpiryBench {
             s.agrona.poll(now, s.agronaHandler, Integer.MAX_VALUE);
         }
         return s.count;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(N)
+    public int pollAgronaMapped(Loaded s) {
+        long now = (s.start + 2_000L * MS) / MS;
+        while (s.agronaMapped.timerCount() > 0) {
+            s.agronaMapped.poll(now, s.agronaMappedHandler, Integer.MAX_VALUE);
+        }
+        return s.count;
+    }
+
+    static final int END = (1 << 24) - 1;
+
+    /** The floor's arrays: built once (a trial), reset before each measured call. */
+    @State(Scope.Thread)
+    public static class Floor {
+        long[] links;
+        int[] ticks;
+        Object[] payloads;
+        int[] order;
+        int head;
+        final Object[] objects = new Object[4096];
+        Object last;
+
+        @Setup
+        public void build() {
+            links = new long[N];
+            ticks = new int[N];
+            payloads = new Object[N];
+            for (int i = 0; i < objects.length; i++) {
+                objects[i] = new Object();
+            }
+            // node i gets deadline tick d(i); the drain order is the nodes sorted by deadline tick
+            SplittableRandom rnd = new SplittableRandom(3);
+            long[] keyed = new long[N];
+            for (int i = 0; i < N; i++) {
+                long d = rnd.nextLong(0, 1_000L);
+                ticks[i] = (int) d;
+                keyed[i] = (d << 32) | i;
+            }
+            java.util.Arrays.sort(keyed);
+            order = new int[N];
+            for (int k = 0; k < N; k++) {
+                order[k] = (int) keyed[k];
+            }
+            // chaseFloor's list: each node's low 24 bits name the next node in deadline order
+            for (int k = 0; k < N; k++) {
+                links[order[k]] = k + 1 < N ? order[k + 1] : END;
+            }
+            head = order[0];
+        }
+
+        @Setup(Level.Invocation)
+        public void reset() {
+            for (int i = 0; i < N; i++) {
+                payloads[i] = objects[i & (objects.length - 1)];
+            }
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(N)
+    public int drainFloor(Floor f) {
+        long[] links = f.links;
+        Object[] payloads = f.payloads;
+        int[] order = f.order;
+        int n = 0;
+        for (int k = 0; k < order.length; k++) {
+            int i = order[k];
+            Object p = payloads[i];
+            payloads[i] = null;
+            links[i] += 1L << 48;
+            f.last = p;
+            n++;
+        }
+        return n;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(N)
+    public int chaseFloor(Floor f) {
+        long[] links = f.links;
+        Object[] payloads = f.payloads;
+        int n = 0;
+        for (int i = f.head; i != END; ) {
+            Object p = payloads[i];
+            payloads[i] = null;
+            long l = links[i];
+            links[i] = l + (1L << 48);
+            f.last = p;
+            n++;
+            i = (int) (l & END);
+        }
+        return n;
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.agrona.DeadlineTimerWheel;
+import org.agrona.collections.Long2ObjectHashMap;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -38,6 +39,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *       on the owner thread</td></tr>
  *   <tr><td>{@code scheduleCancelAgrona}</td><td>{@code scheduleTimer(now + 5 min)},
  *       {@code cancelTimer(id)}</td></tr>
+ *   <tr><td>{@code scheduleCancelAgronaMapped}</td><td>Agrona as its users use it: its timer id carries
+ *       no payload, so the user maps it to its own object ({@code Long2ObjectHashMap}, as Aeron Cluster's
+ *       {@code WheelTimerService} maps timer ids to correlation ids): {@code scheduleTimer} + {@code put},
+ *       {@code cancelTimer} + {@code remove}, beside {@value #PENDING} pending timers with their entries</td></tr>
  *   <tr><td>{@code scheduleCancelNettyCallerSide}</td><td>{@code newTimeout(task, 5 min)}, {@code cancel()};
  *       the caller's cost only (the worker inserts and removes on the other core)</td></tr>
  *   <tr><td>{@code scheduleCancelWheelTimerCallerSide}</td><td>the same on {@link WheelTimer}</td></tr>
@@ -49,6 +54,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <tr><td>{@code touchTimingWheel}</td><td>{@code touch(handle, new deadline)} of a pending timer,
  *       alternating between two deadlines 5 minutes out</td></tr>
  *   <tr><td>{@code touchAgronaCancelSchedule}</td><td>Agrona has no touch: cancel + schedule</td></tr>
+ *   <tr><td>{@code touchAgronaMapped}</td><td>the same with the user's map: the old id's entry removed,
+ *       the new id's put</td></tr>
  * </table>
  *
  * <p>Run: {@code bench/run TimerBench -prof gc} (about 4 minutes).
@@ -72,6 +79,9 @@ public class TimerBench {
     public static class Wheels {
         TimingWheel<Object> wheel;
         DeadlineTimerWheel agrona;
+        DeadlineTimerWheel agronaMapped;
+        Long2ObjectHashMap<Object> byTimerId;
+        long agronaMappedTouchId;
         final Object payload = new Object();
         long now;
         long touchHandle;
@@ -83,14 +93,19 @@ public class TimerBench {
             now = System.nanoTime();
             wheel = new TimingWheel<>(now, MS);
             agrona = new DeadlineTimerWheel(TimeUnit.MILLISECONDS, now / MS, 1, 1024);
+            agronaMapped = new DeadlineTimerWheel(TimeUnit.MILLISECONDS, now / MS, 1, 1024);
+            byTimerId = new Long2ObjectHashMap<>();
             SplittableRandom rnd = new SplittableRandom(1);
             for (int i = 0; i < PENDING; i++) {
                 long d = now + rnd.nextLong(1, 600_000L * MS);
                 wheel.schedule(d, payload);
                 agrona.scheduleTimer(d / MS);
+                byTimerId.put(agronaMapped.scheduleTimer(d / MS), payload);
             }
             touchHandle = wheel.schedule(now + FIVE_MIN, payload);
             agronaTouchId = agrona.scheduleTimer((now + FIVE_MIN) / MS);
+            agronaMappedTouchId = agronaMapped.scheduleTimer((now + FIVE_MIN) / MS);
+            byTimerId.put(agronaMappedTouchId, payload);
         }
     }
 
@@ -105,6 +120,15 @@ public class TimerBench {
     }
 
     @Benchmark
+    public boolean scheduleCancelAgronaMapped(Wheels s) {
+        long id = s.agronaMapped.scheduleTimer((s.now + FIVE_MIN) / MS);
+        s.byTimerId.put(id, s.payload);
+        boolean cancelled = s.agronaMapped.cancelTimer(id);
+        s.byTimerId.remove(id);
+        return cancelled;
+    }
+
+    @Benchmark
     public boolean touchTimingWheel(Wheels s) {
         s.flip = !s.flip;
         return s.wheel.touch(s.touchHandle, s.now + FIVE_MIN + (s.flip ? 7 * MS : 0));
@@ -115,6 +139,16 @@ public class TimerBench {
         s.flip = !s.flip;
         s.agrona.cancelTimer(s.agronaTouchId);
         return s.agronaTouchId = s.agrona.scheduleTimer((s.now + FIVE_MIN) / MS + (s.flip ? 7 : 0));
+    }
+
+    @Benchmark
+    public long touchAgronaMapped(Wheels s) {
+        s.flip = !s.flip;
+        s.agronaMapped.cancelTimer(s.agronaMappedTouchId);
+        Object p = s.byTimerId.remove(s.agronaMappedTouchId);
+        long id = s.agronaMapped.scheduleTimer((s.now + FIVE_MIN) / MS + (s.flip ? 7 : 0));
+        s.byTimerId.put(id, p);
+        return s.agronaMappedTouchId = id;
     }
 
     /** Netty's HashedWheelTimer, 1 ms tick, 512 buckets, {@value #PENDING} timeouts pending. */
