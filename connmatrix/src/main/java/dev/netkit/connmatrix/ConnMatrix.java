@@ -51,10 +51,9 @@ import java.util.function.Consumer;
  * <h2>Memory</h2>
  * Slots are allocated in pages of 4,096 on demand; growth adds a page and never copies, so a reader
  * racing growth never misses an entry. Each slot costs 12 bytes with compressed references (a
- * reference, a generation, a free-list link; 16 bytes without), in two arrays per page: the references,
- * and the generations interleaved with the links (a slot's generation and link share a cache line). The
- * two page tables of a shard cost 4 bytes per 4,096 slots of capacity each, whatever the occupancy:
- * 32 KiB per shard at the default 16,777,216 slots per shard, 2 KiB at 1,048,576. Pages are not
+ * reference, a generation, a free-list link; 16 bytes without), plus three array headers per page. The
+ * three page tables of a shard cost 4 bytes per 4,096 slots of capacity each, whatever the occupancy:
+ * 48 KiB per shard at the default 16,777,216 slots per shard, 3 KiB at 1,048,576. Pages are not
  * released when they empty.
  *
  * @param <C> the connection type
@@ -63,44 +62,34 @@ public final class ConnMatrix<C> {
     /*
      * Implementation notes.
      *
-     * Storage. For shard s and page p: connPages[s][p] is an Object[] of connections ("conns") and
-     * slotPages[s][p] an int[] of twice the page's length ("ints") that interleaves each slot's generation
-     * and free-list link: slot offset o has its generation at ints[2o] (GEN(o)) and its link at
-     * ints[2o + 1] (NEXT(o)), so the two share a cache line and a remove touches two random lines (conns
-     * and ints), not three. Slot i of shard s lives at page i >>> pageShift, offset i & pageMask. Page
-     * tables (the second level) are allocated in the constructor at full length and never replaced; pages
-     * are created by the owner and published once (slotPages then connPages, each with setRelease). A
-     * reader acquires connPages[s][p]; non-null implies the ints page is visible too.
+     * Storage. For shard s and page p: connPages[s][p] is an Object[] of connections and genPages[s][p]
+     * an int[] of generations, nextPages[s][p] an int[] of free-list links. Slot i of shard s lives at
+     * page i >>> pageShift, offset i & pageMask. Page tables (the second level) are allocated in the
+     * constructor at full length and never replaced; pages are created by the owner and published once
+     * (genPages then nextPages then connPages, each with setRelease). A reader acquires connPages[s][p];
+     * non-null implies the gens page is visible too.
      *
-     * Why get reads two lines and not one: a reference and an int cannot share a Java array (that takes
-     * Unsafe), and a per-slot holder object would make the two misses dependent instead of parallel. So
-     * get issues its two loads (GEN(o), then conns[o]) back to back with no dependence between their
-     * addresses, and the CPU overlaps the two misses. ConnMatrixBench's getArrayPlusGen measures that
-     * structural floor (an Object[] and an int[] read at one random index).
-     *
-     * Generations. GEN(i) odd: slot live with that generation; even: free (0 = never used). add makes
+     * Generations. gens[i] odd: slot live with that generation; even: free (0 = never used). add makes
      * even e -> e+1; remove makes odd g -> g+1 by CAS, which is the linearization point of remove and
      * what makes it single-winner. With genBits < 32 (tests only) the value wraps within genMask.
      *
      * Writers, per field:
      *   conns[i]: the owner (add, setRelease of the connection) and the winning remover (setRelease of
      *     null after its CAS).
-     *   GEN(i): the owner (add, setRelease after the conns store); removers by CAS.
-     *   NEXT(i): the owner (local free list, plain: add pops, removeByOwner pushes); the winning remote
+     *   gens[i]: the owner (add, setRelease after the conns store); removers by CAS.
+     *   nexts[i]: the owner (local free list, plain: add pops, removeByOwner pushes); the winning remote
      *     remover of slot i before it pushes i on the remote free stack (plain, published by the push CAS).
-     *     A slot is on at most one list: only the winner of its generation CAS pushes it. GEN(i) and
-     *     NEXT(i) are adjacent ints of one array: distinct variables to the memory model (no word
-     *     tearing), so a plain NEXT store never disturbs a concurrent GEN CAS.
+     *     A slot is on at most one list: only the winner of its generation CAS pushes it.
      *   ownerState (freeHead, highWater per shard, 128 bytes of pad between shards): the owner only, plain.
      *   remoteFree[s]: removers push by CAS; the owner takes the whole stack by getAndSet(NIL). Since
      *     nothing pops single nodes, the push has no ABA problem: a pusher's CAS can only succeed with
-     *     NEXT(i) pointing at the current head.
+     *     nexts[i] pointing at the current head.
      *   addCount (StripedCounter, stripe = shard): the owner, no CAS: +1 in add before the generation's
      *     release store, -1 in removeByOwner. removeCount[s]: remote removers, getAndAdd after their CAS.
      *     size(s) acquires removeCount first, so every remote remove it counts has its add visible too.
      *
-     * Publication. add: connection fields -> setRelease(conns[i], c) -> setRelease(GEN(i), g). get:
-     * getAcquire(GEN(i)) == g, then getAcquire(conns[i]), then getAcquire(GEN(i)) == g again. The second
+     * Publication. add: connection fields -> setRelease(conns[i], c) -> setRelease(gens[i], g). get:
+     * getAcquire(gens[i]) == g, then getAcquire(conns[i]), then getAcquire(gens[i]) == g again. The second
      * generation read rejects a connection stored by a later add into the same slot: that add's conns
      * store (release) happens after the remover's CAS (via the remote stack's CAS/getAndSet chain or the
      * owner's program order), so a reader that acquired the newer connection sees a generation != g.
@@ -111,15 +100,6 @@ public final class ConnMatrix<C> {
      * is empty, it takes the next never-used slot (highWater), adding a page when it crosses into one.
      * remove pushes to the remote stack whoever calls it (no owner identity check anywhere);
      * removeByOwner, which the caller promises to call only on the owner thread, pushes to the local list.
-     *
-     * Removes read before they CAS. Every remove first acquires GEN(o) and reads conns[o] (two independent
-     * loads, so their cache misses overlap), answers false if the generation is not `gen`, and only then
-     * CASes GEN(o): the CAS, a locked instruction that would otherwise wait for its own miss, then hits
-     * the line just loaded, and the null store into conns[o] hits too. Answering false on a first read
-     * that is not `gen` is linearizable at that read: the id was not live then. removeByOwner and remove
-     * also answer false on a null conns[o] read after GEN(o) == gen was acquired: that read sees the
-     * add's connection (published before GEN) or a later value, and the only later value while GEN(o)
-     * can still be `gen` is the null of a remover whose CAS already won.
      */
 
     /** The most shards: the shard field of an id is 8 bits. */
@@ -149,7 +129,8 @@ public final class ConnMatrix<C> {
     private final int genMask;
 
     private final Object[][][] connPages;
-    private final int[][][] slotPages;
+    private final int[][][] genPages;
+    private final int[][][] nextPages;
     private final int[] ownerState;
     private final PaddedAtomicLong[] remoteFree;
     private final StripedCounter addCount;
@@ -199,7 +180,8 @@ public final class ConnMatrix<C> {
         this.genMask = genBits == 32 ? -1 : (1 << genBits) - 1;
         int pages = (int) (((long) maxSlotsPerShard + pageMask) >>> pageShift);
         this.connPages = new Object[shards][pages][];
-        this.slotPages = new int[shards][pages][];
+        this.genPages = new int[shards][pages][];
+        this.nextPages = new int[shards][pages][];
         this.ownerState = new int[(shards + 2) * OWNER_STRIDE];
         this.remoteFree = new PaddedAtomicLong[shards];
         this.removeCount = new PaddedAtomicLong[shards];
@@ -250,7 +232,7 @@ public final class ConnMatrix<C> {
         if (slot != NIL) {
             page = slot >>> pageShift;
             offset = slot & pageMask;
-            own[base + FREE_HEAD] = slotPages[shard][page][2 * offset + 1];
+            own[base + FREE_HEAD] = nextPages[shard][page][offset];
         } else {
             slot = own[base + HIGH_WATER];
             if (slot >= maxSlotsPerShard) {
@@ -264,11 +246,11 @@ public final class ConnMatrix<C> {
             }
             own[base + HIGH_WATER] = slot + 1;
         }
-        int[] ints = slotPages[shard][page];
-        int gen = (ints[2 * offset] + 1) & genMask;      // even -> odd: live
+        int[] gens = genPages[shard][page];
+        int gen = (gens[offset] + 1) & genMask;          // even -> odd: live
         addCount.increment(shard);                       // before the entry can be seen, so removes never outrun it
         OBJ.setRelease(connPages[shard][page], offset, conn);
-        INT.setRelease(ints, 2 * offset, gen);
+        INT.setRelease(gens, offset, gen);
         return idOf(gen, shard, slot);
     }
 
@@ -288,13 +270,14 @@ public final class ConnMatrix<C> {
         if (conns == null) {
             return null;
         }
-        int[] ints = slotPages[shard][slot >>> pageShift];
+        int page = slot >>> pageShift;
+        int[] gens = genPages[shard][page];
         int offset = slot & pageMask;
-        if ((int) INT.getAcquire(ints, 2 * offset) != gen) {
+        if ((int) INT.getAcquire(gens, offset) != gen) {
             return null;
         }
         Object c = OBJ.getAcquire(conns, offset);
-        return (int) INT.getAcquire(ints, 2 * offset) == gen ? (C) c : null;
+        return (int) INT.getAcquire(gens, offset) == gen ? (C) c : null;
     }
 
     /**
@@ -339,18 +322,15 @@ public final class ConnMatrix<C> {
         if (conns == null) {
             return false;
         }
-        int[] ints = slotPages[shard][slot >>> pageShift];
+        int page = slot >>> pageShift;
         int offset = slot & pageMask;
-        int g = 2 * offset;
-        // read both lines before the CAS (see "Removes read before they CAS")
-        if ((int) INT.getAcquire(ints, g) != gen || OBJ.getAcquire(conns, offset) == null
-                || !INT.compareAndSet(ints, g, gen, (gen + 1) & genMask)) {
+        if (!INT.compareAndSet(genPages[shard][page], offset, gen, (gen + 1) & genMask)) {
             return false;
         }
         OBJ.setRelease(conns, offset, null);
         addCount.add(shard, -1L);
         int head = (shard + 1) * OWNER_STRIDE + FREE_HEAD;
-        ints[g + 1] = ownerState[head];
+        nextPages[shard][page][offset] = ownerState[head];
         ownerState[head] = slot;
         return true;
     }
@@ -363,32 +343,28 @@ public final class ConnMatrix<C> {
         if (conns == null) {
             return false;
         }
-        int[] ints = slotPages[shard][slot >>> pageShift];
+        int page = slot >>> pageShift;
+        int[] gens = genPages[shard][page];
         int offset = slot & pageMask;
-        int g = 2 * offset;
         // A live generation names one connection for its whole life. So once the slot is seen live at
         // `gen` holding `expected`, a successful CAS below removes exactly that entry. If the slot is not
         // (yet) live at `gen`, answer false here: going on to the CAS could remove an entry whose add
         // publishes `gen` in between, without its connection ever having been compared.
-        // Without `expected`, the same two reads (see "Removes read before they CAS"); a null connection
-        // under a live `gen` means a remover's CAS already won.
-        if ((int) INT.getAcquire(ints, g) != gen) {
+        if (checkExpected && ((int) INT.getAcquire(gens, offset) != gen
+                || OBJ.getAcquire(conns, offset) != expected)) {
             return false;
         }
-        Object c = OBJ.getAcquire(conns, offset);
-        if (checkExpected ? c != expected : c == null) {
-            return false;
-        }
-        if (!INT.compareAndSet(ints, g, gen, (gen + 1) & genMask)) {
+        if (!INT.compareAndSet(gens, offset, gen, (gen + 1) & genMask)) {
             return false;
         }
         OBJ.setRelease(conns, offset, null);
         removeCount[shard].getAndIncrement();
+        int[] nexts = nextPages[shard][page];
         PaddedAtomicLong head = remoteFree[shard];
         long h;
         do {
             h = head.getOpaque();
-            ints[g + 1] = (int) h;
+            nexts[offset] = (int) h;
         } while (!head.compareAndSet(h, slot));
         return true;
     }
@@ -449,14 +425,14 @@ public final class ConnMatrix<C> {
                 if (conns == null) {
                     break;                 // pages are added in order: none after a missing one
                 }
-                int[] ints = slotPages[s][p];
+                int[] gens = genPages[s][p];
                 for (int o = 0; o < conns.length; o++) {
-                    int gen = (int) INT.getAcquire(ints, 2 * o);
+                    int gen = (int) INT.getAcquire(gens, o);
                     if ((gen & 1) == 0) {
                         continue;
                     }
                     Object c = OBJ.getAcquire(conns, o);
-                    if (c != null && (int) INT.getAcquire(ints, 2 * o) == gen) {
+                    if (c != null && (int) INT.getAcquire(gens, o) == gen) {
                         @SuppressWarnings("unchecked")
                         C conn = (C) c;
                         action.accept(idOf(gen, s, (p << pageShift) | o), conn);
@@ -507,11 +483,11 @@ public final class ConnMatrix<C> {
                         break;
                     }
                     int o = slot++ & pageMask;
-                    int[] ints = slotPages[shard][p];
-                    int gen = (int) INT.getAcquire(ints, 2 * o);
+                    int[] gens = genPages[shard][p];
+                    int gen = (int) INT.getAcquire(gens, o);
                     if ((gen & 1) != 0) {
                         Object c = OBJ.getAcquire(conns, o);
-                        if (c != null && (int) INT.getAcquire(ints, 2 * o) == gen) {
+                        if (c != null && (int) INT.getAcquire(gens, o) == gen) {
                             next = (C) c;
                             return;
                         }
@@ -555,8 +531,8 @@ public final class ConnMatrix<C> {
 
     /**
      * The connections page of a well-formed id's slot (odd generation, shard and slot in range), acquired;
-     * null if the id is malformed or its page does not exist yet. A non-null page implies its ints page
-     * (generations and links) is visible too (it is published before it).
+     * null if the id is malformed or its page does not exist yet. A non-null page implies its gens and
+     * nexts pages are visible too (they are published before it).
      */
     private Object[] pageOf(int gen, int shard, int slot) {
         if ((gen & 1) == 0 || shard >= shardCount || slot >= maxSlotsPerShard) {
@@ -575,7 +551,8 @@ public final class ConnMatrix<C> {
 
     private void addPage(int shard, int page) {
         int size = Math.min(1 << pageShift, maxSlotsPerShard - (page << pageShift));
-        INT_PAGE.setRelease(slotPages[shard], page, new int[2 * size]);
+        INT_PAGE.setRelease(genPages[shard], page, new int[size]);
+        INT_PAGE.setRelease(nextPages[shard], page, new int[size]);
         CONN_PAGE.setRelease(connPages[shard], page, new Object[size]);
     }
 }
