@@ -1,6 +1,8 @@
 package dev.netkit.bench.connmatrix;
 
 import dev.netkit.connmatrix.ConnMatrix;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +49,12 @@ import org.openjdk.jmh.infra.ThreadParams;
  *   <caption>Lookup: {@code get*}, read-only, one structure shared by all threads</caption>
  *   <tr><th>method</th><th>one call</th></tr>
  *   <tr><td>{@code getArray}</td><td>{@code array[index]}: the floor</td></tr>
+ *   <tr><td>{@code getArrayPlusGen}</td><td>{@code gens[index] == gen ? array[index] : null}, the id
+ *       carrying the index and a generation: the structural floor of any generational design without
+ *       {@code Unsafe}, where a reference and an int cannot share an array, so a lookup reads two random
+ *       lines (an {@code Object[]} and a parallel {@code int[]} at the same index) as a user would write
+ *       it, with plain loads and no page tables. Not a peer: it has no add, no remove, no
+ *       publication</td></tr>
  *   <tr><td>{@code getConnMatrix}</td><td>{@link ConnMatrix#get(long)}; entries spread over
  *       {@value #GET_SHARDS} shards, as a server with {@value #GET_SHARDS} event loops holds them</td></tr>
  *   <tr><td>{@code getConcurrentHashMap}</td><td>{@code ConcurrentHashMap<Long, Object>.get(key)}: the key
@@ -69,6 +77,11 @@ import org.openjdk.jmh.infra.ThreadParams;
  *       thread's free-index stack, pop an index, set {@code array[index]}. Each thread owns
  *       {@value #ENTRIES}/T indexes of one shared array. (The JIT may fold the push into the pop and the
  *       clear into the set: that is still the floor.)</td></tr>
+ *   <tr><td>{@code churnArrayPlusGen}</td><td>the floor of a generational design with a single-winner
+ *       remove: the same, plus a parallel {@code int[]} of generations: CAS the slot's generation from
+ *       odd to even (the remove's winner), clear the slot, push; pop, store the next odd generation and
+ *       the connection. Each thread owns {@value #ENTRIES}/T indexes of the shared arrays. Not a peer:
+ *       the free stack is a private array, so only the owner can remove</td></tr>
  *   <tr><td>{@code churnConnMatrix}</td><td>{@link ConnMatrix#remove(long)}, then
  *       {@link ConnMatrix#add(int, Object)} to the thread's own shard: the matrix has one shard per
  *       benchmark thread, as a server has one per event loop</td></tr>
@@ -107,8 +120,8 @@ import org.openjdk.jmh.infra.ThreadParams;
  * connection lifetimes are; the new one goes wherever the structure puts it.
  *
  * <p><b>Allocation.</b> Connection objects are allocated in setup and reused: churn re-adds one of the
- * thread's {@value #CONNS} connections under the new id. So {@code getArray}, {@code getConnMatrix},
- * {@code churnArray}, {@code churnConnMatrix} and {@code churnConnMatrixOwner} allocate nothing ({@code gc.alloc.rate.norm} ≈ 0 B/op);
+ * thread's {@value #CONNS} connections under the new id. So {@code getArray}, {@code getArrayPlusGen}, {@code getConnMatrix},
+ * {@code churnArray}, {@code churnArrayPlusGen}, {@code churnConnMatrix} and {@code churnConnMatrixOwner} allocate nothing ({@code gc.alloc.rate.norm} ≈ 0 B/op);
  * nor does {@code getNonBlockingHashMapLong}, nor {@code getAgronaReadLock} on one thread.
  * {@code ConcurrentHashMap} allocates boxed keys (and a node per put), the churning maps allocate when
  * they resize, and the shared {@code ReentrantReadWriteLock} allocates per-thread hold counters (and
@@ -155,6 +168,7 @@ public class ConnMatrixBench {
     public static final int CONNS = 1024;
 
     static final int SEQUENCE_MASK = SEQUENCE - 1;
+    private static final VarHandle GEN = MethodHandles.arrayElementVarHandle(int[].class);
     static final int CONN_MASK = CONNS - 1;
     static final long SEED = 0x6E65746B69744CL;
 
@@ -272,6 +286,34 @@ public class ConnMatrixBench {
         }
     }
 
+    /**
+     * The structural floor of a generational lookup: an {@code Object[]} of {@value #ENTRIES} connections
+     * and a parallel {@code int[]} of their generations (all 1), ids {@code gen << 32 | index}.
+     */
+    @State(Scope.Benchmark)
+    public static class ArrayGenLookup extends Lookup {
+        Object[] conns;
+        int[] gens;
+
+        /** Creates the state; JMH calls it. */
+        public ArrayGenLookup() {
+        }
+
+        /** Fills the arrays. */
+        @Setup(Level.Trial)
+        public void setup() {
+            conns = new Object[ENTRIES];
+            gens = new int[ENTRIES];
+            long[] ids = new long[ENTRIES];
+            for (int i = 0; i < ENTRIES; i++) {
+                conns[i] = new Conn(i);
+                gens[i] = 1;
+                ids[i] = (1L << 32) | i;
+            }
+            keys(ids);
+        }
+    }
+
     /** A {@link ConnMatrix} of {@value #GET_SHARDS} shards holding {@value #ENTRIES} connections. */
     @State(Scope.Benchmark)
     public static class MatrixLookup extends Lookup {
@@ -372,6 +414,21 @@ public class ConnMatrixBench {
     @Benchmark
     public Object getArray(ArrayLookup s, Cursor c) {
         return s.conns[(int) s.keys[c.next()]];
+    }
+
+    /**
+     * The structural floor of a generational lookup: the generation and the reference at one random
+     * index of two parallel arrays.
+     *
+     * @param s the arrays and their id sequence
+     * @param c this thread's cursor
+     * @return the connection, or null for a stale id
+     */
+    @Benchmark
+    public Object getArrayPlusGen(ArrayGenLookup s, Cursor c) {
+        long id = s.keys[c.next()];
+        int i = (int) id;
+        return s.gens[i] == (int) (id >>> 32) ? s.conns[i] : null;
     }
 
     /**
@@ -574,6 +631,57 @@ public class ConnMatrixBench {
             for (int j = 0; j < ids.length; j++) {
                 ids[j] = base + j;
                 shared.slots[base + j] = conn(j);
+            }
+            free = new int[ids.length];
+            top = 0;
+        }
+    }
+
+    /** The generational floor's shared arrays: {@value #ENTRIES} slots and their generations. */
+    @State(Scope.Benchmark)
+    public static class ArrayGenChurn {
+        Object[] slots;
+        int[] gens;
+
+        /** Creates the state; JMH calls it. */
+        public ArrayGenChurn() {
+        }
+
+        /** Allocates the arrays; each thread fills its own part. */
+        @Setup(Level.Trial)
+        public void setup() {
+            slots = new Object[ENTRIES];
+            gens = new int[ENTRIES];
+        }
+    }
+
+    /**
+     * One thread's part of the generational floor: the indexes {@code [t * n, (t + 1) * n)} of the shared
+     * arrays, generation 1 each, ids {@code gen << 32 | index}, and a free-index stack.
+     */
+    @State(Scope.Thread)
+    public static class ArrayGenChurner extends Churner {
+        int[] free;
+        int top;
+
+        /** Creates the state; JMH calls it. */
+        public ArrayGenChurner() {
+        }
+
+        /**
+         * Fills this thread's part of the arrays.
+         *
+         * @param thread this thread's index and the thread count
+         * @param shared the arrays
+         */
+        @Setup(Level.Trial)
+        public void setup(ThreadParams thread, ArrayGenChurn shared) {
+            init(thread);
+            int base = index * ids.length;
+            for (int j = 0; j < ids.length; j++) {
+                shared.slots[base + j] = conn(j);
+                shared.gens[base + j] = 1;
+                ids[j] = (1L << 32) | (base + j);
             }
             free = new int[ids.length];
             top = 0;
@@ -802,6 +910,36 @@ public class ConnMatrixBench {
         slots[index] = t.conn(p);
         t.ids[p] = index;
         return index;
+    }
+
+    /**
+     * The generational floor: CAS the old slot's generation odd to even, clear the slot, push its index;
+     * pop an index, store its next odd generation and the connection.
+     *
+     * @param s the shared arrays
+     * @param t this thread's part of them
+     * @return the new entry's id
+     */
+    @Benchmark
+    public long churnArrayPlusGen(ArrayGenChurn s, ArrayGenChurner t) {
+        int p = t.nextPosition();
+        long old = t.ids[p];
+        int oldIndex = (int) old;
+        int[] gens = s.gens;
+        int oldGen = (int) (old >>> 32);
+        if (!GEN.compareAndSet(gens, oldIndex, oldGen, oldGen + 1)) {
+            throw t.notFound("churnArrayPlusGen", old);
+        }
+        Object[] slots = s.slots;
+        slots[oldIndex] = null;
+        t.free[t.top++] = oldIndex;
+        int index = t.free[--t.top];
+        int gen = gens[index] + 1;
+        slots[index] = t.conn(p);
+        GEN.setRelease(gens, index, gen);
+        long id = ((long) gen << 32) | index;
+        t.ids[p] = id;
+        return id;
     }
 
     /**
