@@ -761,10 +761,8 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
         PendingFile f;
         while ((f = files) != null) {
             if (f.ringBefore > 0) {
-                Segments s = out.peek((int) Math.min(f.ringBefore, Integer.MAX_VALUE));
-                long w = s.count() == 1 ? channel.write(s.get(0)) : channel.write(s.buffers(), 0, s.count());
+                long w = out.writeTo(channel, (int) Math.min(f.ringBefore, Integer.MAX_VALUE));
                 if (w > 0) {
-                    out.discard((int) w);
                     f.ringBefore -= w;
                     ringHeld -= w;
                     wrote(w);

@@ -477,7 +477,25 @@ public final class ByteRing {
      * @throws IOException from the channel
      */
     public long writeTo(GatheringByteChannel channel) throws IOException {
-        int n = readable();
+        return writeTo(channel, Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@link #writeTo(GatheringByteChannel)} of at most the first {@code max} readable bytes: for output
+     * that must stop at a boundary (a file queued after them, say); owner thread. When the ring is empty or
+     * {@code max} is 0 the channel is not called.
+     *
+     * @param channel the destination
+     * @param max     the most bytes to write; not negative
+     * @return the number of bytes written (and discarded)
+     * @throws IOException from the channel
+     * @throws IllegalArgumentException if max is negative
+     */
+    public long writeTo(GatheringByteChannel channel, int max) throws IOException {
+        if (max < 0) {
+            throw new IllegalArgumentException("max must be >= 0, was " + max);
+        }
+        int n = Math.min(readable(), max);
         if (n == 0) {
             return 0;
         }
