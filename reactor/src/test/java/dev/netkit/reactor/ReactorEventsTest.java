@@ -56,6 +56,7 @@ class ReactorEventsTest {
             try (Server s = Server.start(cfg, Protocol.RELAY.handlers(cfg)); TestClient c = new TestClient(s.address())) {
                 TestClient.Frame hello = c.readFrame();     // the relay's welcome: the connection's id
                 id[0] = hello.id();
+                Thread.sleep(50);                       // open for 50 ms at least, its loop asleep in select
                 c.write(new byte[] {0, 0, 0, 1, 9, 9, 9, 9});  // a length below the header: malformed
                 assertTrue(c.awaitClosed());
                 Await.until(() -> s.stats().closed(CloseReason.MALFORMED_FRAME) == 1, () -> "the close");
@@ -74,7 +75,8 @@ class ReactorEventsTest {
         assertTrue(closed.getString("peer").contains("127.0.0.1"), closed.getString("peer"));
         assertEquals(8, closed.getLong("bytesRead"));
         assertTrue(closed.getLong("bytesWritten") > 0, "the welcome frame");
-        assertTrue(closed.getDuration("age").toNanos() > 0);
+        // the age spans the sleep (before: it read the loop's clock, taken before the select that slept: ~0)
+        assertTrue(closed.getDuration("age").toMillis() >= 50, closed.getDuration("age").toString());
         assertEquals(1, closed.getLong("weight"), "a fault is not sampled");
         assertNull(closed.getString("cause"));
     }

@@ -56,6 +56,17 @@ class ProfileTest {
         long age;
     }
 
+    /** A test-only sampled event: a long weight field, as dev.netkit.ConnectionClosed has. */
+    @Name("dev.netkit.test.Weighted")
+    @Label("Weighted")
+    @Category("netkit test")
+    static final class Weighted extends Event {
+        @Label("Reason")
+        String reason;
+        @Label("Weight")
+        long weight;
+    }
+
     /** The reactor's read path: what the loops run when echo traffic arrives. */
     private static boolean isReadPath(String method) {
         return method.startsWith("dev.netkit.reactor.Connection.") || method.startsWith("dev.netkit.reactor.SubReactor.")
@@ -77,6 +88,12 @@ class ProfileTest {
             }
             malformedRelayFrame();      // the reactor's own ConnectionClosed event
             emitProbes();
+            for (long w : new long[] {64, 64, 1}) {
+                Weighted e = new Weighted();
+                e.reason = w == 64 ? "sampled" : "fault";
+                e.weight = w;
+                e.commit();
+            }
             System.gc();        // at least one stop-the-world pause for the GC section (a full GC, for G1)
             rec.stop();
             rec.dump(file);
@@ -109,6 +126,9 @@ class ProfileTest {
         assertTrue(reactor.lines().anyMatch(l -> l.contains("reason=\"MALFORMED_FRAME\"") && l.contains("127.0.0.1")
                 && l.contains("connectionId=") && l.contains("bytesRead=") && l.contains("weight=1")), reactor);
         assertTrue(reactor.contains("dev.netkit.test.Probe: 7"), reactor);
+        // a sampled type's breakdown sums its weights (before: it counted events, "sampled 2, fault 1")
+        assertTrue(reactor.contains("dev.netkit.test.Weighted: 3 events standing for 129"), reactor);
+        assertTrue(reactor.contains("  by reason: sampled 128, fault 1"), reactor);
         assertTrue(reactor.contains("  by reason: alpha 5, beta 2"), reactor);
         assertTrue(reactor.contains("  first 3:"), reactor);
         List<String> firsts = reactor.lines().filter(l -> l.startsWith("    +") && l.contains("emitProbes")).toList();
