@@ -89,11 +89,16 @@ public final class Timeout {
      *         was taken back by {@link WheelTimer#stop()}
      */
     public boolean cancel() {
-        if (!claim(CANCELLED)) {
-            return false;
+        for (;;) {
+            long w = word();
+            if ((w & STATE_MASK) != PENDING) {
+                return false;
+            }
+            if (casWord(w, w | CANCELLED)) {
+                timer.cancelled(this, (w & IN_WHEEL) != 0);
+                return true;
+            }
         }
-        timer.cancelled(this);
-        return true;
     }
 
     /** @return whether the timeout was cancelled (by {@link #cancel()} or {@link WheelTimer#stop()}); any thread */

@@ -96,8 +96,14 @@ public final class WheelTimer {
      * worker and returns `unprocessed`, which the worker wrote before it ended (the join orders that write
      * before the read); later calls lose the CAS and return an empty set.
      *
-     * Queued cancellations. A cancel() that won its claim queues the timeout; the worker frees its wheel
-     * node with the handle in its word. Between the claim and the offer the canceller may be preempted for
+     * Queued cancellations. A cancel() that won its claim queues the timeout only if the word it replaced
+     * had IN_WHEEL; the worker frees its wheel node with the handle in its word. A timeout cancelled before
+     * that is not queued again: its newTimeout entry is in the queue, or the worker has taken it (in
+     * takeIn, or as `stranded`). takeIn reads the word, schedules, then CASes in IN_WHEEL: if the cancel's
+     * CAS came first, takeIn's read shows CANCELLED (dropped, never scheduled) or its CAS fails (it
+     * removes the node it just scheduled); if takeIn's CAS came first, the cancel's CAS replaced a word
+     * with IN_WHEEL and queues the timeout. So every cancelled timeout's node is freed, once, by the
+     * worker, and a schedule + cancel before the worker's take-in costs the caller one queue offer. Between the claim and the offer the canceller may be preempted for
      * any time: the deadline passes, the worker frees the node (the expiry loses its claim), and the node
      * may be reused until its 16-bit generation wraps, so that the handle names a live timeout again. So
      * the worker removes the node only if its payload is this very timeout (TimingWheel.cancelIf): a
@@ -291,10 +297,14 @@ public final class WheelTimer {
         return t;
     }
 
-    /** Called by Timeout.cancel after its CAS won. */
-    void cancelled(Timeout t) {
+    /**
+     * Called by Timeout.cancel after its CAS won; inWheel: the word it replaced had IN_WHEEL. A timeout not
+     * yet in the wheel is not queued again: its newTimeout entry is still in the queue (or in the worker's
+     * hands), and the worker drops it there (see "Queued cancellations").
+     */
+    void cancelled(Timeout t, boolean inWheel) {
         pending.add(-1);
-        if ((int) STATE.getVolatile(this) == RUNNING) {
+        if (inWheel && (int) STATE.getVolatile(this) == RUNNING) {
             queue.offer(t);                  // the worker frees its slot
         }
     }

@@ -365,7 +365,7 @@ class WheelTimerTest {
             }
         }
         assertTrue(victim != null, "the node never came back with x's handle");
-        t.cancelled(x);                                          // cancel(), second half: x's handle is queued
+        t.cancelled(x, true);                                    // cancel(), second half: x's handle is queued
         t.advance();
         clock.set(2 * 3_600_000 * tick);
         t.advance();
@@ -509,5 +509,89 @@ class WheelTimerTest {
             assertTrue(x.isExpired());
             assertEquals(0, u.pendingTimeouts());
         }
+    }
+
+    /**
+     * Issue 16: a cancel() that beats the worker's take-in is not queued a second time (its newTimeout
+     * entry is still queued): the worker drops it there, and the wheel never holds it.
+     */
+    @Test
+    void aTimeoutCancelledBeforeTheWorkerTakesItInNeverEntersTheWheel() {
+        AtomicLong clock = new AtomicLong();
+        WheelTimer t = WheelTimer.manual(clock::get, 1_000_000L, 0);
+        Timeout x = t.newTimeout(() -> { }, 1, TimeUnit.HOURS);
+        assertTrue(x.cancel());
+        assertEquals(0, t.advance());
+        assertEquals(0, t.wheel.size(), "a timeout cancelled before take-in was scheduled in the wheel");
+        Timeout y = t.newTimeout(() -> { }, 1, TimeUnit.HOURS);
+        t.advance();
+        assertEquals(1, t.wheel.size());
+        assertTrue(y.cancel());                                  // in the wheel: queued, freed by the next advance
+        t.advance();
+        assertEquals(0, t.wheel.size(), "a cancelled timeout's node was not freed");
+        assertEquals(0, t.pendingTimeouts());
+        assertTrue(t.stop().isEmpty());
+    }
+
+    /**
+     * Issue 16: cancel() against the take-in, raced on two threads many times (a timeout an hour ahead, so
+     * it never expires). Whichever way each race goes, after one more advance the wheel holds nothing: a
+     * cancel between the take-in's read of the word and its CAS makes the take-in remove the node it
+     * scheduled; a cancel after the CAS queues the timeout. A lost node would stay in the wheel.
+     */
+    @Test
+    void cancelRacingTheTakeInNeverLeavesANodeInTheWheel() throws Exception {
+        long seed = System.nanoTime();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        AtomicLong clock = new AtomicLong();
+        WheelTimer t = WheelTimer.manual(clock::get, 1_000_000L, 0);
+        int rounds = 200_000;
+        java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(2);
+        AtomicReference<Timeout> current = new AtomicReference<>();
+        int[] spins = new int[rounds];
+        for (int i = 0; i < rounds; i++) {
+            spins[i] = rnd.nextInt(64);
+        }
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread canceller = new Thread(() -> {
+            try {
+                for (int i = 0; i < rounds; i++) {
+                    barrier.await();
+                    for (int k = spins[i]; k > 0; k--) {
+                        Thread.onSpinWait();
+                    }
+                    if (!current.get().cancel()) {
+                        throw new AssertionError("round " + i + ": cancel of a pending timeout returned false");
+                    }
+                    barrier.await();
+                }
+            } catch (Throwable e) {
+                failure.set(e);
+                barrier.reset();
+            }
+        });
+        canceller.start();
+        boolean completed = false;
+        try {
+            for (int i = 0; i < rounds && failure.get() == null; i++) {
+                current.set(t.newTimeout(() -> { }, 1, TimeUnit.HOURS));
+                barrier.await();
+                t.advance();                                     // the take-in, racing the cancel
+                barrier.await();
+                t.advance();                                     // frees a queued cancel's node
+                assertEquals(0, t.wheel.size(), "round " + i + " (seed " + seed + "): a cancelled timeout's node stayed in the wheel");
+            }
+            completed = true;
+        } finally {
+            if (!completed) {
+                canceller.interrupt();                           // its next await throws: it ends
+            }
+            canceller.join();
+        }
+        if (failure.get() != null) {
+            throw new AssertionError("seed " + seed, failure.get());
+        }
+        assertEquals(0, t.pendingTimeouts());
+        assertTrue(t.stop().isEmpty());
     }
 }

@@ -53,6 +53,11 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *       following a next index kept in each node's link word (one list in deadline order, as the due list
  *       that {@code TimingWheel}'s drain walks): each node's address comes from the previous node's load.
  *       Beside {@code drainFloor}, what the linked layout costs by itself</td></tr>
+ *   <tr><td>{@code claimFloor}</td><td>not a timer: the least that any thread-safe timer must do to expire
+ *       {@value #N} due timeouts with "exactly one of run and cancel": for each of {@value #N} timeout
+ *       objects (a timer reference, a task and a state word: 32 B, as {@code WheelTimer}'s, allocated in order as {@code newTimeout} allocates them)
+ *       in an array, win the claim with one CAS on its word and run its task, the same task as the
+ *       {@code expire*} rows' (an {@code AtomicInteger} increment). On this thread, no wheel, no worker</td></tr>
  *   <tr><td>{@code expireWheelTimer}</td><td>{@link WheelTimer}, 1 ms tick: {@value #N} timeouts
  *       scheduled for one deadline 1 s ahead before the measurement (they are in the worker's wheel when they come
  *       due); measured from the first task's run to the last's: the worker's expiry and task runs</td></tr>
@@ -248,6 +253,63 @@ public class ExpiryBench {
             i = (int) (l & END);
         }
         return n;
+    }
+
+    /** The claim floor's timeouts: built once (a trial), their words reset before each measured call. */
+    @State(Scope.Thread)
+    public static class Claims {
+        static final java.lang.invoke.VarHandle WORD;
+
+        static {
+            try {
+                WORD = java.lang.invoke.MethodHandles.lookup().findVarHandle(Claimable.class, "word", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        /** A timeout's fields: its timer, its task and its state word (32 B, as WheelTimer's Timeout). */
+        static final class Claimable {
+            final Object timer;
+            final Runnable task;
+            long word;
+
+            Claimable(Object timer, Runnable task) {
+                this.timer = timer;
+                this.task = task;
+            }
+        }
+
+        final AtomicInteger ran = new AtomicInteger();
+        Claimable[] timeouts;
+
+        @Setup
+        public void build() {
+            Runnable task = ran::incrementAndGet;
+            timeouts = new Claimable[N];
+            for (int i = 0; i < N; i++) {
+                timeouts[i] = new Claimable(this, task);
+            }
+        }
+
+        @Setup(Level.Invocation)
+        public void reset() {
+            for (Claimable c : timeouts) {
+                c.word = 0;
+            }
+            ran.set(0);
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(N)
+    public int claimFloor(Claims c) {
+        for (Claims.Claimable t : c.timeouts) {
+            if (Claims.WORD.compareAndSet(t, 0L, 2L)) {
+                t.task.run();
+            }
+        }
+        return c.ran.get();
     }
 
     /**
