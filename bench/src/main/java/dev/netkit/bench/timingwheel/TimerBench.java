@@ -51,6 +51,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *       {@value #BATCH} pairs ends with a delay-0 sentinel timeout the caller waits for, so the time
  *       includes the worker's insertion and removal of every timeout (plus at most one tick of waiting per
  *       batch, the same for both)</td></tr>
+ *   <tr><td>{@code callerFloor}</td><td>not a timer: the least that a thread-safe timer's caller does for
+ *       one schedule + cancel: read the clock ({@code System.nanoTime}), allocate a 32 B timeout (timer,
+ *       task, state word), take a slot in an MPSC hand-off with one atomic increment and publish the
+ *       timeout there (release store into a 65,536-entry ring that nobody consumes), then claim it with
+ *       one CAS, as cancel does. No consumer, no pending count, no wake-up check</td></tr>
  *   <tr><td>{@code touchTimingWheel}</td><td>{@code touch(handle, new deadline)} of a pending timer,
  *       alternating between two deadlines 5 minutes out</td></tr>
  *   <tr><td>{@code touchAgronaCancelSchedule}</td><td>Agrona has no touch: cancel + schedule</td></tr>
@@ -220,6 +225,47 @@ public class TimerBench {
     @Benchmark
     public boolean scheduleCancelWheelTimerCallerSide(Ours s) {
         return s.timer.newTimeout(TASK, 5, TimeUnit.MINUTES).cancel();
+    }
+
+    /** The caller floor's hand-off: a ring of timeouts that nobody consumes, and its producer index. */
+    @State(Scope.Benchmark)
+    public static class CallerFloor {
+        static final java.lang.invoke.VarHandle SLOT = java.lang.invoke.MethodHandles.arrayElementVarHandle(Object[].class);
+        static final java.lang.invoke.VarHandle WORD;
+
+        static {
+            try {
+                WORD = java.lang.invoke.MethodHandles.lookup().findVarHandle(FloorTimeout.class, "word", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        /** A timeout's fields: timer, task, state word (32 B, as WheelTimer's Timeout). */
+        static final class FloorTimeout {
+            final Object timer;
+            final Runnable task;
+            long word;
+
+            FloorTimeout(Object timer, Runnable task, long deadline) {
+                this.timer = timer;
+                this.task = task;
+                this.word = deadline << 3;
+            }
+        }
+
+        final Object[] ring = new Object[65_536];
+        final java.util.concurrent.atomic.AtomicLong producerIndex = new java.util.concurrent.atomic.AtomicLong();
+    }
+
+    @Benchmark
+    public boolean callerFloor(CallerFloor s) {
+        long deadline = System.nanoTime() + FIVE_MIN;
+        CallerFloor.FloorTimeout t = new CallerFloor.FloorTimeout(s, TASK, deadline);
+        long i = s.producerIndex.getAndIncrement();
+        CallerFloor.SLOT.setRelease(s.ring, (int) i & (s.ring.length - 1), t);
+        long w = t.word;
+        return CallerFloor.WORD.compareAndSet(t, w, w | 1L);
     }
 
     @Benchmark
