@@ -307,6 +307,11 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
         return (long) platformThreads * (capacity + nextPow2(Math.max(2, inboxCapacity))) + shared.capacity();
     }
 
+    /** @return the most objects one platform thread's cache keeps (both generations); any thread */
+    int capacityPerThread() {
+        return capacity;
+    }
+
     /** @return the number of caches the pool tracks (one per platform thread that used it); any thread */
     public int caches() {
         return caches.size();
