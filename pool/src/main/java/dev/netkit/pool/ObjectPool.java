@@ -243,7 +243,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
             return;
         }
         Thread t = Thread.currentThread();
-        releaseSlow(object, t, cached(t) ? local.get() : null);
+        releaseSlow(object, t);
     }
 
     /**
@@ -481,7 +481,11 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
         c.count(LocalCache.RELEASED, 1);
     }
 
-    private void releaseSlow(Pooled o, Thread t, LocalCache c) {
+    /**
+     * A release by a thread that is not the object's owner. The caller's own cache is looked up only
+     * when the object is adopted: a return to a live owner's inbox needs no ThreadLocal lookup.
+     */
+    private void releaseSlow(Pooled o, Thread t) {
         Object home = o.poolHome;
         if (home != null && home != token) {
             if (!(home instanceof LocalCache h) || h.poolToken != token) {
@@ -506,6 +510,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
         if (cached(t)) {
             // a homeless object (from the shared slots or a dead thread's cache): adopt it. The cache is
             // made first: an OutOfMemoryError there leaves the object in use, still the caller's to release
+            LocalCache c = local.get();
             if (c == null) {
                 c = register(t);
             }
