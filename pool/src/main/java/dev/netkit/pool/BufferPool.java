@@ -22,6 +22,24 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
  * created past the budget is handed out normally but is not retained: its release lets it go to the GC.
  * Dropped and trimmed buffers give their bytes back to the budget.
  *
+ * <h2>Per-thread cache size</h2>
+ * Unless {@link Builder#capacityPerThread(int)} sets one figure for every size class, each platform
+ * thread's cache of a size class keeps up to that thread's share of the budget in buffers of that class:
+ * <pre>{@code
+ * capacityPerThread(classBytes) = min(upper, max(16, budgetBytes / expectedThreads / classBytes))
+ * upper = min(65,536, maxBuffers)
+ * }</pre>
+ * where {@code expectedThreads} ({@link Builder#expectedThreads(int)}) is the number of platform threads
+ * expected to hold the pool's buffers at once, by default {@code availableProcessors()} (one event loop
+ * per core). With the defaults on 8 cores (64 MiB, 4 KiB to 4 MiB) that is 2,048 buffers of 4 KiB, 1,024
+ * of 8 KiB, ..., 16 of 4 MiB (the floor): an event loop can take back a burst of returns worth its share
+ * of the budget without dropping them (a cache of 16 dropped most returns of a loop with many
+ * connections, and each drop became an allocation on the next acquire). The floor of 16 is the fixed
+ * default this rule replaced; a cache never makes the pool own more than the budget (a buffer created past
+ * it is not retained). The cost is the cache's two reference arrays and its inbox (as large as the cache),
+ * allocated at a thread's first use of a size class: about 12 bytes per slot with compressed references
+ * (96 KiB for 8,192 slots).
+ *
  * <h2>Recognising the pool's own buffers</h2>
  * A {@code ByteBuffer} has no field the pool could mark, and wrapping it would change the type users
  * get. So the pool keeps a lock-free identity table from each live buffer it made to its record (state
@@ -96,7 +114,7 @@ public final class BufferPool implements AutoCloseable {
             int size = 1 << (minShift + i);
             ObjectPool.Builder<Slot> ob = ObjectPool.<Slot>builder(() -> create(size))
                     .reset(s -> s.buffer.clear().order(ByteOrder.BIG_ENDIAN))
-                    .capacityPerThread(b.capacityPerThread)
+                    .capacityPerThread(b.cacheCapacity(size))
                     .sharedSlots(b.stripes, b.slotsPerStripe);
             if (b.sharedOnly) {
                 ob.sharedOnly();
@@ -111,8 +129,9 @@ public final class BufferPool implements AutoCloseable {
     /**
      * Starts a builder for a pool of direct buffers; any thread.
      *
-     * @return a builder with the defaults: size classes 4 KiB to 4 MiB, a 64 MiB budget, 16 buffers per
-     *         size class per platform thread, at most 65,536 live buffers
+     * @return a builder with the defaults: size classes 4 KiB to 4 MiB, a 64 MiB budget, a per-thread cache
+     *         of each size class sized by the thread's share of the budget (see the class documentation;
+     *         {@code availableProcessors()} expected threads), at most 65,536 live buffers
      */
     public static Builder direct() {
         return new Builder(true);
@@ -198,6 +217,21 @@ public final class BufferPool implements AutoCloseable {
      */
     public long reservedBytes() {
         return reserved.get();
+    }
+
+    /**
+     * The most buffers of one size class a platform thread's cache keeps; any thread.
+     *
+     * @param sizeClass one of this pool's size classes, in bytes
+     * @return the cache capacity of that class (see the class documentation for the default rule)
+     * @throws IllegalArgumentException if {@code sizeClass} is not one of this pool's size classes
+     */
+    public int capacityPerThread(int sizeClass) {
+        if (Integer.bitCount(sizeClass) != 1 || sizeClass < 1 << minShift || sizeClass > 1 << maxShift) {
+            throw new IllegalArgumentException("not a size class of this pool: " + sizeClass + ", the classes are "
+                    + "the powers of two in [" + (1 << minShift) + ", " + (1 << maxShift) + "]");
+        }
+        return classes[Integer.numberOfTrailingZeros(sizeClass) - minShift].capacityPerThread();
     }
 
     /** @return the byte budget; any thread */
@@ -299,7 +333,9 @@ public final class BufferPool implements AutoCloseable {
         private int minClass = 4096;
         private int maxClass = 4 << 20;
         private long budgetBytes = 64L << 20;
-        private int capacityPerThread = 16;
+        /** 0: derived per size class from the budget share (see {@link #cacheCapacity(int)}). */
+        private int capacityPerThread;
+        private int expectedThreads = Runtime.getRuntime().availableProcessors();
         private int maxBuffers = 1 << 16;
         private int stripes = ObjectPool.nextPow2(4 * Runtime.getRuntime().availableProcessors());
         private int slotsPerStripe = 4;
@@ -343,8 +379,22 @@ public final class BufferPool implements AutoCloseable {
             return this;
         }
 
+        /** The smallest per-thread cache the default rule gives a size class (the former fixed default). */
+        static final int MIN_DEFAULT_CAPACITY = 16;
+
+        /** The default rule (see the class documentation), or the figure set by {@code capacityPerThread}. */
+        int cacheCapacity(int classBytes) {
+            if (capacityPerThread > 0) {
+                return capacityPerThread;
+            }
+            long share = budgetBytes / expectedThreads / classBytes;
+            return (int) Math.min(Math.min(1 << 16, maxBuffers), Math.max(MIN_DEFAULT_CAPACITY, share));
+        }
+
         /**
-         * Sets the most buffers of one size class a platform thread's cache keeps.
+         * Sets the most buffers of one size class a platform thread's cache keeps, the same figure for
+         * every size class. Without it, each size class gets the thread's share of the budget (see the
+         * class documentation).
          *
          * @param n 1 to 65,536
          * @return this builder
@@ -355,6 +405,24 @@ public final class BufferPool implements AutoCloseable {
                 throw new IllegalArgumentException("capacityPerThread must be in [1, 65536], was " + n);
             }
             this.capacityPerThread = n;
+            return this;
+        }
+
+        /**
+         * Sets the number of platform threads expected to hold the pool's buffers at once (the event
+         * loops), which divides the budget into the per-thread shares that size the caches by default (see
+         * the class documentation). Ignored when {@link #capacityPerThread(int)} is set. Default:
+         * {@code Runtime.getRuntime().availableProcessors()}.
+         *
+         * @param n 1 to 65,536
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is out of range
+         */
+        public Builder expectedThreads(int n) {
+            if (n < 1 || n > 1 << 16) {
+                throw new IllegalArgumentException("expectedThreads must be in [1, 65536], was " + n);
+            }
+            this.expectedThreads = n;
             return this;
         }
 

@@ -5,11 +5,54 @@ import java.lang.invoke.VarHandle;
 import org.jctools.queues.atomic.MpscAtomicArrayQueue;
 
 /**
+ * The fields of a {@link LocalCache} that other threads read on every cross-thread return (identity,
+ * inbox, retirement flags), kept apart from the owner's per-operation fields by {@link LocalCachePad}.
+ */
+abstract class LocalCacheShared {
+    /**
+     * The owning pool's identity token, not the pool itself: the thread's ThreadLocalMap holds this cache
+     * strongly, so a reference to the pool (and through it to its ThreadLocal key) would keep every pool a
+     * long-lived thread ever used alive forever.
+     */
+    final Object poolToken;
+    final Thread owner;
+    final MpscAtomicArrayQueue<Pooled> inbox;
+    final int capacity;
+    @SuppressWarnings("unused")
+    int retiring;
+    @SuppressWarnings("unused")
+    volatile boolean retired;
+    @SuppressWarnings("unused")
+    int drainLock;
+
+    LocalCacheShared(Object poolToken, Thread owner, int capacity, int inboxCapacity) {
+        this.poolToken = poolToken;
+        this.owner = owner;
+        this.capacity = capacity;
+        this.inbox = new MpscAtomicArrayQueue<>(Math.max(2, inboxCapacity));
+    }
+}
+
+/**
+ * 128 bytes between the fields other threads read and the owner's stack fields: HotSpot lays out a
+ * superclass's fields before its subclass's, so the owner's writes (a stack size on every operation)
+ * never invalidate the line a returning thread reads.
+ */
+abstract class LocalCachePad extends LocalCacheShared {
+    @SuppressWarnings("unused")
+    private long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
+
+    LocalCachePad(Object poolToken, Thread owner, int capacity, int inboxCapacity) {
+        super(poolToken, owner, capacity, inboxCapacity);
+    }
+}
+
+/**
  * One platform thread's cache for one {@link ObjectPool}: two owner-only array stacks (the current and the
  * victim generation), an inbox for objects other threads return, and the owner's counters.
  * Package-private: see {@link ObjectPool}'s implementation notes for the rules.
  */
-final class LocalCache {
+final class LocalCache extends LocalCachePad {
     /*
      * Implementation notes.
      *
@@ -24,6 +67,11 @@ final class LocalCache {
      * element: publishes the object's contents and its state word); the owner polls while alive. After
      * the owner died, whoever holds `drainLock` (CAS 0 -> 1) polls; the lock's release store and the next
      * holder's CAS order consecutive consumers.
+     *
+     * Layout: the fields a returning thread reads (poolToken, owner, inbox, retired) live in
+     * LocalCacheShared, 128 bytes of padding (LocalCachePad) before the owner's stack fields, which the
+     * owner writes on every acquire and release: without it each cross-thread return missed on the line
+     * the owner had just written.
      *
      * Retirement: a trimmer CASes `retiring` 0 -> 1, empties the stacks into the shared slots, then sets
      * `retired` (volatile) and drains the inbox under drainLock. A releaser offers to the inbox and then
@@ -45,43 +93,25 @@ final class LocalCache {
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            RETIRING = l.findVarHandle(LocalCache.class, "retiring", int.class);
-            RETIRED = l.findVarHandle(LocalCache.class, "retired", boolean.class);
-            DRAIN_LOCK = l.findVarHandle(LocalCache.class, "drainLock", int.class);
+            RETIRING = l.findVarHandle(LocalCacheShared.class, "retiring", int.class);
+            RETIRED = l.findVarHandle(LocalCacheShared.class, "retired", boolean.class);
+            DRAIN_LOCK = l.findVarHandle(LocalCacheShared.class, "drainLock", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    /**
-     * The owning pool's identity token, not the pool itself: the thread's ThreadLocalMap holds this cache
-     * strongly, so a reference to the pool (and through it to its ThreadLocal key) would keep every pool a
-     * long-lived thread ever used alive forever.
-     */
-    final Object poolToken;
-    final Thread owner;
-    final MpscAtomicArrayQueue<Pooled> inbox;
-    final int capacity;
     Pooled[] primary;
     int primarySize;
     Pooled[] victim;
     int victimSize;
     int epoch;
     private final long[] counts = new long[5];
-    @SuppressWarnings("unused")
-    private int retiring;
-    @SuppressWarnings("unused")
-    private volatile boolean retired;
-    @SuppressWarnings("unused")
-    private int drainLock;
 
     LocalCache(Object poolToken, Thread owner, int capacity, int inboxCapacity, int epoch) {
-        this.poolToken = poolToken;
-        this.owner = owner;
-        this.capacity = capacity;
+        super(poolToken, owner, capacity, inboxCapacity);
         this.primary = new Pooled[capacity];
         this.victim = new Pooled[capacity];
-        this.inbox = new MpscAtomicArrayQueue<>(Math.max(2, inboxCapacity));
         this.epoch = epoch;
     }
 

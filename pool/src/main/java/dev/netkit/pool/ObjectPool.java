@@ -39,7 +39,8 @@ import java.util.function.Supplier;
  *   <li><b>Virtual threads</b>: never a cache of their own (a million virtual threads must not mean a
  *       million caches). They poll and offer to {@code stripes x slotsPerStripe} shared slots chosen by a
  *       hash of the thread id; each access is one CAS on a slot, plus one CAS on the state word for a
- *       release.</li>
+ *       release. With {@link Builder#virtualThreadCaches()}, each virtual thread instead gets a cache of
+ *       its own, exactly like a platform thread's (for a few long-lived virtual threads).</li>
  *   <li><b>Dead threads</b>: {@link #trim()} moves a dead thread's cache and inbox into the shared slots
  *       (the overflow is dropped) and forgets the cache, so nothing is lost for good and nothing leaks.</li>
  * </ul>
@@ -90,6 +91,23 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
      * release it again), an acquire that fails leaves no half-registered cache. The package-private
      * `allocationFault` hook lets tests inject the error at each of these points.
      *
+     * Virtual threads with caches (Builder.virtualThreadCaches). The cache belongs to the virtual thread,
+     * not to the carrier that happens to run it: the ThreadLocal map is the virtual Thread object's,
+     * LocalCache.owner is that Thread, and Thread.currentThread() on a virtual thread returns the virtual
+     * thread on every carrier. A virtual thread is one sequential thread: if it unmounts between two
+     * instructions of an owner path (it can only at a park, e.g. inside a reset hook or factory, since
+     * current JDKs do not preempt) and resumes on another carrier, program order still holds for it, and
+     * the scheduler's hand-off (yield, then the continuation's submission to and take from the carrier
+     * pool's queue) is a happens-before edge from everything before the unmount to everything after it.
+     * So the owner-only plain accesses need nothing more on a virtual thread than on a platform one, at
+     * any unmount point; every other rule (inbox, retirement of a dead owner via isAlive(), which a
+     * terminated virtual thread also reports false after its last write) is unchanged.
+     * Rejected: a carrier-keyed cache. There is no public carrier identity (Thread.currentCarrierThread,
+     * jdk.internal.misc.CarrierThreadLocal) nor pinning (Continuation.pin) without --add-exports or
+     * --add-opens, and a carrier-keyed structure accessed plainly is safe only between two points where
+     * the thread cannot unmount, which excludes the user's hooks and any JDK code that may park; without
+     * that proof each access needs an atomic claim, which is the shared slots' cost again.
+     *
      * Publication: owner to owner needs nothing. Foreign release to owner: the inbox offer releases, the
      * owner's poll acquires. Shared slots: slot CAS on both sides (SharedSlots). Rescued objects from a
      * dead cache: isAlive() == false orders the dead owner's writes before the trimmer's reads.
@@ -112,6 +130,8 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
     private final int capacity;
     private final int inboxCapacity;
     private final boolean sharedOnly;
+    /** Virtual threads get caches of their own, as platform threads do (Builder.virtualThreadCaches). */
+    private final boolean virtualCaches;
     private final ThreadLocal<LocalCache> local = new ThreadLocal<>();
     /** Identifies this pool's caches without referencing the pool (see LocalCache.poolToken). */
     private final Object token = new Object();
@@ -136,6 +156,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
         this.inboxCapacity = b.inboxCapacity < 0 ? b.capacityPerThread : b.inboxCapacity;
         this.shared = new SharedSlots(b.stripes, b.slotsPerStripe);
         this.sharedOnly = b.sharedOnly;
+        this.virtualCaches = b.virtualCaches;
         this.timer = b.trimPeriod == null ? null
                 : TrimTimer.start("netkit-pool-trim", this, ObjectPool::trim, b.trimPeriod);
     }
@@ -167,7 +188,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public T acquire() {
         Thread t = Thread.currentThread();
-        if (!t.isVirtual() && !sharedOnly) {
+        if (!sharedOnly && (virtualCaches || !t.isVirtual())) {
             LocalCache c = local.get();
             if (c != null && c.epoch == (int) EPOCH.getOpaque(this)) {
                 int n = c.primarySize;
@@ -222,7 +243,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
             return;
         }
         Thread t = Thread.currentThread();
-        releaseSlow(object, t, t.isVirtual() || sharedOnly ? null : local.get());
+        releaseSlow(object, t);
     }
 
     /**
@@ -234,7 +255,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
     public void trim() {
         int e = (int) EPOCH.getAndAdd(this, 1) + 1;
         Thread t = Thread.currentThread();
-        if (!t.isVirtual()) {
+        if (cached(t)) {
             LocalCache c = local.get();
             if (c != null) {
                 rotate(c, e);
@@ -305,6 +326,11 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
      */
     public long maxIdle(int platformThreads) {
         return (long) platformThreads * (capacity + nextPow2(Math.max(2, inboxCapacity))) + shared.capacity();
+    }
+
+    /** @return the most objects one platform thread's cache keeps (both generations); any thread */
+    int capacityPerThread() {
+        return capacity;
     }
 
     /** @return the number of caches the pool tracks (one per platform thread that used it); any thread */
@@ -455,7 +481,11 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
         c.count(LocalCache.RELEASED, 1);
     }
 
-    private void releaseSlow(Pooled o, Thread t, LocalCache c) {
+    /**
+     * A release by a thread that is not the object's owner. The caller's own cache is looked up only
+     * when the object is adopted: a return to a live owner's inbox needs no ThreadLocal lookup.
+     */
+    private void releaseSlow(Pooled o, Thread t) {
         Object home = o.poolHome;
         if (home != null && home != token) {
             if (!(home instanceof LocalCache h) || h.poolToken != token) {
@@ -477,9 +507,10 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
                 return;
             }
         }
-        if (!t.isVirtual() && !sharedOnly) {
+        if (cached(t)) {
             // a homeless object (from the shared slots or a dead thread's cache): adopt it. The cache is
             // made first: an OutOfMemoryError there leaves the object in use, still the caller's to release
+            LocalCache c = local.get();
             if (c == null) {
                 c = register(t);
             }
@@ -504,6 +535,11 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
             drop(o);
             dropped.increment();
         }
+    }
+
+    /** Whether thread {@code t} has (or gets) a cache of its own in this pool. */
+    private boolean cached(Thread t) {
+        return !sharedOnly && (virtualCaches || !t.isVirtual());
     }
 
     private static void casFromInUse(Pooled o, int to) {
@@ -691,6 +727,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
         private int slotsPerStripe = 8;
         private Duration trimPeriod;
         private boolean sharedOnly;
+        private boolean virtualCaches;
 
         private Builder(Supplier<? extends T> factory) {
             this.factory = factory;
@@ -764,6 +801,26 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
          */
         public Builder<T> sharedOnly() {
             this.sharedOnly = true;
+            return this;
+        }
+
+        /**
+         * Gives each virtual thread that uses the pool a cache of its own, exactly as a platform thread
+         * has: acquire and release by the same virtual thread are then a plain array pop and push (no CAS,
+         * no allocation), other threads return its objects through its inbox, and {@link ObjectPool#trim()}
+         * rescues the cache of a virtual thread that has ended. Without this option (the default) virtual
+         * threads share the striped slots (one CAS per acquire, two per release).
+         *
+         * <p>For pools used by a bounded set of long-lived virtual threads (an event loop or a worker
+         * running on a virtual thread). Not for thread-per-task virtual threads: each one that touches the
+         * pool allocates a cache (its two arrays and its inbox, about 12 bytes per slot of
+         * {@link #capacityPerThread(int)}, plus its registration) at its first acquire, and its idle
+         * objects stay there until the next {@code trim()} after it ends. Ignored with {@link #sharedOnly()}.
+         *
+         * @return this builder
+         */
+        public Builder<T> virtualThreadCaches() {
+            this.virtualCaches = true;
             return this;
         }
 

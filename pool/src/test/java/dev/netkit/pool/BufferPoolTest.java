@@ -121,6 +121,62 @@ class BufferPoolTest {
         assertTrue(ObjectPoolRetentionTest.collected(ref));
     }
 
+    /** The default per-thread cache of each size class is the thread's share of the budget, bounded. */
+    @Test
+    void defaultCachePerThreadIsTheThreadsBudgetShare() {
+        BufferPool p = BufferPool.direct().budgetBytes(64L << 20).expectedThreads(8).build();
+        int[] expected = {2048, 1024, 512, 256, 128, 64, 32, 16, 16, 16, 16};   // 4 KiB .. 4 MiB
+        for (int k = 0; k < expected.length; k++) {
+            assertEquals(expected[k], p.capacityPerThread(4096 << k), "class " + (4096 << k));
+        }
+        // the default thread count is availableProcessors()
+        int cpus = Runtime.getRuntime().availableProcessors();
+        BufferPool d = BufferPool.heap().sizeClasses(1024, 1 << 20).build();
+        for (int c = 1024; c <= 1 << 20; c <<= 1) {
+            assertEquals(Math.min(65536, Math.max(16, (64L << 20) / cpus / c)), d.capacityPerThread(c), "class " + c);
+        }
+        // bounded above by 65,536 and by maxBuffers, below by 16 (also for a zero budget)
+        assertEquals(65536, BufferPool.heap().sizeClasses(16, 16).budgetBytes(1L << 40).expectedThreads(1).build()
+                .capacityPerThread(16));
+        assertEquals(100, BufferPool.heap().sizeClasses(16, 16).maxBuffers(100).expectedThreads(1).build()
+                .capacityPerThread(16));
+        assertEquals(16, BufferPool.heap().sizeClasses(16, 16).budgetBytes(0).build().capacityPerThread(16));
+        // an explicit capacityPerThread overrides the rule for every class, whatever the order of calls
+        BufferPool e = BufferPool.heap().sizeClasses(1024, 4096).capacityPerThread(5).expectedThreads(1).build();
+        for (int c = 1024; c <= 4096; c <<= 1) {
+            assertEquals(5, e.capacityPerThread(c));
+        }
+        assertThrows(IllegalArgumentException.class, () -> BufferPool.heap().expectedThreads(0));
+        assertThrows(IllegalArgumentException.class, () -> BufferPool.heap().expectedThreads(65537));
+        IllegalArgumentException x = assertThrows(IllegalArgumentException.class, () -> e.capacityPerThread(3000));
+        assertTrue(x.getMessage().contains("3000"), x.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> e.capacityPerThread(8192));
+    }
+
+    /** A thread's cache takes back its budget share of returns: a burst beyond 16 is kept, not dropped. */
+    @Test
+    void aThreadKeepsItsBudgetShareOfReturns() {
+        BufferPool p = BufferPool.heap().sizeClasses(1024, 1024).budgetBytes(1024 * 200).expectedThreads(2).build();
+        assertEquals(100, p.capacityPerThread(1024));
+        List<ByteBuffer> held = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            held.add(p.acquire(1024));
+        }
+        for (ByteBuffer b : held) {
+            p.release(b);
+        }
+        assertEquals(100, p.idle());
+        ObjectPool.Stats s = p.stats();
+        assertEquals(150, s.created());
+        assertEquals(100, s.released());
+        assertEquals(50, s.dropped());
+        assertEquals(100L * 1024, p.reservedBytes());
+        for (int i = 0; i < 100; i++) {
+            held.set(i, p.acquire(1024));
+        }
+        assertEquals(150, p.stats().created());   // all 100 reused
+    }
+
     static final long RUN_SEED = Long.getLong("pool.seed", System.nanoTime());
 
     static Stream<Long> seeds() {
@@ -139,6 +195,30 @@ class BufferPoolTest {
         int cap = 1 + rnd.nextInt(4);
         long budget = 1024L * rnd.nextInt(40);
         BufferPool p = BufferPool.heap().sizeClasses(256, 4096).budgetBytes(budget).capacityPerThread(cap).build();
+        runModel(seed, rnd, p, budget, k -> cap);
+    }
+
+    /**
+     * The same model with the default cache sizes: each size class's bound is the rule's figure for a
+     * random expected thread count and a small budget (so the caches fill and evict), not one figure.
+     */
+    @ParameterizedTest(name = "seed={0}")
+    @MethodSource("seeds")
+    void matchesReferenceModelWithBudgetShareCaches(long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int threads = 1 + rnd.nextInt(4);
+        long budget = 1024L * (16 + rnd.nextInt(200));
+        BufferPool p = BufferPool.heap().sizeClasses(256, 4096).budgetBytes(budget).expectedThreads(threads).build();
+        int[] caps = new int[5];
+        for (int k = 0; k < caps.length; k++) {
+            caps[k] = (int) Math.max(16, budget / threads / (256 << k));
+            assertEquals(caps[k], p.capacityPerThread(256 << k), "seed=" + seed + " class=" + (256 << k));
+        }
+        runModel(seed, rnd, p, budget, k -> caps[k]);
+    }
+
+    private static void runModel(long seed, SplittableRandom rnd, BufferPool p, long budget,
+            java.util.function.IntUnaryOperator capOf) {
         int classes = 5;
         List<List<ByteBuffer>> cur = new ArrayList<>();
         List<List<ByteBuffer>> vic = new ArrayList<>();
@@ -150,7 +230,7 @@ class BufferPoolTest {
         long reserved = 0;
         List<ByteBuffer> held = new ArrayList<>();
         for (int step = 0; step < 2_000; step++) {
-            String msg = "seed=" + seed + " step=" + step + " cap=" + cap + " budget=" + budget;
+            String msg = "seed=" + seed + " step=" + step + " budget=" + budget;
             int op = rnd.nextInt(100);
             if (op < 45) {
                 int want = 1 + rnd.nextInt(4096);
@@ -186,7 +266,7 @@ class BufferPoolTest {
                 p.release(b);
                 if (!budgeted.get(b)) {
                     budgeted.remove(b);
-                } else if (cur.get(k).size() + vic.get(k).size() < cap) {
+                } else if (cur.get(k).size() + vic.get(k).size() < capOf.applyAsInt(k)) {
                     cur.get(k).add(b);
                 } else if (!vic.get(k).isEmpty()) {
                     ByteBuffer evicted = vic.get(k).remove(vic.get(k).size() - 1);

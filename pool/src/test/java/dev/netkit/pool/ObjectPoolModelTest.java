@@ -78,13 +78,39 @@ class ObjectPoolModelTest {
     @ParameterizedTest(name = "seed={0}")
     @MethodSource("seeds")
     void ownerThreadMatchesModel(long seed) {
+        runModel(seed, ObjectPool.builder(Item::new));
+    }
+
+    /**
+     * The same model on a virtual thread that owns a cache ({@code virtualThreadCaches}); it parks now
+     * and then (so it may resume on another carrier) between two operations.
+     */
+    @ParameterizedTest(name = "seed={0}")
+    @MethodSource("seeds")
+    void virtualOwnerThreadMatchesModel(long seed) throws Exception {
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread t = Thread.ofVirtual().start(() -> {
+            try {
+                runModel(seed, ObjectPool.builder(Item::new).virtualThreadCaches());
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        t.join();
+        if (failure.get() instanceof Throwable e) {
+            throw new AssertionError("seed=" + seed + " on a virtual thread: " + e.getMessage(), e);
+        }
+    }
+
+    private static void runModel(long seed, ObjectPool.Builder<Item> builder) {
         SplittableRandom rnd = new SplittableRandom(seed);
         int capacity = 1 + rnd.nextInt(8);
-        ObjectPool<Item> pool = ObjectPool.builder(Item::new).capacityPerThread(capacity)
+        ObjectPool<Item> pool = builder.capacityPerThread(capacity)
                 .reset(i -> {
                     i.payload = 0;
                     i.resets++;
                 }).build();
+        boolean virtual = Thread.currentThread().isVirtual();
         Model model = new Model(capacity);
         List<Item> held = new ArrayList<>();
         Set<Item> everReleased = new HashSet<>();
@@ -117,6 +143,9 @@ class ObjectPoolModelTest {
             } else if (op >= 90) {
                 pool.trim();
                 model.trim();
+            }
+            if (virtual && step % 500 == 499) {
+                Thread.yield();                        // unmounts; resumes on any carrier
             }
             assertEquals(new ObjectPool.Stats(model.created, model.acquired, model.released, model.dropped,
                     model.trimmed), pool.stats(), msg);

@@ -209,6 +209,64 @@ class ObjectPoolTest {
         assertSame(a, p.acquire());
     }
 
+    /**
+     * With virtualThreadCaches a virtual thread owns a cache like a platform thread: the owner path
+     * reuses its object (also after the thread parked, so possibly resumed on another carrier), detects
+     * a double release, takes foreign returns through its inbox, and trim() rescues the cache once the
+     * virtual thread has ended.
+     */
+    @Test
+    void virtualThreadCachesGiveEachVirtualThreadItsOwnCache() throws Exception {
+        ObjectPool<Item> p = ObjectPool.builder(Item::new).virtualThreadCaches().capacityPerThread(4)
+                .reset(i -> i.payload = 0).sharedSlots(1, 4).build();
+        java.util.concurrent.SynchronousQueue<Item> toMain = new java.util.concurrent.SynchronousQueue<>();
+        java.util.concurrent.SynchronousQueue<Boolean> returned = new java.util.concurrent.SynchronousQueue<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread vt = Thread.ofVirtual().start(() -> {
+            try {
+                Item a = p.acquire();
+                assertTrue(p.localCacheForTest() != null, "the virtual thread has a cache");
+                p.release(a);
+                Thread.sleep(1);                                   // parks: may resume on another carrier
+                assertSame(a, p.acquire(), "owner reuse across a park");
+                p.release(a);
+                assertThrows(IllegalStateException.class, () -> p.release(a));
+                Item b = p.acquire();
+                assertSame(a, b);
+                Item c = p.acquire();
+                toMain.put(c);                                     // main releases c: a foreign return
+                returned.take();
+                Item d = p.acquire();                              // empty stack: drains the inbox
+                assertSame(c, d, "the foreign return came back through the inbox");
+                assertEquals(0, d.payload, "the releasing thread ran the reset hook");
+                p.release(b);
+                p.release(d);
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        Item c = toMain.take();
+        c.payload = 7;
+        p.release(c);                                              // into the live virtual thread's inbox
+        returned.put(Boolean.TRUE);
+        vt.join();
+        if (failure.get() != null) {
+            throw new AssertionError(failure.get());
+        }
+        assertEquals(1, p.caches());
+        assertEquals(2, p.idle(), "a (= b) and c (= d) in the ended thread's stack");
+        p.trim();
+        assertEquals(0, p.caches(), "the ended virtual thread's cache is forgotten");
+        assertEquals(2, p.idle(), "its objects moved to the shared slots");
+        ObjectPool.Stats s = p.stats();
+        assertEquals(2, s.created());
+        assertEquals(5, s.acquired());
+        assertEquals(5, s.released());
+        // a one-shot virtual thread with the option also gets a cache (the documented cost)
+        onThread(true, p::acquire);
+        assertEquals(1, p.caches());
+    }
+
     @Test
     void sharedSlotsAreBoundedAndTrimmedAfterTwoPeriods() throws Exception {
         ObjectPool<Item> p = ObjectPool.builder(Item::new).sharedSlots(2, 2).build();

@@ -106,11 +106,11 @@ public final class Server implements AutoCloseable {
                 .maxBuffers((int) Math.min(1 << 24, 2L * cfg.maxConnections + 4096))
                 // Every connection whose output the kernel did not take at once (a slow reader, a paused
                 // connection, a relay backlog) keeps its outbound buffer, so a sub-reactor can hold one per
-                // connection, and returns arrive in bursts as those connections drain: each thread's cache
-                // may keep its share of the byte budget (a cache of 64 dropped most returns at 1,000
-                // connections, and every drop became an allocateDirect on the next borrow).
-                .capacityPerThread((int) Math.max(64, Math.min(65536,
-                        cfg.poolBudgetBytes / Math.max(16, minClass) / cfg.subReactors)))
+                // connection, and returns arrive in bursts as those connections drain: each sub-reactor's
+                // cache of a size class keeps its share of the byte budget in buffers of that class, the
+                // pool's default rule with one share per sub-reactor (a cache of 64 dropped most returns at
+                // 1,000 connections, and every drop became an allocateDirect on the next borrow).
+                .expectedThreads(cfg.subReactors)
                 .build();
         BufferProvider buffers = BufferProvider.of(pool::acquire, pool::release);
         // Inbox chunks have a pool of their own, which only the inboxes release into: every chunk goes back
@@ -120,8 +120,7 @@ public final class Server implements AutoCloseable {
                 .sizeClasses(cfg.inboxChunkBytes, cfg.inboxChunkBytes)
                 .budgetBytes(cfg.poolBudgetBytes)
                 .maxBuffers((int) Math.min(1 << 24, 2L * cfg.maxConnections + 4096))
-                .capacityPerThread((int) Math.max(64, Math.min(65536,
-                        cfg.poolBudgetBytes / cfg.inboxChunkBytes / cfg.subReactors)))
+                .expectedThreads(cfg.subReactors)
                 .build();
         BufferProvider inboxChunks = BufferProvider.ofZeroed(inboxPool::acquire, inboxPool::release);
         Handler[] hs = new Handler[cfg.subReactors];

@@ -38,6 +38,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       thread ({@link VirtualWorker}); the score is per operation ({@code @OperationsPerInvocation}). The
  *       hand-off between the JMH thread and the virtual thread costs a few microseconds per batch, under
  *       0.1 ns per operation, and allocates nothing.</li>
+ *   <li>{@code vtNetkitVirtualCaches}: netkit with {@code virtualThreadCaches()}, where the virtual
+ *       worker owns a cache as a platform thread does; {@code vtSharedCasFloor}: three CASes per
+ *       operation, the least a pool can do when a virtual thread owns nothing (see {@link #casFloorOp}).</li>
  *   <li>{@code ftlNettyRecycler} runs the Recycler batch on a {@link FastThreadLocalThread}, its own
  *       thread class, where it pools (a long-lived worker, same hand-off as the virtual one).</li>
  * </ul>
@@ -53,11 +56,17 @@ public class ObjectPoolBench {
     static final int BATCH = 100_000;
 
     ObjectPool<Msg> pool;
+    /** The same pool with {@code virtualThreadCaches()}: the virtual worker owns a cache. */
+    ObjectPool<Msg> vtCachePool;
+    /** One shared slot for {@link #casFloorOp}. */
+    final Object[] casSlot = new Object[1];
     ThreadLocal<ArrayDeque<Msg.Plain>> floor;
     GenericObjectPool<Msg.Plain> commons;
     VirtualWorker vt;
     FtlWorker ftl;
     Runnable vtNetkitBatch;
+    Runnable vtNetkitCachesBatch;
+    Runnable vtCasFloorBatch;
     Runnable vtFloorBatch;
     Runnable vtRecyclerBatch;
     Runnable vtNewBatch;
@@ -66,6 +75,7 @@ public class ObjectPoolBench {
     @Setup(Level.Trial)
     public void setup() {
         pool = ObjectPool.builder(Msg::new).build();
+        vtCachePool = ObjectPool.builder(Msg::new).virtualThreadCaches().build();
         floor = ThreadLocal.withInitial(ArrayDeque::new);
         commons = new GenericObjectPool<>(new BasePooledObjectFactory<>() {
             @Override
@@ -83,6 +93,16 @@ public class ObjectPoolBench {
         vtNetkitBatch = () -> {
             for (int i = 0; i < BATCH; i++) {
                 netkitOp(pool);
+            }
+        };
+        vtNetkitCachesBatch = () -> {
+            for (int i = 0; i < BATCH; i++) {
+                netkitOp(vtCachePool);
+            }
+        };
+        vtCasFloorBatch = () -> {
+            for (int i = 0; i < BATCH; i++) {
+                casFloorOp(casSlot);
             }
         };
         vtFloorBatch = () -> {
@@ -142,6 +162,44 @@ public class ObjectPoolBench {
         return s;
     }
 
+    /** An object with a state word, for {@link #casFloorOp}. */
+    static final class CasMsg {
+        final byte[] data = new byte[1024];
+        int seq;
+        int state;
+    }
+
+    static final java.lang.invoke.VarHandle SLOT = java.lang.invoke.MethodHandles.arrayElementVarHandle(Object[].class);
+    static final java.lang.invoke.VarHandle STATE;
+    static {
+        try {
+            STATE = java.lang.invoke.MethodHandles.lookup().findVarHandle(CasMsg.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * The least any pool must do per acquire + release when the thread owns nothing: one CAS to take the
+     * object from a shared place, one on its state word to detect a double release (two racing releases
+     * must have one winner), one to put it back. No hashing, no striping, no counters, no reset hook: the
+     * floor of every design without a per-thread (or per-carrier) cache.
+     */
+    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
+    static int casFloorOp(Object[] slot) {
+        CasMsg m = (CasMsg) SLOT.getOpaque(slot, 0);
+        if (m == null || !SLOT.compareAndSet(slot, 0, m, null)) {
+            m = new CasMsg();
+        }
+        STATE.setOpaque(m, 1);
+        int s = ++m.seq;
+        if (!STATE.compareAndSet(m, 1, 2)) {
+            throw new IllegalStateException("released twice");
+        }
+        SLOT.compareAndSet(slot, 0, null, m);
+        return s;
+    }
+
     /** Where {@code new} publishes its object, so escape analysis cannot remove the allocation. */
     static Msg.Plain sink;
 
@@ -193,6 +251,20 @@ public class ObjectPoolBench {
     @OperationsPerInvocation(BATCH)
     public void vtNetkit() {
         vt.run(vtNetkitBatch);
+    }
+
+    /** netkit with {@code virtualThreadCaches()}: the long-lived virtual worker owns a cache. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void vtNetkitVirtualCaches() {
+        vt.run(vtNetkitCachesBatch);
+    }
+
+    /** The three-CAS floor of any pool in which a virtual thread owns nothing ({@link #casFloorOp}). */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void vtSharedCasFloor() {
+        vt.run(vtCasFloorBatch);
     }
 
     @Benchmark
