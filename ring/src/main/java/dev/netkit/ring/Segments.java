@@ -18,8 +18,14 @@ import java.nio.ByteBuffer;
  * show other bytes. Reading a buffer (relative gets) moves only that buffer's position, which the ring
  * ignores: {@code discard} decides what is consumed.
  *
+ * <p><b>Producer views.</b> {@link SpscByteRing#claim(int)} returns a view of the same shape over free bytes,
+ * owned by the producer: write into it (that is its purpose), then publish with
+ * {@link SpscByteRing#commit(int)}. It stays valid until the producer's next {@code claim}, {@code commit},
+ * {@code offer}, {@code write} or {@code readFrom}.
+ *
  * <p><b>Thread safety.</b> Only the ring's consumer thread (the owner thread for {@link ByteRing}) may use
- * a view.
+ * a view returned by {@code peek}; only the producer thread a view returned by {@code claim}. The accessors
+ * below say "consumer thread" for the first kind; for the second, read "producer thread".
  */
 public final class Segments {
     final ByteBuffer[] buffers;

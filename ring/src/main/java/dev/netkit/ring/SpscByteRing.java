@@ -25,8 +25,24 @@ import java.nio.channels.ScatteringByteChannel;
  * soon as it sees them readable; the producer never overwrites bytes before the consumer has discarded
  * them. {@link #getInt(int)}/{@link #getLong(int)} read big-endian values across the wrap point.
  *
+ * <p><b>Batches.</b> Each {@code offer}/{@code write} publishes once. To publish many messages at once the
+ * producer writes them into the free space without publishing, then commits them all with one release
+ * store: {@link #claim(int)} returns views over up to {@code n} free bytes (one, or two when they wrap) to
+ * write in place; {@link #putInt(int, int)}, {@link #putLong(int, long)}, {@link #put(int, byte[], int, int)}
+ * and {@link #put(int, ByteBuffer)} write at an offset from the first free byte, across the wrap point; and
+ * {@link #commit(int)} makes the first {@code n} free bytes readable, in one step. Until the commit the
+ * consumer sees none of them. The consumer's batch side is {@link #peek(int)} of many messages and one
+ * {@link #discard(int)} (or one {@link #read(byte[], int, int)}): head moves once per call.
+ * <pre>{@code
+ * Segments free = ring.claim(64 * 64);                       // producer: up to 64 messages of 64 B
+ * int k = free.remaining() / 64;
+ * for (int i = 0; i < k; i++) { ring.put(i * 64, msg, 0, 64); }   // or putInt/putLong, or the views
+ * ring.commit(k * 64);                                       // one publish for the k messages
+ * }</pre>
+ *
  * <p>The ring's memory is a direct buffer ({@link #direct(int)}) or a heap buffer ({@link #heap(int)}).
- * Views returned by {@link #peek(int)} are valid until the consumer's next mutating call.
+ * Views returned by {@link #peek(int)} are valid until the consumer's next mutating call; views returned by
+ * {@link #claim(int)} until the producer's next mutating call (not counting the {@code put} methods).
  */
 public final class SpscByteRing extends SpscPad2 {
     /*
@@ -48,7 +64,17 @@ public final class SpscByteRing extends SpscPad2 {
      * only underestimates (head and tail never move backwards), so it is safe. Each side's own index is read
      * plainly: it is the only writer.
      *
-     * Views: the producer (readFrom) and the consumer (peek, writeTo) each own two duplicates of the
+     * Batches (claim, putInt/putLong/put at an offset, commit): the producer writes plainly into free bytes
+     * [tail, head + capacity) -- checked against headCache, re-reading head (acquire) only when the cache
+     * says there is too little room, so the pair on head orders the consumer's reads of those bytes before
+     * these writes, as for offer -- and does not move tail. commit(n) is the only publication: one
+     * TAIL.setRelease(tail + n) after all of the batch's writes, paired with the consumer's TAIL.getAcquire;
+     * so the consumer sees no byte of a batch before its commit, and all of the first n after it. Bytes
+     * written past the committed n stay unpublished (free space the next claim may rewrite). None of these
+     * writes a consumer field; claim's views are the producer's own Segments over producerIo (the buffers
+     * readFrom uses, so readFrom, like claim and commit, ends a claim's views).
+     *
+     * Views: the producer (readFrom, claim) and the consumer (peek, writeTo) each own two duplicates of the
      * backing buffer and a ByteBuffer[2]; the absolute bulk get/put used for copies touch no position.
      */
     private static final VarHandle TAIL;
@@ -70,6 +96,7 @@ public final class SpscByteRing extends SpscPad2 {
     private final ByteBuffer[] producerIo;
     private final ByteBuffer[] consumerIo;
     private final Segments segments;
+    private final Segments claimed;
 
     private SpscByteRing(int capacity, boolean direct) {
         this.capacity = Rings.checkCapacity(capacity, 1);
@@ -79,6 +106,7 @@ public final class SpscByteRing extends SpscPad2 {
         this.producerIo = new ByteBuffer[] {buffer.duplicate(), buffer.duplicate()};
         this.consumerIo = new ByteBuffer[] {buffer.duplicate(), buffer.duplicate()};
         this.segments = new Segments(consumerIo);
+        this.claimed = new Segments(producerIo);
     }
 
     /**
@@ -257,6 +285,130 @@ public final class SpscByteRing extends SpscPad2 {
         return n;
     }
 
+    // ------------------------------------------------------------------ producer batches
+
+    /**
+     * Returns up to {@code n} free bytes as one or two writable views (two when they wrap), without copying,
+     * allocating or publishing anything; producer. Write the batch into the views (relative or absolute
+     * puts; their positions are the producer's to move), or with the {@code put} methods at offsets from the
+     * first free byte, then publish the first {@code k} bytes with one {@link #commit(int)}. The views are
+     * valid until the producer's next {@code claim}, {@code commit}, {@code offer}, {@code write} or
+     * {@code readFrom}. A claim reserves nothing: the free bytes are the producer's anyway, and a claim not
+     * committed is simply forgotten.
+     *
+     * @param n the most bytes wanted; not negative
+     * @return the producer's reused view of {@code min(n, writable)} free bytes, starting at the first
+     * @throws IllegalArgumentException if n is negative
+     */
+    public Segments claim(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("n must be >= 0, was " + n);
+        }
+        long t = tail;
+        return fill(t, Math.min(n, free(t, n)), claimed, producerIo);
+    }
+
+    /**
+     * Writes a big-endian int into the free space, {@code offset} bytes after the first free byte, across the
+     * wrap point if needed; producer. Nothing is published until {@link #commit(int)}.
+     *
+     * @param offset from the first free byte; {@code offset + 4} bytes must be free
+     * @param value the int
+     * @throws IllegalArgumentException if fewer bytes are free
+     */
+    public void putInt(int offset, int value) {
+        int index = checkFree(offset, 4);
+        if (index + 4 <= capacity) {
+            buffer.putInt(index, value);
+        } else {
+            for (int i = 0; i < 4; i++) {
+                buffer.put((index + i) & mask, (byte) (value >>> (24 - 8 * i)));
+            }
+        }
+    }
+
+    /**
+     * Writes a big-endian long into the free space, {@code offset} bytes after the first free byte, across the
+     * wrap point if needed; producer. Nothing is published until {@link #commit(int)}.
+     *
+     * @param offset from the first free byte; {@code offset + 8} bytes must be free
+     * @param value the long
+     * @throws IllegalArgumentException if fewer bytes are free
+     */
+    public void putLong(int offset, long value) {
+        int index = checkFree(offset, 8);
+        if (index + 8 <= capacity) {
+            buffer.putLong(index, value);
+        } else {
+            for (int i = 0; i < 8; i++) {
+                buffer.put((index + i) & mask, (byte) (value >>> (56 - 8 * i)));
+            }
+        }
+    }
+
+    /**
+     * Copies {@code src[off, off + len)} into the free space, {@code offset} bytes after the first free byte,
+     * across the wrap point if needed; producer. Nothing is published until {@link #commit(int)}.
+     *
+     * @param offset from the first free byte; {@code offset + len} bytes must be free
+     * @param src the array
+     * @param off the first byte
+     * @param len how many bytes
+     * @throws IllegalArgumentException if the length is negative or fewer bytes are free
+     * @throws IndexOutOfBoundsException if the range is outside the array
+     */
+    public void put(int offset, byte[] src, int off, int len) {
+        Rings.checkRange(src, off, len);
+        checkFree(offset, len);
+        put(tail + offset, src, off, len);
+    }
+
+    /**
+     * Copies all of {@code src}'s remaining bytes into the free space, {@code offset} bytes after the first
+     * free byte, across the wrap point if needed; producer. Its position advances past them. Nothing is
+     * published until {@link #commit(int)}.
+     *
+     * @param offset from the first free byte; {@code offset + src.remaining()} bytes must be free
+     * @param src the bytes
+     * @throws IllegalArgumentException if fewer bytes are free (src is then left as it was)
+     */
+    public void put(int offset, ByteBuffer src) {
+        int n = src.remaining();
+        checkFree(offset, n);
+        put(tail + offset, src, n);
+    }
+
+    /** The ring index of free byte {@code offset}, after checking that {@code [offset, offset + size)} is free. */
+    private int checkFree(int offset, int size) {
+        long t = tail;
+        long end = (long) offset + size;
+        int free = offset < 0 || end > capacity ? 0 : free(t, (int) end);
+        if (offset < 0 || end > free) {
+            throw new IllegalArgumentException("offset " + offset + " + " + size + " bytes outside writable = "
+                    + free);
+        }
+        return (int) ((t + offset) & mask);
+    }
+
+    /**
+     * Publishes the first {@code n} free bytes, as the producer wrote them (through {@link #claim(int)}'s views
+     * or the {@code put} methods), with one release store: the consumer sees none of them before and all of
+     * them after; producer. Bytes past {@code n} stay free and unpublished.
+     *
+     * @param n how many; in [0, writable]
+     * @throws IllegalArgumentException if n is negative or more than is free
+     */
+    public void commit(int n) {
+        long t = tail;
+        int free = n < 0 ? 0 : free(t, n);
+        if (n < 0 || n > free) {
+            throw new IllegalArgumentException("commit " + n + " outside [0, writable = " + free + "]");
+        }
+        if (n != 0) {
+            TAIL.setRelease(this, t + n);       // no store for nothing: the consumer may be reading tail's line
+        }
+    }
+
     /**
      * Free bytes: exact from the producer (it re-reads head); from another thread a snapshot in
      * [0, capacity] that may be out of date by the time it returns. Any thread.
@@ -311,21 +463,21 @@ public final class SpscByteRing extends SpscPad2 {
             throw new IllegalArgumentException("n must be >= 0, was " + n);
         }
         long h = head;
-        return fill(h, Math.min(n, available(h, n)));
+        return fill(h, Math.min(n, available(h, n)), segments, consumerIo);
     }
 
-    private Segments fill(long h, int n) {
-        Segments s = segments;
+    /** Points {@code s} (over {@code io}) at the {@code n} bytes from counter {@code c}. */
+    private Segments fill(long c, int n, Segments s, ByteBuffer[] io) {
         s.remaining = n;
         if (n == 0) {
             s.count = 0;
             return s;
         }
-        int index = (int) (h & mask);
+        int index = (int) (c & mask);
         int first = Math.min(n, capacity - index);
-        Rings.setView(consumerIo[0], index, first);
+        Rings.setView(io[0], index, first);
         if (n > first) {
-            Rings.setView(consumerIo[1], 0, n - first);
+            Rings.setView(io[1], 0, n - first);
             s.count = 2;
         } else {
             s.count = 1;
@@ -428,7 +580,7 @@ public final class SpscByteRing extends SpscPad2 {
         if (n == 0) {
             return 0;
         }
-        Segments s = fill(h, n);
+        Segments s = fill(h, n, segments, consumerIo);
         long written = s.count == 1 ? channel.write(consumerIo[0]) : channel.write(consumerIo, 0, s.count);
         s.count = 0;
         if (written > 0) {

@@ -81,6 +81,71 @@ class RingLincheckTest {
         options().check(SpscHarness.class);
     }
 
+    /**
+     * The SPSC ring's batch API as an int queue: {@code offerTwo(v)} claims 8 bytes and, if they are free,
+     * writes two ints (v, then v + 10) with putInt and publishes both with one commit; {@code offerOne(v)}
+     * claims 4 and writes its int through the claim's views (so the two kinds of batch write land at every
+     * alignment and across the wrap of the 16-byte ring); {@code pollTwo()} peeks 8 bytes and
+     * consumes both ints with one discard. Linearizable means no half batch is ever seen and order holds.
+     */
+    public static class SpscBatchHarness {
+        private final SpscByteRing ring = SpscByteRing.heap(16);
+
+        @Operation(nonParallelGroup = "producer")
+        public boolean offerTwo(@Param(gen = IntGen.class, conf = "1:9") int v) {
+            if (ring.claim(8).remaining() < 8) {
+                return false;
+            }
+            ring.putInt(0, v * 0x01010101);
+            ring.putInt(4, (v + 10) * 0x01010101);
+            ring.commit(8);
+            return true;
+        }
+
+        @Operation(nonParallelGroup = "producer")
+        public boolean offerOne(@Param(gen = IntGen.class, conf = "1:9") int v) {
+            Segments s = ring.claim(4);
+            if (s.remaining() < 4) {
+                return false;
+            }
+            byte[] b = ByteBuffer.allocate(4).putInt(v * 0x01010101).array();
+            int k = 0;
+            for (int i = 0; i < s.count(); i++) {
+                ByteBuffer view = s.get(i);
+                while (view.hasRemaining()) {
+                    view.put(b[k++]);
+                }
+            }
+            ring.commit(4);
+            return true;
+        }
+
+        @Operation(nonParallelGroup = "consumer")
+        public Integer poll() {
+            if (ring.peek(4).remaining() < 4) {
+                return null;
+            }
+            int v = ring.getInt(0);
+            ring.discard(4);
+            return v / 0x01010101;
+        }
+
+        @Operation(nonParallelGroup = "consumer")
+        public String pollTwo() {
+            if (ring.peek(8).remaining() < 8) {
+                return null;
+            }
+            String v = ring.getInt(0) / 0x01010101 + "," + ring.getInt(4) / 0x01010101;
+            ring.discard(8);
+            return v;
+        }
+    }
+
+    @Test
+    void spscByteRingBatchesAreLinearizable() {
+        options().check(SpscBatchHarness.class);
+    }
+
     /** The MPSC ring as an int queue. */
     public static class MpscHarness {
         private final MpscFrameRing ring = new MpscFrameRing(256, 2, Long.MAX_VALUE, System::nanoTime, true);

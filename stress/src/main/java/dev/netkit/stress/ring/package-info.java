@@ -4,7 +4,11 @@
  *
  * <p>SPSC ({@code SpscByteRing}, producer actor vs consumer actor): publication of a contiguous and of a
  * wrapping write (0 bytes or all of them, never stale ones), no torn int/long length prefix across the wrap,
- * no overwrite before discard, order across the wrap, readable + writable = capacity.
+ * no overwrite before discard, order across the wrap, readable + writable = capacity. Batches
+ * ({@code claim}, {@code put*}, one {@code commit}): a commit of two messages, written through the claim's
+ * views across the wrap and with putInt, against peek and discard (nothing or both, intact, in order, never
+ * the uncommitted bytes after them); a claim and its writes against the consumer's discard (a claim covers
+ * only discarded bytes).
  *
  * <p>MPSC ({@code MpscFrameRing}): disjoint claims (two producers), commit visibility of an int and a long,
  * an uncommitted frame is never delivered (nor anything behind it), an aborted frame is never delivered and
