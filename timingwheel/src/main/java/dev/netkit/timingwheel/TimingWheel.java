@@ -157,6 +157,8 @@ public final class TimingWheel<T> {
     private static final int CHUNK_MASK = CHUNK - 1;
     /** The most nodes one growth adds: a new chunk starts this long, a short one grows by at most this. */
     static final int CHUNK_STEP = CHUNK >> 3;
+    /** Chunks that span the 24-bit index: the directories' largest length. */
+    private static final int MAX_CHUNKS = 1 << (INDEX_BITS - CHUNK_SHIFT);
     static final int INDEX_MASK = (1 << INDEX_BITS) - 1;
     private static final int FREE = INDEX_MASK;
     private static final int OVERFLOW = INDEX_MASK - 1;
@@ -686,7 +688,7 @@ public final class TimingWheel<T> {
         int[][] td = tickChunks;
         Object[][] pd = payloadChunks;
         if (chunks == ld.length) {
-            int dm = Math.max(4, 2 * chunks);
+            int dm = Math.min(MAX_CHUNKS, Math.max(4, 2 * chunks));   // chunks < MAX_CHUNKS here
             allocating();
             ld = Arrays.copyOf(ld, dm);
             allocating();

@@ -281,6 +281,36 @@ class TimingWheelTest {
     }
 
     /**
+     * Issue 16: grown from the default capacity to the most timers the 24-bit index allows (2^24 - 2 -
+     * sentinels = 16,776,893 with the default geometry): the last chunk is cut short at the limit, the
+     * directories stop at 2,048 chunks; one more schedule throws IllegalStateException and changes nothing.
+     */
+    @Test
+    void growsToTheIndexLimitAndNoFurther() {
+        TimingWheel<Object> w = new TimingWheel<>(0, MS);
+        Object p = new Object();
+        int max = TimingWheel.INDEX_LIMIT - (1 + (5 << 6));
+        assertEquals(16_776_893, max);
+        long first = w.schedule(MS, p);
+        for (int i = 1; i < max; i++) {
+            w.schedule((i % 1_000 + 1) * MS, p);
+        }
+        assertEquals(max, w.size());
+        assertEquals(max, w.capacity());
+        assertThrows(IllegalStateException.class, () -> w.schedule(MS, p));
+        assertEquals(max, w.size());
+        assertEquals(max, w.capacity());
+        assertTrue(w.cancel(first));
+        long again = w.schedule(2 * MS, p);                      // the freed node, no growth
+        assertTrue(w.isPending(again));
+        assertEquals(max, w.capacity());
+        int[] fired = {0};
+        assertEquals(max, w.poll(1_001 * MS, (h, x) -> fired[0]++, Integer.MAX_VALUE));
+        assertEquals(max, fired[0]);
+        assertTrue(w.isEmpty());
+    }
+
+    /**
      * Fills a wheel with the given hint to {@code full} timers, checks that the wheel is full there and that
      * the next growth makes {@code allocations} allocations, then injects an OutOfMemoryError at each.
      */
