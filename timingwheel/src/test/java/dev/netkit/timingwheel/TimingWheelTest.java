@@ -259,6 +259,91 @@ class TimingWheelTest {
         }
     }
 
+    /**
+     * Issue 16: the node storage is chunked. An OutOfMemoryError at any allocation of a growth that adds a
+     * chunk (three chunk arrays, after three new directories when the directories are full) or that grows
+     * a short last chunk leaves size, capacity and every timer as they were; the wheel then grows and works.
+     * Each case first checks that its growth makes exactly the allocations counted (the hook's count).
+     */
+    @Test
+    void anOutOfMemoryErrorWhileTheChunkedStorageGrowsLeavesTheWheelAsItWas() {
+        int sentinels = 1 + (5 << 6);
+        int chunk = TimingWheel.CHUNK;
+        // chunk 0 full (the hint): the next growth adds chunk 1 and doubles the directories
+        growthFailsAtEachAllocation(chunk - sentinels, chunk - sentinels, 6, "a new chunk and new directories");
+        // chunk 1 grown to full by steps: the next growth adds chunk 2 in the directories' room
+        growthFailsAtEachAllocation(chunk - sentinels, 2 * chunk - sentinels, 3, "a new chunk");
+        // chunk 1 one step long: the next growth grows it (a copy of that chunk alone)
+        growthFailsAtEachAllocation(chunk - sentinels, chunk - sentinels + TimingWheel.CHUNK_STEP, 3,
+                "a short last chunk grows");
+        // an exact last chunk from the hint grows
+        growthFailsAtEachAllocation(3 * chunk + 100, 3 * chunk + 100, 3, "the hint's short last chunk grows");
+    }
+
+    /**
+     * Issue 16: grown from the default capacity to the most timers the 24-bit index allows (2^24 - 2 -
+     * sentinels = 16,776,893 with the default geometry): the last chunk is cut short at the limit, the
+     * directories stop at 2,048 chunks; one more schedule throws IllegalStateException and changes nothing.
+     */
+    @Test
+    void growsToTheIndexLimitAndNoFurther() {
+        TimingWheel<Object> w = new TimingWheel<>(0, MS);
+        Object p = new Object();
+        int max = TimingWheel.INDEX_LIMIT - (1 + (5 << 6));
+        assertEquals(16_776_893, max);
+        long first = w.schedule(MS, p);
+        for (int i = 1; i < max; i++) {
+            w.schedule((i % 1_000 + 1) * MS, p);
+        }
+        assertEquals(max, w.size());
+        assertEquals(max, w.capacity());
+        assertThrows(IllegalStateException.class, () -> w.schedule(MS, p));
+        assertEquals(max, w.size());
+        assertEquals(max, w.capacity());
+        assertTrue(w.cancel(first));
+        long again = w.schedule(2 * MS, p);                      // the freed node, no growth
+        assertTrue(w.isPending(again));
+        assertEquals(max, w.capacity());
+        int[] fired = {0};
+        assertEquals(max, w.poll(1_001 * MS, (h, x) -> fired[0]++, Integer.MAX_VALUE));
+        assertEquals(max, fired[0]);
+        assertTrue(w.isEmpty());
+    }
+
+    /**
+     * Fills a wheel with the given hint to {@code full} timers, checks that the wheel is full there and that
+     * the next growth makes {@code allocations} allocations, then injects an OutOfMemoryError at each.
+     */
+    static void growthFailsAtEachAllocation(int hint, int full, int allocations, String growth) {
+        for (int k = 0; k <= allocations; k++) {
+            String what = growth + ": allocation " + k + " of " + allocations + " fails";
+            TimingWheel<Integer> w = new TimingWheel<>(0, MS, 6, 5, hint);
+            Set<Integer> scheduled = new HashSet<>();
+            for (int i = 0; i < full; i++) {
+                w.schedule((i % 20 + 1) * MS, i);
+                scheduled.add(i);
+            }
+            assertEquals(full, w.capacity(), what + ": full before the growth");
+            w.allocationsBeforeFailure = k;
+            if (k == allocations) {                              // every allocation succeeds: the count is exact
+                w.schedule(100 * MS, -1);
+                scheduled.add(-1);
+                assertTrue(w.capacity() > full, what + ": grown");
+                assertEquals(0, w.allocationsBeforeFailure, what + ": allocations made");
+                w.allocationsBeforeFailure = -1;
+            } else {
+                assertThrows(OutOfMemoryError.class, () -> w.schedule(100 * MS, -1), what);
+                assertEquals(full, w.capacity(), what + ": capacity");
+                assertEquals(full, w.size(), what + ": size");
+            }
+            for (int i = full; i < full + 3 * TimingWheel.CHUNK_STEP; i++) {   // grows now, and keeps working
+                w.schedule((i % 20 + 1) * MS, i);
+                scheduled.add(i);
+            }
+            drainExactly(w, scheduled, what);
+        }
+    }
+
     /** Issue 12 (6): an OutOfMemoryError while the overflow arrays grow (schedule) leaves the wheel as it was. */
     @Test
     void anOutOfMemoryErrorWhileTheOverflowGrowsLeavesTheWheelAsItWas() {
