@@ -38,7 +38,8 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
  * default this rule replaced; a cache never makes the pool own more than the budget (a buffer created past
  * it is not retained). The cost is the cache's two reference arrays and its inbox (as large as the cache),
  * allocated at a thread's first use of a size class: about 12 bytes per slot with compressed references
- * (96 KiB for 8,192 slots).
+ * (96 KiB for 8,192 slots), for every platform thread that uses the class, not only the expected ones,
+ * and outside the budget; set {@link Builder#capacityPerThread(int)} when many threads touch the pool.
  *
  * <h2>Recognising the pool's own buffers</h2>
  * A {@code ByteBuffer} has no field the pool could mark, and wrapping it would change the type users

@@ -81,7 +81,8 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
      * Who writes what: a LocalCache's stacks, sizes, epoch and counters are written by its owner only (see
      * LocalCache). `epoch` is incremented by trim() (volatile getAndAdd) and read opaquely on the fast
      * path: a stale read only delays a rotation by one call. `caches` (ConcurrentLinkedQueue) is appended
-     * once per platform thread (before the cache is installed in `local`; see register) and pruned by
+     * once per thread with a cache (every platform thread; a virtual thread too with virtualThreadCaches)
+     * (before the cache is installed in `local`; see register) and pruned by
      * trim(). Shared-path counters are StripedCounter shared cells.
      *
      * Allocation before publication. Each allocation of a slow path (a thread's first cache: the
@@ -209,9 +210,10 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
 
     /**
      * Returns an object to the pool after running the reset hook on it; any thread. The owner thread's
-     * release of its own object is a plain array push (no CAS, no allocation); another platform thread
-     * returns it to its owner's inbox with one CAS on the state word and one on the queue; a virtual thread
-     * returns homeless objects to the shared slots. Past the bounds, the object is dropped.
+     * release of its own object is a plain array push (no CAS, no allocation); another thread returns it
+     * to its owner's inbox with one CAS on the state word and one on the queue; a thread without a cache
+     * of its own (a virtual thread, unless {@link Builder#virtualThreadCaches()}) returns homeless objects
+     * to the shared slots. Past the bounds, the object is dropped.
      *
      * @param object an object this pool handed out and the caller holds
      * @throws IllegalArgumentException if {@code object} is null or belongs to another pool (its caches or
@@ -224,7 +226,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
         }
         // Owner fast path: the object's home cache is owned by the calling thread. No ThreadLocal lookup:
         // the home reference and one comparison with currentThread() identify the owner (a virtual thread
-        // never owns a cache, so it never passes).
+        // owns a cache only with virtualThreadCaches; otherwise it never passes).
         if (object.poolHome instanceof LocalCache c && c.owner == Thread.currentThread() && c.poolToken == token) {
             int s = object.poolState;
             if (s != Pooled.IN_USE) {
@@ -318,10 +320,11 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
     }
 
     /**
-     * The most objects the pool can hold at once for {@code platformThreads} live platform threads: each
-     * thread's cache and inbox plus the shared slots; any thread.
+     * The most objects the pool can hold at once for {@code platformThreads} live threads with caches (the
+     * platform threads, plus the virtual threads with {@link Builder#virtualThreadCaches()}): each thread's
+     * cache and inbox plus the shared slots; any thread.
      *
-     * @param platformThreads the number of platform threads that use the pool
+     * @param platformThreads the number of threads with caches that use the pool
      * @return the bound on {@link #idle()}
      */
     public long maxIdle(int platformThreads) {
@@ -333,7 +336,10 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
         return capacity;
     }
 
-    /** @return the number of caches the pool tracks (one per platform thread that used it); any thread */
+    /**
+     * @return the number of caches the pool tracks (one per platform thread that used it, and per virtual
+     *         thread with {@link Builder#virtualThreadCaches()}); any thread
+     */
     public int caches() {
         return caches.size();
     }
