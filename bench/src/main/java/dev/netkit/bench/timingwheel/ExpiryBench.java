@@ -258,43 +258,21 @@ public class ExpiryBench {
     /** The claim floor's timeouts: built once (a trial), their words reset before each measured call. */
     @State(Scope.Thread)
     public static class Claims {
-        static final java.lang.invoke.VarHandle WORD;
-
-        static {
-            try {
-                WORD = java.lang.invoke.MethodHandles.lookup().findVarHandle(Claimable.class, "word", long.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
-        /** A timeout's fields: its timer, its task and its state word (32 B, as WheelTimer's Timeout). */
-        static final class Claimable {
-            final Object timer;
-            final Runnable task;
-            long word;
-
-            Claimable(Object timer, Runnable task) {
-                this.timer = timer;
-                this.task = task;
-            }
-        }
-
         final AtomicInteger ran = new AtomicInteger();
-        Claimable[] timeouts;
+        FloorTimeout[] timeouts;
 
         @Setup
         public void build() {
             Runnable task = ran::incrementAndGet;
-            timeouts = new Claimable[N];
+            timeouts = new FloorTimeout[N];
             for (int i = 0; i < N; i++) {
-                timeouts[i] = new Claimable(this, task);
+                timeouts[i] = new FloorTimeout(this, task, 0L);
             }
         }
 
         @Setup(Level.Invocation)
         public void reset() {
-            for (Claimable c : timeouts) {
+            for (FloorTimeout c : timeouts) {
                 c.word = 0;
             }
             ran.set(0);
@@ -304,8 +282,8 @@ public class ExpiryBench {
     @Benchmark
     @OperationsPerInvocation(N)
     public int claimFloor(Claims c) {
-        for (Claims.Claimable t : c.timeouts) {
-            if (Claims.WORD.compareAndSet(t, 0L, 2L)) {
+        for (FloorTimeout t : c.timeouts) {
+            if (FloorTimeout.WORD.compareAndSet(t, 0L, 2L)) {
                 t.task.run();
             }
         }

@@ -231,28 +231,6 @@ public class TimerBench {
     @State(Scope.Benchmark)
     public static class CallerFloor {
         static final java.lang.invoke.VarHandle SLOT = java.lang.invoke.MethodHandles.arrayElementVarHandle(Object[].class);
-        static final java.lang.invoke.VarHandle WORD;
-
-        static {
-            try {
-                WORD = java.lang.invoke.MethodHandles.lookup().findVarHandle(FloorTimeout.class, "word", long.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
-        /** A timeout's fields: timer, task, state word (32 B, as WheelTimer's Timeout). */
-        static final class FloorTimeout {
-            final Object timer;
-            final Runnable task;
-            long word;
-
-            FloorTimeout(Object timer, Runnable task, long deadline) {
-                this.timer = timer;
-                this.task = task;
-                this.word = deadline << 3;
-            }
-        }
 
         final Object[] ring = new Object[65_536];
         final java.util.concurrent.atomic.AtomicLong producerIndex = new java.util.concurrent.atomic.AtomicLong();
@@ -261,11 +239,11 @@ public class TimerBench {
     @Benchmark
     public boolean callerFloor(CallerFloor s) {
         long deadline = System.nanoTime() + FIVE_MIN;
-        CallerFloor.FloorTimeout t = new CallerFloor.FloorTimeout(s, TASK, deadline);
+        FloorTimeout t = new FloorTimeout(s, TASK, deadline << 3);
         long i = s.producerIndex.getAndIncrement();
         CallerFloor.SLOT.setRelease(s.ring, (int) i & (s.ring.length - 1), t);
         long w = t.word;
-        return CallerFloor.WORD.compareAndSet(t, w, w | 1L);
+        return FloorTimeout.WORD.compareAndSet(t, w, w | 1L);
     }
 
     @Benchmark
