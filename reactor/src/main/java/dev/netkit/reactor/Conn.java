@@ -27,14 +27,14 @@ import java.time.Duration;
  */
 public interface Conn {
     /**
-     * @return this connection's id: a {@code ConnMatrix} id (slot and generation, never reused), the
-     *         address for {@link #send} and {@link Server#send}; any thread
+     * {@return this connection's id: a {@code ConnMatrix} id (slot and generation, never reused), the
+     *         address for {@link #send} and {@link Server#send}; any thread}
      */
     long id();
 
     /**
-     * @return the inbound ring: {@code peek}, {@code getInt}/{@code getLong}/{@code getByte} and
-     *         {@code discard} what was read; what is left stays for the next {@link Handler#onData}. Loop only
+     * {@return the inbound ring: {@code peek}, {@code getInt}/{@code getLong}/{@code getByte} and
+     *         {@code discard} what was read; what is left stays for the next {@link Handler#onData}. Loop only}
      */
     ByteRing in();
 
@@ -115,15 +115,15 @@ public interface Conn {
         return sendFile(file, position, count, null);
     }
 
-    /** @return bytes queued for the socket and not yet written: the outbound ring's and the files'; loop only */
+    /** {@return bytes queued for the socket and not yet written: the outbound ring's and the files'; loop only} */
     long pendingOutputBytes();
 
-    /** @return bytes the outbound ring can take now (0 once closed); loop only */
+    /** {@return bytes the outbound ring can take now (0 once closed); loop only} */
     int writableBytes();
 
     /**
-     * @return false once the pending output reached the high water mark or a write was refused, true again
-     *         from when it falls to the low water mark; loop only
+     * {@return false once the pending output reached the high water mark or a write was refused, true again
+     *         from when it falls to the low water mark; loop only}
      */
     boolean isWritable();
 
@@ -163,7 +163,7 @@ public interface Conn {
      */
     void setMaxIdle(Duration maxIdle);
 
-    /** @return the object attached with {@link #attach}, or null; loop only */
+    /** {@return the object attached with {@link #attach}, or null; loop only} */
     Object attachment();
 
     /**
@@ -191,6 +191,6 @@ public interface Conn {
      */
     void abort(CloseReason reason);
 
-    /** @return false once closed; any thread (a closed connection may still be open for a moment elsewhere) */
+    /** {@return false once closed; any thread (a closed connection may still be open for a moment elsewhere)} */
     boolean isOpen();
 }

@@ -156,12 +156,12 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
 
     // ------------------------------------------------------------------ shared state
 
-    /** @return whether the owner closed it; any thread (acquire) */
+    /** {@return whether the owner closed it; any thread (acquire)} */
     boolean isClosed() {
         return (boolean) CLOSED.getAcquire(this);
     }
 
-    /** @return the inbox, or null if nothing was ever sent to this connection; any thread (acquire) */
+    /** {@return the inbox, or null if nothing was ever sent to this connection; any thread (acquire)} */
     MpscChunkedFrameQueue inbox() {
         return (MpscChunkedFrameQueue) INBOX.getAcquire(this);
     }
@@ -208,7 +208,7 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
         return (int) SCHEDULED.getVolatile(this) == 0 && SCHEDULED.compareAndSet(this, 0, 1);
     }
 
-    /** @return true for the one caller that should queue the overflow close task; any thread */
+    /** {@return true for the one caller that should queue the overflow close task; any thread} */
     boolean requestClose() {
         return (int) CLOSE_REQUESTED.getOpaque(this) == 0 && CLOSE_REQUESTED.compareAndSet(this, 0, 1);
     }
@@ -460,12 +460,12 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
         }
     }
 
-    /** @return whether neither the outbound ring nor a queued file holds a byte to write */
+    /** {@return whether neither the outbound ring nor a queued file holds a byte to write} */
     boolean outputEmpty() {
         return out.isEmpty() && files == null;
     }
 
-    /** @return whether nothing waits to be written: output, inbox backlog, or inbox frames */
+    /** {@return whether nothing waits to be written: output, inbox backlog, or inbox frames} */
     private boolean drained() {
         MpscChunkedFrameQueue box = inbox();
         return out.isEmpty() && files == null && !inboxBacklog && (box == null || box.isEmpty());
@@ -863,7 +863,7 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
         updateInterest();
     }
 
-    /** @return whether output or input is left at a shutdown's deadline */
+    /** {@return whether output or input is left at a shutdown's deadline} */
     boolean hasPending() {
         MpscChunkedFrameQueue box = inbox();
         return !out.isEmpty() || files != null || !in.isEmpty() || (box != null && !box.isEmpty());

@@ -40,9 +40,9 @@ final class FaultLog {
     }
 
     /**
-     * @return whether {@code t} (or an I/O exception it wraps) is the peer resetting the connection or a
+     * {@return whether {@code t} (or an I/O exception it wraps) is the peer resetting the connection or a
      *         pipe it broke. The JDK gives no error code, so this reads the message: the English
-     *         {@code strerror} texts; under another locale a reset is logged as a fault (still rate-limited)
+     *         {@code strerror} texts; under another locale a reset is logged as a fault (still rate-limited)}
      */
     static boolean isReset(Throwable t) {
         for (Throwable x = t; x instanceof IOException; x = x.getCause()) {
@@ -54,7 +54,7 @@ final class FaultLog {
         return false;
     }
 
-    /** @return the connection's peer address, or "?" if it cannot be read (the channel is already closed) */
+    /** {@return the connection's peer address, or "?" if it cannot be read (the channel is already closed)} */
     static String peer(Connection c) {
         try {
             SocketAddress a = c.channel.getRemoteAddress();
@@ -86,7 +86,7 @@ final class FaultLog {
         return write(id, peer, reason, cause);
     }
 
-    /** @return whether this second has a line left (else the close is counted as left out) */
+    /** {@return whether this second has a line left (else the close is counted as left out)} */
     private boolean admit(long now) {
         if (now - windowStart >= WINDOW || windowStart == 0) {
             windowStart = now;

@@ -10,6 +10,8 @@ import java.nio.channels.FileChannel;
 @FunctionalInterface
 public interface FileSendListener {
     /**
+     * Called once per accepted {@code sendFile}, in queue order, on the connection's loop.
+     *
      * @param conn     the connection
      * @param file     the channel passed to {@code sendFile}, not closed by the server
      * @param sent     how many of its bytes were written to the socket

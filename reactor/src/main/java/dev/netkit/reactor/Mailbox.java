@@ -60,17 +60,17 @@ final class Mailbox {
         return !isClosed() || !task.claim();
     }
 
-    /** @return whether the loop closed the mailbox (it died); any thread */
+    /** {@return whether the loop closed the mailbox (it died); any thread} */
     boolean isClosed() {
         return (boolean) CLOSED.getVolatile(this);
     }
 
-    /** @return whether no task waits; any thread, a snapshot */
+    /** {@return whether no task waits; any thread, a snapshot} */
     boolean isEmpty() {
         return tasks.isEmpty();
     }
 
-    /** @return the next task, or null (also, briefly, while an offer is in progress); the loop thread */
+    /** {@return the next task, or null (also, briefly, while an offer is in progress); the loop thread} */
     Runnable relaxedPoll() {
         return tasks.relaxedPoll();
     }
@@ -111,7 +111,7 @@ final class Mailbox {
         @SuppressWarnings("unused") // through CLAIMED
         private volatile boolean claimed;
 
-        /** @return true for the one caller that gets to handle the task; any thread */
+        /** {@return true for the one caller that gets to handle the task; any thread} */
         final boolean claim() {
             return CLAIMED.compareAndSet(this, false, true);
         }

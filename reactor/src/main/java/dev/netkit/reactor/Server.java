@@ -164,17 +164,17 @@ public final class Server implements AutoCloseable {
         return s;
     }
 
-    /** @return the bound address (with the actual port); any thread */
+    /** {@return the bound address (with the actual port); any thread} */
     public InetSocketAddress address() {
         return address;
     }
 
-    /** @return the configuration; any thread */
+    /** {@return the configuration; any thread} */
     public ServerConfig config() {
         return cfg;
     }
 
-    /** @return the counters; any thread */
+    /** {@return the counters; any thread} */
     public ServerStats stats() {
         return stats;
     }
@@ -193,19 +193,19 @@ public final class Server implements AutoCloseable {
         return ReactorEvents.NAMES;
     }
 
-    /** @return connections accepted and not yet closed; any thread, a snapshot */
+    /** {@return connections accepted and not yet closed; any thread, a snapshot} */
     public int connections() {
         return live.get();
     }
 
-    /** @return entries in the connection matrix; any thread, weakly consistent */
+    /** {@return entries in the connection matrix; any thread, weakly consistent} */
     public long matrixSize() {
         return matrix.size();
     }
 
     /**
-     * @return ring buffers taken from the pool and not given back (0 once every connection is idle or
-     *         closed); any thread, exact at rest
+     * {@return ring buffers taken from the pool and not given back (0 once every connection is idle or
+     *         closed); any thread, exact at rest}
      */
     public int buffersInUse() {
         return pool.liveBuffers() - pool.idle();
@@ -223,9 +223,9 @@ public final class Server implements AutoCloseable {
     }
 
     /**
-     * @return the first unexpected error that stopped a sub-reactor, or null. Once set, the acceptor hands
+     * {@return the first unexpected error that stopped a sub-reactor, or null. Once set, the acceptor hands
      *         that sub-reactor no more connections, and the connections it owned or had queued are closed
-     *         ({@link CloseReason#LOOP_FAILED}); the others keep serving. Any thread
+     *         ({@link CloseReason#LOOP_FAILED}); the others keep serving. Any thread}
      */
     public Throwable failure() {
         return failure.get();
@@ -432,12 +432,12 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    /** @return the buffer pool behind every connection's rings; for tests */
+    /** {@return the buffer pool behind every connection's rings; for tests} */
     BufferPool pool() {
         return pool;
     }
 
-    /** @return the buffer pool behind the inboxes' chunks; for tests */
+    /** {@return the buffer pool behind the inboxes' chunks; for tests} */
     BufferPool inboxPool() {
         return inboxPool;
     }
@@ -526,7 +526,7 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    /** @return the acceptor's stats stripe; any thread */
+    /** {@return the acceptor's stats stripe; any thread} */
     int acceptorStripe() {
         return reactors.length;
     }
@@ -565,7 +565,7 @@ public final class Server implements AutoCloseable {
         return quiesced.get();
     }
 
-    /** @return whether every sub-reactor stopped reading (shutdown) */
+    /** {@return whether every sub-reactor stopped reading (shutdown)} */
     boolean allQuiesced() {
         return quiesced.get() == reactors.length;
     }

@@ -68,79 +68,79 @@ public final class ServerConfig {
         }
     }
 
-    /** @return a builder with the defaults; any thread */
+    /** {@return a builder with the defaults; any thread} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return the address the server binds (port 0: an ephemeral port); any thread */
+    /** {@return the address the server binds (port 0: an ephemeral port); any thread} */
     public InetSocketAddress bind() {
         return bind;
     }
 
-    /** @return the number of sub-reactors; any thread */
+    /** {@return the number of sub-reactors; any thread} */
     public int subReactors() {
         return subReactors;
     }
 
-    /** @return the outbound high water mark in bytes; any thread */
+    /** {@return the outbound high water mark in bytes; any thread} */
     public int highWaterBytes() {
         return highWaterBytes;
     }
 
-    /** @return the outbound low water mark in bytes; any thread */
+    /** {@return the outbound low water mark in bytes; any thread} */
     public int lowWaterBytes() {
         return lowWaterBytes;
     }
 
     /**
-     * @return the largest frame the built-in handlers accept from a client, counting the bytes after its
-     *         4-byte length field (each handler checks it fits its own output); any thread
+     * {@return the largest frame the built-in handlers accept from a client, counting the bytes after its
+     *         4-byte length field (each handler checks it fits its own output); any thread}
      */
     public int maxFrameBytes() {
         return maxFrameBytes;
     }
 
-    /** @return the inbound ring's capacity in bytes; any thread */
+    /** {@return the inbound ring's capacity in bytes; any thread} */
     public int inboundRingBytes() {
         return inboundRingBytes;
     }
 
-    /** @return the outbound ring's capacity in bytes, the cap on one connection's pending output; any thread */
+    /** {@return the outbound ring's capacity in bytes, the cap on one connection's pending output; any thread} */
     public int outboundRingBytes() {
         return outboundRingBytes;
     }
 
-    /** @return the inbox budget in bytes (the most a connection's inbox holds at once); any thread */
+    /** {@return the inbox budget in bytes (the most a connection's inbox holds at once); any thread} */
     public int inboxBytes() {
         return inboxBytes;
     }
 
-    /** @return the size of the chunks an inbox borrows from the pool; any thread */
+    /** {@return the size of the chunks an inbox borrows from the pool; any thread} */
     public int inboxChunkBytes() {
         return inboxChunkBytes;
     }
 
     /**
-     * @return the longest frame one {@link Conn#send} can carry: one inbox chunk less its 8-byte record
+     * {@return the longest frame one {@link Conn#send} can carry: one inbox chunk less its 8-byte record
      *         header (a frame never straddles two chunks), and no more than the outbound ring (the target's
-     *         loop moves each frame whole into it); any thread
+     *         loop moves each frame whole into it); any thread}
      */
     public int maxInboxFrameBytes() {
         return Math.min(inboxChunkBytes - MpscChunkedFrameQueue.HEADER_LENGTH, outboundRingBytes);
     }
 
-    /** @return the most connections held at once; any thread */
+    /** {@return the most connections held at once; any thread} */
     public int maxConnections() {
         return maxConnections;
     }
 
-    /** @return the idle timeout in nanoseconds, 0 when off; any thread */
+    /** {@return the idle timeout in nanoseconds, 0 when off; any thread} */
     public long idleTimeoutNanos() {
         return idleTimeoutNanos;
     }
 
-    /** @return whether an end of stream only shuts the input (the rest is still written); any thread */
+    /** {@return whether an end of stream only shuts the input (the rest is still written); any thread} */
     public boolean halfClose() {
         return halfClose;
     }
@@ -192,6 +192,8 @@ public final class ServerConfig {
         }
 
         /**
+         * Sets the address to listen on.
+         *
          * @param address where to listen; port 0 picks an ephemeral port
          * @return this builder
          */
@@ -201,6 +203,8 @@ public final class ServerConfig {
         }
 
         /**
+         * Sets the number of sub-reactors (event-loop threads).
+         *
          * @param n sub-reactor threads, 1 to 256 (one {@code ConnMatrix} shard each)
          * @return this builder
          * @throws IllegalArgumentException if n is out of range
@@ -211,6 +215,8 @@ public final class ServerConfig {
         }
 
         /**
+         * Sets each connection's inbound ring capacity.
+         *
          * @param bytes inbound ring capacity: a power of two, 256 to 4 MiB
          * @return this builder
          * @throws IllegalArgumentException if out of range
@@ -250,6 +256,8 @@ public final class ServerConfig {
         }
 
         /**
+         * Sets the largest client frame the built-in protocols accept.
+         *
          * @param bytes the largest frame the built-in handlers accept (the bytes after the length field), 8
          *              or more; checked by {@link #build()} against the inbound ring, and by each handler
          *              against its own output
@@ -261,6 +269,8 @@ public final class ServerConfig {
         }
 
         /**
+         * Sets each connection's inbox budget.
+         *
          * @param bytes the inbox budget per connection (default 16 KiB): the most bytes of frames sent to it
          *              that wait at once (record headers and chunk-end padding included) before a send finds
          *              it full; a power of two, 64 to 4 MiB. A send carries at most half of it less 8 bytes
@@ -273,6 +283,8 @@ public final class ServerConfig {
         }
 
         /**
+         * Sets the size of an inbox's chunks.
+         *
          * @param bytes the size of the chunks an inbox borrows from the server's inbox pool while frames wait:
          *              a power of two, 32 to inboxBytes / 2 (checked at build); default half the inbox budget,
          *              at most 8 KiB. A send carries at most one chunk less 8 bytes. Smaller chunks cost less
@@ -286,6 +298,8 @@ public final class ServerConfig {
         }
 
         /**
+         * Sets the most connections the server holds at once.
+         *
          * @param n the most connections held at once (default 65,536); a connection accepted past it is closed
          *          at once. It also sizes the buffer pool's identity table (2 buffers per connection) and the
          *          matrix shards
@@ -298,6 +312,8 @@ public final class ServerConfig {
         }
 
         /**
+         * Sets the idle timeout.
+         *
          * @param timeout close a connection with no inbound or outbound traffic for this long; zero: never
          * @return this builder
          * @throws IllegalArgumentException if negative
@@ -311,6 +327,8 @@ public final class ServerConfig {
         }
 
         /**
+         * Sets what a peer's end of stream does.
+         *
          * @param on when true, a peer's end of stream (FIN) only shuts the input: pending output is still
          *           written, then the connection closes; when false (default) it closes at once
          * @return this builder
@@ -321,6 +339,8 @@ public final class ServerConfig {
         }
 
         /**
+         * Sets how much cross-thread work one loop iteration takes on.
+         *
          * @param n the most cross-thread tasks (registrations, close requests) one loop iteration runs,
          *          and, counted apart, the most inbox wake-ups from other threads, 1 to 1,048,576, so that
          *          neither starves I/O or the other
@@ -333,6 +353,8 @@ public final class ServerConfig {
         }
 
         /**
+         * Sets when a sub-reactor rebuilds its selector.
+         *
          * @param n rebuild a sub-reactor's selector after this many consecutive premature empty selects
          *          (the epoll spin bug), 3 or more
          * @return this builder
@@ -344,6 +366,8 @@ public final class ServerConfig {
         }
 
         /**
+         * Sets the byte budget of the server's buffer pools.
+         *
          * @param bytes the byte budget of each of the server's two buffer pools, the rings' and the inbox
          *              chunks' (buffers beyond it are handed out but not kept); default 256 MiB
          * @return this builder
@@ -385,7 +409,7 @@ public final class ServerConfig {
         }
 
         /**
-         * @return the configuration
+         * {@return the configuration}
          * @throws IllegalArgumentException if the settings do not fit together (named in the message)
          */
         public ServerConfig build() {

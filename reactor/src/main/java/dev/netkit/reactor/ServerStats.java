@@ -51,91 +51,93 @@ public final class ServerStats {
     }
 
     /**
-     * @return connections the acceptor took from the listener, including those it closed at once (past
+     * {@return connections the acceptor took from the listener, including those it closed at once (past
      *         max connections, or a socket option that failed on a connection the peer had already
-     *         reset): at rest, accepted = the sum of the closes + the open connections; any thread
+     *         reset): at rest, accepted = the sum of the closes + the open connections; any thread}
      */
     public long accepted() {
         return accepted.sum();
     }
 
-    /** @return bytes read from all connections; any thread */
+    /** {@return bytes read from all connections; any thread} */
     public long bytesRead() {
         return bytesRead.sum();
     }
 
-    /** @return bytes written to all connections; any thread */
+    /** {@return bytes written to all connections; any thread} */
     public long bytesWritten() {
         return bytesWritten.sum();
     }
 
-    /** @return frames {@link Conn#send sent} into a target's inbox ({@link SendResult#SENT}); any thread */
+    /** {@return frames {@link Conn#send sent} into a target's inbox ({@link SendResult#SENT}); any thread} */
     public long sent() {
         return sent.sum();
     }
 
     /**
-     * @return sent frames whose target lives on another sub-reactor than the sending thread's (every send
-     *         from a thread that is no loop counts here too); any thread
+     * {@return sent frames whose target lives on another sub-reactor than the sending thread's (every send
+     *         from a thread that is no loop counts here too); any thread}
      */
     public long sentCross() {
         return sentCross.sum();
     }
 
     /**
-     * @return sent frames dropped because the target's loop reclaimed them from its inbox
+     * {@return sent frames dropped because the target's loop reclaimed them from its inbox
      *         ({@link SendResult#DROPPED}): the sending thread stalled between claiming the frame and
      *         committing it for longer than {@link ServerConfig.Builder#inboxReclaimTimeout}; the target
-     *         stays open; any thread
+     *         stays open; any thread}
      */
     public long sendsDropped() {
         return sendsDropped.sum();
     }
 
-    /** @return sends to an id no open connection has ({@link SendResult#NO_TARGET}); any thread */
+    /** {@return sends to an id no open connection has ({@link SendResult#NO_TARGET}); any thread} */
     public long sendsNoTarget() {
         return sendsNoTarget.sum();
     }
 
-    /** @return how often a connection stopped reading at its high water mark (or full inbound ring); any thread */
+    /** {@return how often a connection stopped reading at its high water mark (or full inbound ring); any thread} */
     public long readPauses() {
         return readPauses.sum();
     }
 
-    /** @return selectors rebuilt after repeated premature empty selects; any thread */
+    /** {@return selectors rebuilt after repeated premature empty selects; any thread} */
     public long selectorRebuilds() {
         return selectorRebuilds.sum();
     }
 
     /**
-     * @return selector rebuilds that could not open a new selector (EMFILE): the loop kept its old one and
-     *         tries again after as many premature selects; any thread
+     * {@return selector rebuilds that could not open a new selector (EMFILE): the loop kept its old one and
+     *         tries again after as many premature selects; any thread}
      */
     public long selectorRebuildFailures() {
         return selectorRebuildFailures.sum();
     }
 
-    /** @return accept failures (EMFILE and others), each followed by a back-off; any thread */
+    /** {@return accept failures (EMFILE and others), each followed by a back-off; any thread} */
     public long acceptErrors() {
         return acceptErrors.sum();
     }
 
-    /** @return cross-thread tasks and relay wake-ups run by the sub-reactors; any thread */
+    /** {@return cross-thread tasks and relay wake-ups run by the sub-reactors; any thread} */
     public long tasks() {
         return tasks.sum();
     }
 
-    /** @return selector wake-ups issued by producers (coalesced: at most one per sleep); any thread */
+    /** {@return selector wake-ups issued by producers (coalesced: at most one per sleep); any thread} */
     public long wakeups() {
         return wakeups.sum();
     }
 
-    /** @return connections closed at the shutdown deadline with output still pending; any thread */
+    /** {@return connections closed at the shutdown deadline with output still pending; any thread} */
     public long shutdownUnflushed() {
         return shutdownUnflushed.sum();
     }
 
     /**
+     * Connections closed for one reason.
+     *
      * @param reason a close reason
      * @return connections closed for it; any thread
      */
@@ -143,7 +145,7 @@ public final class ServerStats {
         return closed[reason.ordinal()].sum();
     }
 
-    /** @return connections closed for any reason; any thread */
+    /** {@return connections closed for any reason; any thread} */
     public long closedTotal() {
         long n = 0;
         for (StripedCounter c : closed) {

@@ -148,7 +148,7 @@ final class SubReactor implements Runnable {
         }
     }
 
-    /** @return the loop whose thread is calling, or null; any thread */
+    /** {@return the loop whose thread is calling, or null; any thread} */
     static SubReactor current() {
         return Thread.currentThread() instanceof LoopThread t ? t.loop : null;
     }
@@ -239,7 +239,7 @@ final class SubReactor implements Runnable {
         return handed;
     }
 
-    /** @return whether this loop stopped on an unexpected error; any thread */
+    /** {@return whether this loop stopped on an unexpected error; any thread} */
     boolean isDead() {
         return tasks.isClosed();
     }
@@ -364,7 +364,7 @@ final class SubReactor implements Runnable {
         nextCloseRetryAt = now + CLOSE_RETRY_NANOS;
     }
 
-    /** @return -1 for selectNow, 0 for no timeout, else milliseconds */
+    /** {@return -1 for selectNow, 0 for no timeout, else milliseconds} */
     private long selectTimeoutMillis() {
         long delay = idle.nextDelayNanos(now);
         if (!closingInboxes.isEmpty()) {
@@ -446,7 +446,7 @@ final class SubReactor implements Runnable {
         }
     }
 
-    /** @return how many connections moved to the new selector */
+    /** {@return how many connections moved to the new selector} */
     private int rebuildSelector() throws IOException {
         Selector old = selector;
         Selector fresh = openSelector();
@@ -654,12 +654,12 @@ final class SubReactor implements Runnable {
         }
     }
 
-    /** @return whether a shutdown began on this loop; loop thread */
+    /** {@return whether a shutdown began on this loop; loop thread} */
     boolean shuttingDown() {
         return shuttingDown;
     }
 
-    /** @return the loop's clock, read once per iteration step; loop thread */
+    /** {@return the loop's clock, read once per iteration step; loop thread} */
     long now() {
         return now;
     }

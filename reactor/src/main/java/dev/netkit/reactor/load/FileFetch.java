@@ -45,12 +45,12 @@ public final class FileFetch {
      */
     public record Result(int connections, long requests, long bytes, long mismatches, long elapsedNanos,
                          long serverCpuNanos, String firstProblem) {
-        /** @return file bytes per second over the run */
+        /** {@return file bytes per second over the run} */
         public double bytesPerSecond() {
             return elapsedNanos == 0 ? 0 : bytes * 1e9 / elapsedNanos;
         }
 
-        /** @return a small table of the run */
+        /** {@return a small table of the run} */
         public String toTable() {
             StringBuilder b = new StringBuilder();
             b.append(String.format(Locale.ROOT, "connections %d, answers %d, bytes %,d, in %.3f s: %.1f MB/s%n",

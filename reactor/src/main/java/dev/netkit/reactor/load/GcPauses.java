@@ -135,6 +135,8 @@ public final class GcPauses {
     }
 
     /**
+     * Tells a pausing collector from a concurrent one by its name.
+     *
      * @param collectorName a {@code sun.gc.collector.N.name} value
      * @return whether that collector's invocations and time are stop-the-world pauses (see the class comment)
      */
@@ -143,27 +145,27 @@ public final class GcPauses {
         return n.contains("pause") || n.contains("stop-the-world");
     }
 
-    /** @return whether the pause counters could be read */
+    /** {@return whether the pause counters could be read} */
     public boolean available() {
         return reason == null;
     }
 
-    /** @return why the counters are unavailable, or null if they are available */
+    /** {@return why the counters are unavailable, or null if they are available} */
     public String reason() {
         return reason;
     }
 
-    /** @return every collector found, as {@code "N: name"}, pauses or not (empty if the file was not read) */
+    /** {@return every collector found, as {@code "N: name"}, pauses or not (empty if the file was not read)} */
     public List<String> collectors() {
         return allCollectors;
     }
 
-    /** @return the names of the collectors counted as pauses, by collector number */
+    /** {@return the names of the collectors counted as pauses, by collector number} */
     public List<String> pauseCollectors() {
         return pauseCollectors.stream().map(Collector::name).toList();
     }
 
-    /** @return the performance-data file read, or null if none was */
+    /** {@return the performance-data file read, or null if none was} */
     public HsPerfData data() {
         return data;
     }
@@ -191,12 +193,12 @@ public final class GcPauses {
      * @param polls      polls made, the start and the end included
      */
     public record Summary(long count, long maxNanos, long totalNanos, long unresolved, long polls) {
-        /** @return the longest pause in milliseconds */
+        /** {@return the longest pause in milliseconds} */
         public double maxMillis() {
             return maxNanos / 1e6;
         }
 
-        /** @return the summed pause time in milliseconds */
+        /** {@return the summed pause time in milliseconds} */
         public double totalMillis() {
             return totalNanos / 1e6;
         }

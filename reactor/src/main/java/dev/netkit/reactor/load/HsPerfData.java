@@ -79,12 +79,12 @@ public final class HsPerfData {
             this.offset = offset;
         }
 
-        /** @return the counter's name, e.g. {@code sun.gc.collector.0.invocations} */
+        /** {@return the counter's name, e.g. {@code sun.gc.collector.0.invocations}} */
         public String name() {
             return name;
         }
 
-        /** @return its current value */
+        /** {@return its current value} */
         public long get() {
             return (long) longs.getVolatile(buf, offset);
         }
@@ -263,32 +263,34 @@ public final class HsPerfData {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    /** @return the process id this file belongs to */
+    /** {@return the process id this file belongs to} */
     public long pid() {
         return pid;
     }
 
-    /** @return the file that was mapped */
+    /** {@return the file that was mapped} */
     public Path file() {
         return file;
     }
 
-    /** @return the PerfData version, e.g. {@code "2.0"} */
+    /** {@return the PerfData version, e.g. {@code "2.0"}} */
     public String version() {
         return major + "." + minor;
     }
 
-    /** @return the byte order of the file's data (the JVM's native order) */
+    /** {@return the byte order of the file's data (the JVM's native order)} */
     public ByteOrder byteOrder() {
         return buf.order();
     }
 
-    /** @return the names of every entry, in file order */
+    /** {@return the names of every entry, in file order} */
     public java.util.Set<String> names() {
         return entries.keySet();
     }
 
     /**
+     * Looks up a scalar long entry.
+     *
      * @param name an entry name, e.g. {@code sun.os.hrt.frequency}
      * @return a live handle on that scalar long entry, or null if there is none (or it is not a long)
      */
@@ -301,6 +303,8 @@ public final class HsPerfData {
     }
 
     /**
+     * Reads a string entry.
+     *
      * @param name an entry name, e.g. {@code sun.gc.collector.0.name}
      * @return that string entry's current value, or null if there is none (or it is not a string)
      */
@@ -313,6 +317,8 @@ public final class HsPerfData {
     }
 
     /**
+     * An entry's variability.
+     *
      * @param name an entry name
      * @return its variability as HotSpot defines it (1 constant, 2 monotonic, 3 variable), or 0 if absent
      */
@@ -322,6 +328,8 @@ public final class HsPerfData {
     }
 
     /**
+     * An entry's units.
+     *
      * @param name an entry name
      * @return its units as HotSpot defines them (1 none, 2 bytes, 3 ticks, 4 events, 5 string, 6 hertz), or
      *         0 if absent

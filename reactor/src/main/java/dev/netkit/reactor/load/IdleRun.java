@@ -29,6 +29,9 @@ public final class IdleRun {
     }
 
     /**
+     * Opens {@code connections} connections, checks each answers, holds them for {@code hold}, checks again,
+     * and prints the server's RSS per connection and its projection to 100,000.
+     *
      * @param server          the server
      * @param protocol        echo (a one-byte ping is echoed), relay (the hello frame is read, then a frame
      *                        to itself is relayed back) or pubsub (a SUB and an UNSUB of one topic, answered
@@ -55,8 +58,15 @@ public final class IdleRun {
      * then {@code idleAfter} of idle, a ping round, and the server's RSS again, reported beside the idle
      * figure (does the memory a burst used come back?).
      *
-     * @param burst     how long the burst lasts; zero for none (echo or relay only)
-     * @param idleAfter how long the connections stay idle after the burst before the RSS is read
+     * @param server          the server
+     * @param protocol        as for the shorter {@code run}
+     * @param connections     how many to open
+     * @param hold            how long to hold them before the burst
+     * @param serverPid       the server's pid for RSS, or 0
+     * @param sourceAddresses spread over 127.0.0.2 .. 127.0.0.(1 + n); 0 binds none
+     * @param burst           how long the burst lasts; zero for none (echo or relay only)
+     * @param idleAfter       how long the connections stay idle after the burst before the RSS is read
+     * @param log             where to print the report
      * @return the number of connections that answered the last ping
      * @throws IOException if not even one connection could be opened
      * @throws InterruptedException if interrupted while holding
@@ -243,7 +253,7 @@ public final class IdleRun {
         return ok;
     }
 
-    /** @return whether the answer in {@code b[0, limit)} is the right one */
+    /** {@return whether the answer in {@code b[0, limit)} is the right one} */
     private static boolean answered(ByteBuffer b, Protocol protocol) {
         return switch (protocol) {
             case ECHO -> b.get(0) == PING;

@@ -93,7 +93,7 @@ public record LoadConfig(InetSocketAddress server, Protocol protocol, int connec
         }
     }
 
-    /** @return true for the open loop (fixed rate) */
+    /** {@return true for the open loop (fixed rate)} */
     public boolean openLoop() {
         return rate > 0;
     }

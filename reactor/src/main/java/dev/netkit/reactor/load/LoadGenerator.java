@@ -395,7 +395,7 @@ public final class LoadGenerator {
         }
     }
 
-    /** @return whether the server frame at {@code at} names {@code topic} */
+    /** {@return whether the server frame at {@code at} names {@code topic}} */
     static boolean sameTopic(ByteBuffer b, int at, byte[] topic) {
         if (PubSubFrames.topicBytes(b, at) != topic.length) {
             return false;
@@ -477,7 +477,7 @@ public final class LoadGenerator {
         }
     }
 
-    /** @return completed (deliveries for pubsub), errors, mismatches, stalls, publishes, skipped (pubsub) */
+    /** {@return completed (deliveries for pubsub), errors, mismatches, stalls, publishes, skipped (pubsub)} */
     private static long[] counters(List<ClientLoop> loops) {
         long[] c = new long[6];
         for (ClientLoop l : loops) {
@@ -491,7 +491,7 @@ public final class LoadGenerator {
         return c;
     }
 
-    /** @return per connection: messages answered or delivered (echo, relay), or published (pubsub) */
+    /** {@return per connection: messages answered or delivered (echo, relay), or published (pubsub)} */
     private static long[] completions(List<Conn> conns, boolean pubsub) {
         long[] c = new long[conns.size()];
         for (Conn x : conns) {

@@ -72,6 +72,8 @@ public record LoadResult(Protocol protocol, String loop, int connections, int me
     private static final String CSV_GC = ",gcPauses,gcPauseMaxMs,gcPauseTotalMs";
 
     /**
+     * Formats a latency for the summary table.
+     *
      * @param nanos a latency
      * @return it in microseconds with one decimal and a unit
      */
@@ -87,7 +89,7 @@ public record LoadResult(Protocol protocol, String loop, int connections, int me
         return protocol.name().toLowerCase(Locale.ROOT);
     }
 
-    /** @return a human-readable summary table */
+    /** {@return a human-readable summary table} */
     public String toTable() {
         StringBuilder sb = new StringBuilder();
         boolean ps = pubsub();
@@ -148,7 +150,7 @@ public record LoadResult(Protocol protocol, String loop, int connections, int me
         sb.append(String.format(Locale.ROOT, "  %-34s %s%n", k, v));
     }
 
-    /** @return the result as one JSON object (pubsub adds its fields at the end) */
+    /** {@return the result as one JSON object (pubsub adds its fields at the end)} */
     public String toJson() {
         String common = String.format(Locale.ROOT, "{\"protocol\":\"%s\",\"loop\":\"%s\",\"connections\":%d,"
                         + "\"messageBytes\":%d,\"inFlight\":%d,\"rate\":%d,\"seconds\":%.3f,\"messages\":%d,"
@@ -176,12 +178,14 @@ public record LoadResult(Protocol protocol, String loop, int connections, int me
         return d < 0 ? "-1" : String.format(Locale.ROOT, "%.3f", d);
     }
 
-    /** @return the echo and relay CSV header, = {@code csvHeader(Protocol.ECHO)} */
+    /** {@return the echo and relay CSV header, = {@code csvHeader(Protocol.ECHO)}} */
     public static String csvHeader() {
         return CSV_HEADER + CSV_GC;
     }
 
     /**
+     * The CSV header of a protocol's result rows.
+     *
      * @param protocol the protocol of the rows that follow
      * @return the CSV header matching {@link #toCsvRow()} for that protocol: the columns common to all
      *         protocols, then pubsub's own, then the GC pause columns ({@code gcPauses}, {@code gcPauseMaxMs},
@@ -191,7 +195,7 @@ public record LoadResult(Protocol protocol, String loop, int connections, int me
         return protocol == Protocol.PUBSUB ? CSV_HEADER + CSV_PUBSUB + CSV_GC : CSV_HEADER + CSV_GC;
     }
 
-    /** @return the result as one CSV row, matching {@link #csvHeader(Protocol)} for its protocol */
+    /** {@return the result as one CSV row, matching {@link #csvHeader(Protocol)} for its protocol} */
     public String toCsvRow() {
         String common = String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%d,%.3f,%d,%.1f,%.3f,%d,%d,%d,%d,%d,%d,%d,%d,%s,%s,%s,%d",
                 name(), loop, connections, messageBytes, inFlight, rate, seconds, messages, msgsPerSecond, mbPerSecond,

@@ -15,7 +15,11 @@ public final class Message {
     private final CRC32C crc = new CRC32C();
     private final int size;
 
-    /** @param size bytes per message, at least {@link #MIN_BYTES} */
+    /**
+     * A message shape of {@code size} bytes.
+     *
+     * @param size bytes per message, at least {@link #MIN_BYTES}
+     */
     public Message(int size) {
         if (size < MIN_BYTES) {
             throw new IllegalArgumentException("message size must be >= " + MIN_BYTES + ", was " + size);
@@ -55,7 +59,7 @@ public final class Message {
         return (int) crc.getValue() == src.getInt(at + size - 4);
     }
 
-    /** @return bytes per message */
+    /** {@return bytes per message} */
     public int size() {
         return size;
     }

@@ -12,6 +12,8 @@ public final class ProcStats {
     }
 
     /**
+     * A process's resident set size, from {@code /proc/<pid>/statm}.
+     *
      * @param pid a process id
      * @return its resident set size in bytes, or -1 if unreadable
      */
@@ -30,6 +32,8 @@ public final class ProcStats {
     }
 
     /**
+     * A process's CPU time, from {@code /proc/<pid>/stat}.
+     *
      * @param pid a process id
      * @return its user + system CPU time in nanoseconds, or -1 if unreadable
      */

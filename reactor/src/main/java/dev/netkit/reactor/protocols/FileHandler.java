@@ -71,6 +71,8 @@ public final class FileHandler implements Handler {
     }
 
     /**
+     * The file protocol for one directory.
+     *
      * @param directory the served directory
      * @return a factory of handlers serving it, for {@code Server.start}
      * @throws IllegalArgumentException if it is not a readable directory
@@ -240,7 +242,7 @@ public final class FileHandler implements Handler {
         return true;
     }
 
-    /** @return false if the answer did not fit the output (nothing written) */
+    /** {@return false if the answer did not fit the output (nothing written)} */
     private boolean refuse(Conn conn, String why) {
         header.clear();
         byte[] msg = ("ERR " + why + "\n").getBytes(StandardCharsets.UTF_8);

@@ -25,6 +25,8 @@ public enum Protocol {
     FILE;
 
     /**
+     * This protocol's handlers for a server.
+     *
      * @param cfg the server's configuration
      * @return a factory of this protocol's handlers, for {@code Server.start(cfg, factory)}
      * @throws IllegalArgumentException if the configuration does not suit the protocol (checked here, by
@@ -35,6 +37,8 @@ public enum Protocol {
     }
 
     /**
+     * This protocol's handlers for a server, with the directory the file protocol serves.
+     *
      * @param cfg             the server's configuration
      * @param servedDirectory the directory {@link #FILE} serves; ignored by the others
      * @return a factory of this protocol's handlers, for {@code Server.start(cfg, factory)}
@@ -62,6 +66,8 @@ public enum Protocol {
     }
 
     /**
+     * The protocol of a name, as the CLI takes it.
+     *
      * @param name a protocol's name, any case
      * @return the protocol
      * @throws IllegalArgumentException naming the valid ones if there is none by that name

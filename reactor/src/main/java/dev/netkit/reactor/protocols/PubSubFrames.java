@@ -118,6 +118,8 @@ public final class PubSubFrames {
     }
 
     /**
+     * A server frame's size.
+     *
      * @param b  a buffer holding a server frame's header at {@code at}
      * @param at the frame's first byte
      * @return the frame's total bytes (length field included)
@@ -127,6 +129,8 @@ public final class PubSubFrames {
     }
 
     /**
+     * A server frame's type.
+     *
      * @param b  a buffer holding a server frame's header at {@code at}
      * @param at the frame's first byte
      * @return its type
@@ -136,6 +140,8 @@ public final class PubSubFrames {
     }
 
     /**
+     * A server frame's id.
+     *
      * @param b  a buffer holding a server frame's header at {@code at}
      * @param at the frame's first byte
      * @return its id
@@ -145,6 +151,8 @@ public final class PubSubFrames {
     }
 
     /**
+     * A server frame's topic length.
+     *
      * @param b  a buffer holding a server frame's header at {@code at}
      * @param at the frame's first byte
      * @return its topic's length
@@ -154,6 +162,8 @@ public final class PubSubFrames {
     }
 
     /**
+     * Where a server frame's payload starts.
+     *
      * @param b  a buffer holding a whole server frame at {@code at}
      * @param at the frame's first byte
      * @return the offset of its payload
@@ -163,6 +173,8 @@ public final class PubSubFrames {
     }
 
     /**
+     * A server frame's payload length.
+     *
      * @param b  a buffer holding a whole server frame at {@code at}
      * @param at the frame's first byte
      * @return its payload's length

@@ -38,6 +38,8 @@ public final class PubSubHandler implements Handler {
     private final Key probe = new Key(new byte[PubSubFrames.MAX_TOPIC_BYTES], 0);
 
     /**
+     * A handler for one sub-reactor, on the server's shared topics.
+     *
      * @param cfg    the server's configuration: its {@code maxFrameBytes} is the largest client frame
      * @param topics the server's topics, shared by all its handlers
      * @throws IllegalArgumentException if a largest message would not fit the inbox or the outbound ring
@@ -55,6 +57,8 @@ public final class PubSubHandler implements Handler {
     }
 
     /**
+     * The pub/sub protocol for a server.
+     *
      * @param cfg the server's configuration
      * @return a factory of handlers sharing one new {@link Topics}: pass it to {@code Server.start}
      */
@@ -174,12 +178,14 @@ public final class PubSubHandler implements Handler {
             return t;
         }
 
-        /** @return the number of topics; any thread */
+        /** {@return the number of topics; any thread} */
         public int size() {
             return map.size();
         }
 
         /**
+         * A topic's subscriber count.
+         *
          * @param topic a topic name (UTF-8)
          * @return its subscribers now; any thread
          */

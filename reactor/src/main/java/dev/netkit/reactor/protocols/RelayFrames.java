@@ -49,6 +49,8 @@ public final class RelayFrames {
     }
 
     /**
+     * A client frame's length field.
+     *
      * @param payloadBytes the payload's length
      * @return the client frame's length field: {@code 8 + payloadBytes}
      */
@@ -57,6 +59,8 @@ public final class RelayFrames {
     }
 
     /**
+     * A server frame's length field.
+     *
      * @param payloadBytes the payload's length
      * @return the server frame's length field: {@code 9 + payloadBytes}
      */
@@ -111,6 +115,8 @@ public final class RelayFrames {
     }
 
     /**
+     * A client frame's target.
+     *
      * @param in a ring starting with a whole client frame
      * @return its target id
      */
@@ -119,6 +125,8 @@ public final class RelayFrames {
     }
 
     /**
+     * A server frame's size.
+     *
      * @param b  a buffer holding a server frame's header at {@code at}
      * @param at the frame's first byte
      * @return the frame's total bytes (length field included)
@@ -128,6 +136,8 @@ public final class RelayFrames {
     }
 
     /**
+     * A server frame's type.
+     *
      * @param b  a buffer holding a server frame's header at {@code at}
      * @param at the frame's first byte
      * @return its type
@@ -137,6 +147,8 @@ public final class RelayFrames {
     }
 
     /**
+     * A server frame's id.
+     *
      * @param b  a buffer holding a server frame's header at {@code at}
      * @param at the frame's first byte
      * @return its id
@@ -146,6 +158,8 @@ public final class RelayFrames {
     }
 
     /**
+     * A server frame's payload length.
+     *
      * @param b  a buffer holding a server frame's header at {@code at}
      * @param at the frame's first byte
      * @return its payload's length
