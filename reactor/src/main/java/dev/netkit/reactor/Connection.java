@@ -14,6 +14,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -261,6 +262,7 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
 
     @Override
     public boolean write(ByteBuffer src) {
+        Objects.requireNonNull(src, "src");
         if (!checkWrite(src.remaining())) {
             return false;
         }
@@ -271,6 +273,7 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
 
     @Override
     public boolean write(ByteBuffer... srcs) {
+        Objects.requireNonNull(srcs, "srcs");
         long total = 0;
         for (ByteBuffer b : srcs) {
             total += b.remaining();
@@ -287,6 +290,7 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
 
     @Override
     public boolean write(Segments segments) {
+        Objects.requireNonNull(segments, "segments");
         if (!checkWrite(segments.remaining())) {
             return false;
         }
@@ -315,7 +319,7 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
     @Override
     public boolean sendFile(FileChannel file, long position, long count, FileSendListener listener) {
         checkLoop("sendFile");
-        java.util.Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(file, "file");
         if (position < 0 || count < 0) {
             throw new IllegalArgumentException("position and count must be >= 0, were " + position + " and " + count);
         }
@@ -377,16 +381,19 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
 
     @Override
     public SendResult send(long targetId, ByteBuffer frame) {
+        Objects.requireNonNull(frame, "frame");
         return loop.server.send(targetId, frame, null, 0);
     }
 
     @Override
     public SendResult send(long targetId, ByteBuffer[] parts, int count) {
+        Objects.requireNonNull(parts, "parts");
         return loop.server.send(targetId, null, parts, count);
     }
 
     @Override
     public void setMaxIdle(Duration maxIdle) {
+        Objects.requireNonNull(maxIdle, "maxIdle");
         checkLoop("setMaxIdle");
         if (maxIdle.isNegative() || (!maxIdle.isZero() && maxIdle.compareTo(Duration.ofMillis(1)) < 0)) {
             throw new IllegalArgumentException("maxIdle must be zero (never) or at least 1 ms, was " + maxIdle);
@@ -426,7 +433,7 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
 
     @Override
     public void abort(CloseReason reason) {
-        java.util.Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(reason, "reason");
         if (Thread.currentThread() == loop.thread) {
             close(reason, null);
         } else if (!isClosed()) {

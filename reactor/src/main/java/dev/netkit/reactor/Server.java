@@ -15,6 +15,7 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -92,8 +93,8 @@ public final class Server implements AutoCloseable {
     private volatile boolean accepting = true;
 
     private Server(ServerConfig cfg, Supplier<? extends Handler> handlers, TestSeam seam) throws IOException {
-        this.cfg = java.util.Objects.requireNonNull(cfg, "cfg");
-        java.util.Objects.requireNonNull(handlers, "handlers");
+        this.cfg = Objects.requireNonNull(cfg, "cfg");
+        Objects.requireNonNull(handlers, "handlers");
         this.seam = seam;
         this.stats = new ServerStats(cfg.subReactors);
         this.matrix = new ConnMatrix<>(cfg.subReactors, (int) Math.min(ConnMatrix.MAX_SLOTS_PER_SHARD,
@@ -125,7 +126,7 @@ public final class Server implements AutoCloseable {
         BufferProvider inboxChunks = BufferProvider.ofZeroed(inboxPool::acquire, inboxPool::release);
         Handler[] hs = new Handler[cfg.subReactors];
         for (int i = 0; i < hs.length; i++) {          // before any selector or socket is opened
-            hs[i] = java.util.Objects.requireNonNull(handlers.get(), "the handler factory returned null");
+            hs[i] = Objects.requireNonNull(handlers.get(), "the handler factory returned null");
         }
         this.reactors = new SubReactor[cfg.subReactors];
         for (int i = 0; i < reactors.length; i++) {
@@ -240,6 +241,7 @@ public final class Server implements AutoCloseable {
      * @throws InterruptedException if interrupted while waiting
      */
     public Throwable awaitFailure(Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
         long nanos = timeout.toNanos();
         if (nanos == Long.MAX_VALUE) {
             failed.await();
@@ -265,6 +267,7 @@ public final class Server implements AutoCloseable {
      *                              on; call again to wait for it)
      */
     public boolean shutdown(Duration flushDeadline) throws InterruptedException {
+        Objects.requireNonNull(flushDeadline, "flushDeadline");
         if (shutdownClaimed.compareAndSet(false, true)) {
             try {
                 startShutdown(flushDeadline);
@@ -329,6 +332,7 @@ public final class Server implements AutoCloseable {
      * @throws IllegalArgumentException if the frame is empty or too long
      */
     public SendResult send(long targetId, ByteBuffer frame) {
+        Objects.requireNonNull(frame, "frame");
         return send(targetId, frame, null, 0);
     }
 
@@ -341,7 +345,7 @@ public final class Server implements AutoCloseable {
         if (frame != null) {
             length = frame.remaining();
         } else {
-            java.util.Objects.checkFromIndexSize(0, count, parts.length);
+            Objects.checkFromIndexSize(0, count, parts.length);
             length = 0;
             for (int i = 0; i < count; i++) {
                 length += parts[i].remaining();

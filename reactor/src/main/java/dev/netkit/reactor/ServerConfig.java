@@ -5,6 +5,7 @@ import dev.netkit.ring.MpscFrameRing;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * The settings of a {@link Server}: built with {@link #builder()}, immutable afterwards, so any thread may
@@ -191,6 +192,14 @@ public final class ServerConfig {
             return v;
         }
 
+        private static Duration nonNegative(String name, Duration d) {
+            Objects.requireNonNull(d, "timeout");
+            if (d.isNegative()) {
+                throw new IllegalArgumentException(name + " must be >= 0, was " + d);
+            }
+            return d;
+        }
+
         /**
          * Sets the address to listen on.
          *
@@ -198,7 +207,7 @@ public final class ServerConfig {
          * @return this builder
          */
         public Builder bind(InetSocketAddress address) {
-            this.bind = java.util.Objects.requireNonNull(address, "address");
+            this.bind = Objects.requireNonNull(address, "address");
             return this;
         }
 
@@ -319,10 +328,7 @@ public final class ServerConfig {
          * @throws IllegalArgumentException if negative
          */
         public Builder idleTimeout(Duration timeout) {
-            if (timeout.isNegative()) {
-                throw new IllegalArgumentException("idleTimeout must be >= 0, was " + timeout);
-            }
-            this.idleTimeoutNanos = timeout.toNanos();
+            this.idleTimeoutNanos = nonNegative("idleTimeout", timeout).toNanos();
             return this;
         }
 
@@ -395,12 +401,9 @@ public final class ServerConfig {
          * @throws IllegalArgumentException if negative
          */
         public Builder inboxReclaimTimeout(Duration timeout) {
-            if (timeout.isNegative()) {
-                throw new IllegalArgumentException("inboxReclaimTimeout must be >= 0, was " + timeout);
-            }
             long nanos;
             try {
-                nanos = timeout.toNanos();
+                nanos = nonNegative("inboxReclaimTimeout", timeout).toNanos();
             } catch (ArithmeticException e) {
                 nanos = Long.MAX_VALUE;
             }

@@ -1,5 +1,7 @@
 package dev.netkit.reactor;
 
+import java.util.Objects;
+
 import dev.netkit.padding.StripedCounter;
 
 /**
@@ -142,6 +144,7 @@ public final class ServerStats {
      * @return connections closed for it; any thread
      */
     public long closed(CloseReason reason) {
+        Objects.requireNonNull(reason, "reason");
         return closed[reason.ordinal()].sum();
     }
 

@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32C;
 
@@ -85,6 +86,10 @@ public final class FileFetch {
      */
     public static Result run(InetSocketAddress server, String name, Path expected, int connections, int requests,
                              long serverPid, PrintStream log) throws IOException, InterruptedException {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(expected, "expected");
+        Objects.requireNonNull(log, "log");
         if (connections < 1 || requests < 1) {
             throw new IllegalArgumentException("connections and requests must be >= 1, were " + connections
                     + " and " + requests);

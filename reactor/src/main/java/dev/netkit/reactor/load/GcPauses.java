@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -141,6 +142,7 @@ public final class GcPauses {
      * @return whether that collector's invocations and time are stop-the-world pauses (see the class comment)
      */
     public static boolean isPause(String collectorName) {
+        Objects.requireNonNull(collectorName, "collectorName");
         String n = collectorName.toLowerCase(Locale.ROOT);
         return n.contains("pause") || n.contains("stop-the-world");
     }
@@ -297,6 +299,7 @@ public final class GcPauses {
          * @return this window
          */
         public synchronized Window startPolling(Duration interval) {
+            Objects.requireNonNull(interval, "interval");
             if (poller != null || finished != null) {
                 return this;
             }

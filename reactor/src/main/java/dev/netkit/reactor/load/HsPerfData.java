@@ -17,6 +17,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A read-only view of another HotSpot JVM's performance-data file, the {@code hsperfdata} file that
@@ -295,6 +296,7 @@ public final class HsPerfData {
      * @return a live handle on that scalar long entry, or null if there is none (or it is not a long)
      */
     public Counter counter(String name) {
+        Objects.requireNonNull(name, "name");
         Entry e = entries.get(name);
         if (e == null || e.type() != 'J' || e.vectorLength() != 0 || (e.dataOffset() & 7) != 0) {
             return null;
@@ -309,6 +311,7 @@ public final class HsPerfData {
      * @return that string entry's current value, or null if there is none (or it is not a string)
      */
     public String string(String name) {
+        Objects.requireNonNull(name, "name");
         Entry e = entries.get(name);
         if (e == null || e.type() != 'B' || e.units() != UNITS_STRING || e.vectorLength() <= 0) {
             return null;
@@ -323,6 +326,7 @@ public final class HsPerfData {
      * @return its variability as HotSpot defines it (1 constant, 2 monotonic, 3 variable), or 0 if absent
      */
     public int variability(String name) {
+        Objects.requireNonNull(name, "name");
         Entry e = entries.get(name);
         return e == null ? 0 : e.variability();
     }
@@ -335,6 +339,7 @@ public final class HsPerfData {
      *         0 if absent
      */
     public int units(String name) {
+        Objects.requireNonNull(name, "name");
         Entry e = entries.get(name);
         return e == null ? 0 : e.units();
     }

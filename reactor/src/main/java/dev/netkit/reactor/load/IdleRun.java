@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * The idle-connections mode: open N connections, check each answers, hold them, check again, and report
@@ -75,6 +76,12 @@ public final class IdleRun {
     public static int run(InetSocketAddress server, Protocol protocol, int connections, Duration hold, long serverPid,
                           int sourceAddresses, Duration burst, Duration idleAfter, PrintStream log)
             throws IOException, InterruptedException {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(protocol, "protocol");
+        Objects.requireNonNull(hold, "hold");
+        Objects.requireNonNull(burst, "burst");
+        Objects.requireNonNull(idleAfter, "idleAfter");
+        Objects.requireNonNull(log, "log");
         if (protocol == Protocol.FILE) {
             throw new IllegalArgumentException("idle speaks echo, relay and pubsub; for the file protocol use fetch");
         }

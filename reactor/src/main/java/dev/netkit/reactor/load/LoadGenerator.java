@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -92,6 +93,8 @@ public final class LoadGenerator {
      * @throws InterruptedException if interrupted
      */
     public static LoadResult run(LoadConfig cfg, PrintStream log) throws IOException, InterruptedException {
+        Objects.requireNonNull(cfg, "cfg");
+        Objects.requireNonNull(log, "log");
         boolean relay = cfg.protocol() == Protocol.RELAY;
         boolean pubsub = cfg.protocol() == Protocol.PUBSUB;
         int n = relay ? Math.max(2, cfg.connections() & ~1) : cfg.connections();

@@ -4,6 +4,7 @@ import dev.netkit.reactor.Handler;
 import dev.netkit.reactor.ServerConfig;
 
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -46,6 +47,7 @@ public enum Protocol {
      *                                  has no readable directory or no half-close
      */
     public Supplier<Handler> handlers(ServerConfig cfg, Path servedDirectory) {
+        Objects.requireNonNull(cfg, "cfg");
         Supplier<Handler> f = switch (this) {
             case ECHO -> EchoHandler::new;
             case RELAY -> () -> new RelayHandler(cfg);
@@ -73,6 +75,7 @@ public enum Protocol {
      * @throws IllegalArgumentException naming the valid ones if there is none by that name
      */
     public static Protocol parse(String name) {
+        Objects.requireNonNull(name, "name");
         for (Protocol p : values()) {
             if (p.name().equalsIgnoreCase(name)) {
                 return p;

@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -45,6 +46,8 @@ public final class PubSubHandler implements Handler {
      * @throws IllegalArgumentException if a largest message would not fit the inbox or the outbound ring
      */
     public PubSubHandler(ServerConfig cfg, Topics topics) {
+        Objects.requireNonNull(cfg, "cfg");
+        Objects.requireNonNull(topics, "topics");
         this.topics = topics;
         this.maxFrameBytes = cfg.maxFrameBytes();
         int largestOut = PubSubFrames.LENGTH_BYTES + maxFrameBytes + 8;     // MSG adds the 8-byte id
@@ -63,6 +66,7 @@ public final class PubSubHandler implements Handler {
      * @return a factory of handlers sharing one new {@link Topics}: pass it to {@code Server.start}
      */
     public static Supplier<Handler> factory(ServerConfig cfg) {
+        Objects.requireNonNull(cfg, "cfg");
         Topics topics = new Topics();
         return () -> new PubSubHandler(cfg, topics);
     }
@@ -190,6 +194,7 @@ public final class PubSubHandler implements Handler {
          * @return its subscribers now; any thread
          */
         public int subscribers(String topic) {
+            Objects.requireNonNull(topic, "topic");
             byte[] b = topic.getBytes(java.nio.charset.StandardCharsets.UTF_8);
             Topic t = map.get(new Key(b, b.length));
             return t == null ? 0 : t.subscribers.get().length;

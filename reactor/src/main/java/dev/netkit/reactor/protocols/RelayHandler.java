@@ -9,6 +9,7 @@ import dev.netkit.ring.ByteRing;
 import dev.netkit.ring.Segments;
 
 import java.nio.ByteBuffer;
+import java.util.Objects;
 
 /**
  * The IM relay: each client frame is addressed to another connection by id and delivered to it, on any
@@ -31,6 +32,7 @@ public final class RelayHandler implements Handler {
      * @throws IllegalArgumentException if a largest frame would not fit the inbox or the outbound ring
      */
     public RelayHandler(ServerConfig cfg) {
+        Objects.requireNonNull(cfg, "cfg");
         this.maxFrameBytes = cfg.maxFrameBytes();
         int largestOut = RelayFrames.serverLength(maxFrameBytes - 8) + RelayFrames.LENGTH_BYTES;
         int limit = Math.min(cfg.maxInboxFrameBytes(), cfg.outboundRingBytes());
