@@ -1,5 +1,6 @@
 package dev.netkit.reactor;
 
+import dev.netkit.padding.internal.Handles;
 import dev.netkit.ring.ByteRing;
 import dev.netkit.ring.BufferProvider;
 import dev.netkit.ring.MpscChunkedFrameQueue;
@@ -81,22 +82,12 @@ final class Connection extends IdleTimeouts.Entry implements Conn {
      * `ringHeld` is the sum of the files' ringBefore (<= out.readable()), `fileBytes` the sum of their
      * remaining bytes. All owner-thread state; the listeners run on the loop.
      */
-    private static final VarHandle CLOSED;
-    private static final VarHandle SCHEDULED;
-    private static final VarHandle INBOX;
-    private static final VarHandle CLOSE_REQUESTED;
-
-    static {
-        try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            CLOSED = l.findVarHandle(Connection.class, "closed", boolean.class);
-            SCHEDULED = l.findVarHandle(Connection.class, "scheduled", int.class);
-            INBOX = l.findVarHandle(Connection.class, "inbox", MpscChunkedFrameQueue.class);
-            CLOSE_REQUESTED = l.findVarHandle(Connection.class, "closeRequested", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle CLOSED = Handles.field(MethodHandles.lookup(), Connection.class, "closed", boolean.class);
+    private static final VarHandle SCHEDULED = Handles.field(MethodHandles.lookup(), Connection.class, "scheduled", int.class);
+    private static final VarHandle INBOX =
+            Handles.field(MethodHandles.lookup(), Connection.class, "inbox", MpscChunkedFrameQueue.class);
+    private static final VarHandle CLOSE_REQUESTED =
+            Handles.field(MethodHandles.lookup(), Connection.class, "closeRequested", int.class);
 
     /** The inbox of every closed connection that had none: closed, holds nothing, refuses every frame. */
     static final MpscChunkedFrameQueue CLOSED_INBOX = closedInbox();

@@ -1,5 +1,6 @@
 package dev.netkit.reactor;
 
+import dev.netkit.padding.internal.Handles;
 import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
 import java.lang.invoke.MethodHandles;
@@ -29,15 +30,7 @@ final class Mailbox {
      * the drain runs a task only if it claims it, and the sender takes it back only if it claims it.
      * jcstress: dev.netkit.stress.reactor.MailboxHandOffTest.
      */
-    private static final VarHandle CLOSED;
-
-    static {
-        try {
-            CLOSED = MethodHandles.lookup().findVarHandle(Mailbox.class, "closed", boolean.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle CLOSED = Handles.field(MethodHandles.lookup(), Mailbox.class, "closed", boolean.class);
 
     private final MpscUnboundedAtomicArrayQueue<Runnable> tasks = new MpscUnboundedAtomicArrayQueue<>(256);
     @SuppressWarnings("unused") // through CLOSED
@@ -98,15 +91,7 @@ final class Mailbox {
 
     /** A task handled exactly once: by the loop ({@link #run()}) or by its sender ({@link #handOff} false). */
     abstract static class OneShot implements Runnable {
-        private static final VarHandle CLAIMED;
-
-        static {
-            try {
-                CLAIMED = MethodHandles.lookup().findVarHandle(OneShot.class, "claimed", boolean.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
+        private static final VarHandle CLAIMED = Handles.field(MethodHandles.lookup(), OneShot.class, "claimed", boolean.class);
 
         @SuppressWarnings("unused") // through CLAIMED
         private volatile boolean claimed;

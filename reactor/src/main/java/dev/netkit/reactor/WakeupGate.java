@@ -1,5 +1,7 @@
 package dev.netkit.reactor;
 
+import dev.netkit.padding.internal.Handles;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
@@ -36,15 +38,7 @@ public final class WakeupGate {
      */
     private static final int AWAKE = 0;
     private static final int SLEEPING = 1;
-    private static final VarHandle STATE;
-
-    static {
-        try {
-            STATE = MethodHandles.lookup().findVarHandle(WakeupGate.class, "state", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle STATE = Handles.field(MethodHandles.lookup(), WakeupGate.class, "state", int.class);
 
     private final Runnable wakeAction;
     @SuppressWarnings("unused") // through STATE

@@ -1,6 +1,7 @@
 package dev.netkit.reactor.load;
 
 import dev.netkit.connmatrix.ConnMatrix;
+import dev.netkit.padding.internal.Handles;
 import dev.netkit.reactor.protocols.Protocol;
 import dev.netkit.reactor.protocols.PubSubFrames;
 import dev.netkit.reactor.protocols.RelayFrames;
@@ -68,16 +69,8 @@ import java.util.function.Consumer;
 public final class LoadGenerator {
     /** Pub/sub: how long the end of a run waits for the messages still in flight. */
     private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(2);
-    private static final VarHandle DONE;
+    private static final VarHandle DONE = Handles.field(MethodHandles.lookup(), Conn.class, "done", long.class);
     private static final VarHandle PENDING = MethodHandles.arrayElementVarHandle(int[].class);
-
-    static {
-        try {
-            DONE = MethodHandles.lookup().findVarHandle(Conn.class, "done", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private LoadGenerator() {
     }
