@@ -88,7 +88,6 @@ public final class FileFetch {
                              long serverPid, PrintStream log) throws IOException, InterruptedException {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(expected, "expected");
         Objects.requireNonNull(log, "log");
         if (connections < 1 || requests < 1) {
             throw new IllegalArgumentException("connections and requests must be >= 1, were " + connections

@@ -87,7 +87,6 @@ public final class LoadGenerator {
      */
     public static LoadResult run(LoadConfig cfg, PrintStream log) throws IOException, InterruptedException {
         Objects.requireNonNull(cfg, "cfg");
-        Objects.requireNonNull(log, "log");
         boolean relay = cfg.protocol() == Protocol.RELAY;
         boolean pubsub = cfg.protocol() == Protocol.PUBSUB;
         int n = relay ? Math.max(2, cfg.connections() & ~1) : cfg.connections();

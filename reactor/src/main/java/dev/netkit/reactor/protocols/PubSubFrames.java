@@ -83,22 +83,17 @@ public final class PubSubFrames {
      *         are needed; -1 if it is malformed
      */
     public static int clientFrame(ByteRing in, int maxFrameBytes) {
-        if (in.readable() < LENGTH_BYTES) {
-            return 0;
+        int total = FramedHandler.lengthPrefixed(in, 3, maxFrameBytes);
+        if (total <= 0) {
+            return total;
         }
-        int len = in.getInt(0);
-        if (len < 3 || len > maxFrameBytes) {
-            return -1;
-        }
-        if (in.readable() < LENGTH_BYTES + len) {
-            return 0;
-        }
+        int len = total - LENGTH_BYTES;
         byte op = in.getByte(OP_OFFSET);
         int topic = in.getByte(CLIENT_TOPIC_LENGTH_OFFSET) & 0xFF;
         if (topic == 0 || 2 + topic > len || op < SUB || op > PUB || (op != PUB && 2 + topic != len)) {
             return -1;
         }
-        return LENGTH_BYTES + len;
+        return total;
     }
 
     /**

@@ -5,7 +5,6 @@ import dev.netkit.reactor.Conn;
 import dev.netkit.reactor.Handler;
 import dev.netkit.reactor.ServerConfig;
 import dev.netkit.ring.ByteRing;
-import dev.netkit.ring.Segments;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -32,9 +31,8 @@ import java.util.function.Supplier;
  *
  * <p>One instance per sub-reactor: the lookup key and the frame buffer are that loop's.
  */
-public final class PubSubHandler implements Handler {
+public final class PubSubHandler extends FramedHandler {
     private final Topics topics;
-    private final int maxFrameBytes;
     private final ByteBuffer frame;                 // the outgoing MSG, or an acknowledgement
     private final Key probe = new Key(new byte[PubSubFrames.MAX_TOPIC_BYTES], 0);
 
@@ -46,10 +44,8 @@ public final class PubSubHandler implements Handler {
      * @throws IllegalArgumentException if a largest message would not fit the inbox or the outbound ring
      */
     public PubSubHandler(ServerConfig cfg, Topics topics) {
-        Objects.requireNonNull(cfg, "cfg");
-        Objects.requireNonNull(topics, "topics");
-        this.topics = topics;
-        this.maxFrameBytes = cfg.maxFrameBytes();
+        super(Objects.requireNonNull(cfg, "cfg").maxFrameBytes());
+        this.topics = Objects.requireNonNull(topics, "topics");
         int largestOut = PubSubFrames.LENGTH_BYTES + maxFrameBytes + 8;     // MSG adds the 8-byte id
         int limit = Math.min(cfg.maxInboxFrameBytes(), cfg.outboundRingBytes());
         if (largestOut > limit) {
@@ -72,33 +68,20 @@ public final class PubSubHandler implements Handler {
     }
 
     @Override
-    public void onData(Conn conn) {
-        ByteRing in = conn.in();
-        int bytes;
-        while ((bytes = PubSubFrames.clientFrame(in, maxFrameBytes)) != 0) {
-            if (bytes < 0) {
-                conn.abort(CloseReason.MALFORMED_FRAME);
-                return;
-            }
-            byte op = in.getByte(PubSubFrames.OP_OFFSET);
-            int topicBytes = in.getByte(PubSubFrames.CLIENT_TOPIC_LENGTH_OFFSET) & 0xFF;
-            for (int i = 0; i < topicBytes; i++) {
-                probe.bytes[i] = in.getByte(PubSubFrames.CLIENT_HEADER + i);
-            }
-            probe.set(topicBytes);
-            boolean done = op == PubSubFrames.PUB ? publish(conn, bytes, topicBytes) : subscription(conn, op);
-            if (!done || !conn.isOpen()) {
-                return;                 // no room for the acknowledgement: the frame stays until onWritable
-            }
-            in.discard(bytes);
-        }
+    int frameBytes(ByteRing in) {
+        return PubSubFrames.clientFrame(in, maxFrameBytes);
     }
 
+    /** One SUB, UNSUB or PUB; false if there is no room for the acknowledgement now. */
     @Override
-    public void onInputClosed(Conn conn) {
-        if (!conn.in().isEmpty()) {
-            conn.abort(CloseReason.MALFORMED_FRAME);    // a truncated frame
+    boolean onFrame(Conn conn, ByteRing in, int bytes) {
+        byte op = in.getByte(PubSubFrames.OP_OFFSET);
+        int topicBytes = in.getByte(PubSubFrames.CLIENT_TOPIC_LENGTH_OFFSET) & 0xFF;
+        for (int i = 0; i < topicBytes; i++) {
+            probe.bytes[i] = in.getByte(PubSubFrames.CLIENT_HEADER + i);
         }
+        probe.set(topicBytes);
+        return op == PubSubFrames.PUB ? publish(conn, bytes, topicBytes) : subscription(conn, op);
     }
 
     @Override
@@ -152,10 +135,7 @@ public final class PubSubHandler implements Handler {
         int payload = bytes - PubSubFrames.CLIENT_HEADER - topicBytes;
         ByteBuffer f = frame;
         f.clear().position(8);
-        Segments s = conn.in().peek(bytes);
-        for (int i = 0; i < s.count(); i++) {
-            f.put(s.get(i));
-        }
+        copy(conn.in(), bytes, f);
         PubSubFrames.putServerHeader(f, 0, PubSubFrames.MSG, conn.id(), topicBytes, payload);
         int end = f.position();
         for (long id : subscribers) {

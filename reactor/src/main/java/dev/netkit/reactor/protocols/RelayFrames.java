@@ -104,14 +104,7 @@ public final class RelayFrames {
      *         are needed; -1 if the length is malformed
      */
     public static int clientFrame(ByteRing in, int maxFrameBytes) {
-        if (in.readable() < LENGTH_BYTES) {
-            return 0;
-        }
-        int len = in.getInt(LENGTH_OFFSET);
-        if (len < 8 || len > maxFrameBytes) {
-            return -1;
-        }
-        return in.readable() < LENGTH_BYTES + len ? 0 : LENGTH_BYTES + len;
+        return FramedHandler.lengthPrefixed(in, 8, maxFrameBytes);
     }
 
     /**

@@ -2,11 +2,9 @@ package dev.netkit.reactor.protocols;
 
 import dev.netkit.reactor.CloseReason;
 import dev.netkit.reactor.Conn;
-import dev.netkit.reactor.Handler;
 import dev.netkit.reactor.SendResult;
 import dev.netkit.reactor.ServerConfig;
 import dev.netkit.ring.ByteRing;
-import dev.netkit.ring.Segments;
 
 import java.nio.ByteBuffer;
 import java.util.Objects;
@@ -20,8 +18,7 @@ import java.util.Objects;
  *
  * <p>One instance per sub-reactor (its scratch buffer is that loop's).
  */
-public final class RelayHandler implements Handler {
-    private final int maxFrameBytes;
+public final class RelayHandler extends FramedHandler {
     private final ByteBuffer frame;             // the outgoing [len][source][DATA][payload]
     private final ByteBuffer header = ByteBuffer.allocateDirect(RelayFrames.SERVER_HEADER);
 
@@ -32,8 +29,7 @@ public final class RelayHandler implements Handler {
      * @throws IllegalArgumentException if a largest frame would not fit the inbox or the outbound ring
      */
     public RelayHandler(ServerConfig cfg) {
-        Objects.requireNonNull(cfg, "cfg");
-        this.maxFrameBytes = cfg.maxFrameBytes();
+        super(Objects.requireNonNull(cfg, "cfg").maxFrameBytes());
         int largestOut = RelayFrames.serverLength(maxFrameBytes - 8) + RelayFrames.LENGTH_BYTES;
         int limit = Math.min(cfg.maxInboxFrameBytes(), cfg.outboundRingBytes());
         if (largestOut > limit) {
@@ -49,41 +45,24 @@ public final class RelayHandler implements Handler {
     }
 
     @Override
-    public void onData(Conn conn) {
-        ByteRing in = conn.in();
-        int bytes;
-        while ((bytes = RelayFrames.clientFrame(in, maxFrameBytes)) != 0) {
-            if (bytes < 0) {
-                conn.abort(CloseReason.MALFORMED_FRAME);
-                return;
-            }
-            long target = RelayFrames.target(in);
-            int payload = bytes - RelayFrames.CLIENT_HEADER;
-            // copy the client frame [len][target][payload] to frame[1..], then overwrite the first 13 bytes
-            // with the server header [len][source][DATA]: the payload lands at 13 without a second copy
-            ByteBuffer f = frame;
-            f.clear().position(1);
-            Segments s = in.peek(bytes);
-            for (int i = 0; i < s.count(); i++) {
-                f.put(s.get(i));
-            }
-            RelayFrames.putServerHeader(f, 0, conn.id(), RelayFrames.DATA, payload);
-            f.flip().position(0);
-            if (conn.send(target, f) == SendResult.NO_TARGET && !serverFrame(conn, RelayFrames.ERROR, target)) {
-                return;                 // no room for the error frame: the frame stays until onWritable
-            }
-            if (!conn.isOpen()) {
-                return;                 // it sent to itself and overflowed its own inbox
-            }
-            in.discard(bytes);
-        }
+    int frameBytes(ByteRing in) {
+        return RelayFrames.clientFrame(in, maxFrameBytes);
     }
 
+    /** Relays one frame; false if the target is unknown and there is no room for the error frame now. */
     @Override
-    public void onInputClosed(Conn conn) {
-        if (!conn.in().isEmpty()) {
-            conn.abort(CloseReason.MALFORMED_FRAME);    // a truncated frame
-        }
+    boolean onFrame(Conn conn, ByteRing in, int bytes) {
+        long target = RelayFrames.target(in);
+        int payload = bytes - RelayFrames.CLIENT_HEADER;
+        // copy the client frame [len][target][payload] to frame[1..], then overwrite the first 13 bytes
+        // with the server header [len][source][DATA]: the payload lands at 13 without a second copy
+        ByteBuffer f = frame;
+        f.clear().position(1);
+        copy(in, bytes, f);
+        RelayFrames.putServerHeader(f, 0, conn.id(), RelayFrames.DATA, payload);
+        f.flip().position(0);
+        // a send to itself that overflows its own inbox closes it: the read loop stops there
+        return conn.send(target, f) != SendResult.NO_TARGET || serverFrame(conn, RelayFrames.ERROR, target);
     }
 
     /** Writes a 13-byte server frame; false if the output has no room now. */
