@@ -913,28 +913,33 @@ public final class LoadGenerator {
             }
         }
 
-        /** A frame length the buffer can never hold (or shorter than a header): the stream is lost. */
-        private boolean badLength(Conn c, int bytes, int header) {
-            if (bytes >= header && bytes <= c.in.capacity()) {
-                return false;
+        /**
+         * The server frame at {@code c.in}'s position (relay and pub/sub both start with a 4-byte length
+         * field), if whole.
+         *
+         * @return its total bytes; 0 if more bytes are needed, or if its length is one the buffer can never
+         *         hold or shorter than a header (the stream is lost: counted as an error, the key cancelled)
+         */
+        private int wholeFrame(Conn c, int header) {
+            ByteBuffer in = c.in;
+            if (in.remaining() < header) {
+                return 0;
             }
-            errors++;
-            c.key.cancel();
-            c.in.position(c.in.limit());
-            return true;
+            int bytes = RelayFrames.LENGTH_BYTES + in.getInt(in.position());
+            if (bytes < header || bytes > in.capacity()) {
+                errors++;
+                c.key.cancel();
+                in.position(in.limit());
+                return 0;
+            }
+            return in.remaining() < bytes ? 0 : bytes;
         }
 
         private void parseRelay(Conn c) {
             ByteBuffer in = c.in;
-            while (in.remaining() >= RelayFrames.SERVER_HEADER) {
+            int bytes;
+            while ((bytes = wholeFrame(c, RelayFrames.SERVER_HEADER)) > 0) {
                 int at = in.position();
-                int bytes = RelayFrames.serverFrameBytes(in, at);
-                if (badLength(c, bytes, RelayFrames.SERVER_HEADER)) {
-                    return;
-                }
-                if (in.remaining() < bytes) {
-                    return;
-                }
                 byte type = RelayFrames.type(in, at);
                 if (type == RelayFrames.DATA && RelayFrames.payloadBytes(in, at) == cfg.messageBytes()
                         && c.partner != null && RelayFrames.id(in, at) == c.partner.serverId) {
@@ -973,15 +978,9 @@ public final class LoadGenerator {
         private void parsePubSub(Conn c) {
             ByteBuffer in = c.in;
             Topic topic = c.topic;
-            while (in.remaining() >= PubSubFrames.SERVER_HEADER) {
+            int bytes;
+            while ((bytes = wholeFrame(c, PubSubFrames.SERVER_HEADER)) > 0) {
                 int at = in.position();
-                int bytes = PubSubFrames.serverFrameBytes(in, at);
-                if (badLength(c, bytes, PubSubFrames.SERVER_HEADER)) {
-                    return;
-                }
-                if (in.remaining() < bytes) {
-                    return;
-                }
                 if (PubSubFrames.type(in, at) == PubSubFrames.MSG) {
                     int p = topic.byId.get(PubSubFrames.id(in, at));
                     if (p >= 0 && sameTopic(in, at, topic.name) && PubSubFrames.payloadBytes(in, at) == cfg.messageBytes()) {
