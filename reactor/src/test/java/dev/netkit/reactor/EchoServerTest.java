@@ -1,6 +1,8 @@
 package dev.netkit.reactor;
 
 import dev.netkit.reactor.protocols.Protocol;
+import dev.netkit.testkit.Await;
+import dev.netkit.testkit.Seeds;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -59,7 +61,7 @@ class EchoServerTest {
 
     @Test
     void echoIsExactAcrossRingWrapOnManyConnections() throws Exception {
-        long seed = Await.seed();
+        long seed = Seeds.seed();
         try (Server s = Seam.echo(small().build());
              ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> fs = new ArrayList<>();
@@ -81,7 +83,7 @@ class EchoServerTest {
 
     @Test
     void slowReaderPausesReadingAndMemoryStaysBounded() throws Exception {
-        long seed = Await.seed();
+        long seed = Seeds.seed();
         try (Server s = Seam.echo(small().build()); TestClient c = new TestClient(s.address(), 16 << 10)) {
             // more than the server's send buffer (autotuned up to tcp_wmem's 4 MiB) and the client's 16 KiB
             int total = 16 << 20;
@@ -106,7 +108,7 @@ class EchoServerTest {
 
     @Test
     void finWithPendingOutputIsFlushedBeforeClose() throws Exception {
-        long seed = Await.seed();
+        long seed = Seeds.seed();
         try (Server s = Seam.echo(small().halfClose(true).build()); TestClient c = new TestClient(s.address())) {
             int total = 512 << 10;
             byte[] data = new byte[total];
@@ -320,7 +322,7 @@ class EchoServerTest {
 
     @Test
     void gracefulShutdownWritesBackEverythingItRead() throws Exception {
-        long seed = Await.seed();
+        long seed = Seeds.seed();
         Server s = Seam.echo(small().build());
         int conns = 8;
         AtomicLong received = new AtomicLong();

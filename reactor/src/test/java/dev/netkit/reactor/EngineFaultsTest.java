@@ -1,5 +1,6 @@
 package dev.netkit.reactor;
 
+import dev.netkit.testkit.Await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

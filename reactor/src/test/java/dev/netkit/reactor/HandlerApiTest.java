@@ -1,5 +1,7 @@
 package dev.netkit.reactor;
 
+import dev.netkit.testkit.Await;
+import dev.netkit.testkit.Seeds;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -224,7 +226,8 @@ class HandlerApiTest {
             Conn x = conn.get();
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> x.write(ByteBuffer.allocate(1)));
             assertTrue(e.getMessage().contains("not from the connection's loop"), e.getMessage());
-            SplittableRandom rnd = new SplittableRandom(Await.seed());
+            long seed = Seeds.seed();
+            SplittableRandom rnd = new SplittableRandom(seed);
             byte[] all = new byte[64 * 100];
             rnd.nextBytes(all);
             for (int i = 0; i < 100; i++) {             // from this thread (no loop): through the inbox
@@ -233,7 +236,7 @@ class HandlerApiTest {
                                 ByteBuffer.wrap(all, i * 64 + 10, 54)}, 2);
                 assertEquals(SendResult.SENT, r);
             }
-            assertArrayEquals(all, c.readFully(all.length));
+            assertArrayEquals(all, c.readFully(all.length), "seed " + seed);
             assertEquals(SendResult.NO_TARGET, s.send(x.id() + (1L << 32), ByteBuffer.allocate(1)));   // a stale generation
             assertThrows(IllegalArgumentException.class,
                     () -> s.send(x.id(), ByteBuffer.allocate(s.config().maxInboxFrameBytes() + 1)));
@@ -250,17 +253,7 @@ class HandlerApiTest {
     @Test
     void aConnectionNothingIsSentToHasNoInbox() throws Exception {
         AtomicReference<Conn> conn = new AtomicReference<>();
-        try (Server s = Server.start(cfg().build(), () -> new Handler() {
-                @Override
-                public void onOpen(Conn c) {
-                    conn.set(c);
-                }
-
-                @Override
-                public void onData(Conn c) {
-                    c.in().discard(c.in().readable());
-                }
-            });
+        try (Server s = Server.start(cfg().build(), () -> TestHandlers.recording(conn));
              TestClient c = new TestClient(s.address())) {
             Await.until(() -> conn.get() != null, () -> "not opened");
             Connection x = (Connection) conn.get();
@@ -295,17 +288,7 @@ class HandlerApiTest {
     @Test
     void aLoopOfAnotherServerSendsAsAStranger() throws Exception {
         AtomicReference<Conn> inA = new AtomicReference<>();
-        try (Server a = Server.start(cfg().subReactors(1).build(), () -> new Handler() {
-                @Override
-                public void onOpen(Conn c) {
-                    inA.set(c);
-                }
-
-                @Override
-                public void onData(Conn c) {
-                    c.in().discard(c.in().readable());
-                }
-            });
+        try (Server a = Server.start(cfg().subReactors(1).build(), () -> TestHandlers.recording(inA));
              TestClient ca = new TestClient(a.address())) {
             Await.until(() -> inA.get() != null, () -> "not opened");
             long target = inA.get().id();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.netkit.ring.MpscChunkedFrameQueue;
+import dev.netkit.testkit.Await;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -25,19 +26,6 @@ class InboxMemoryTest {
                 .maxFrameBytes(1024).inboxBytes(4096).inboxChunkBytes(1024);
     }
 
-    private static Handler recording(AtomicReference<Conn> conn) {
-        return new Handler() {
-            @Override
-            public void onOpen(Conn c) {
-                conn.set(c);
-            }
-
-            @Override
-            public void onData(Conn c) {
-                c.in().discard(c.in().readable());
-            }
-        };
-    }
 
     /** Sends 40 frames of 100 bytes (several chunks' worth) and reads them all. */
     private static void sendAndRead(Server s, long id, TestClient client) throws Exception {
@@ -57,7 +45,7 @@ class InboxMemoryTest {
     @Test
     void anEmptiedInboxGivesItsChunksBack() throws Exception {
         AtomicReference<Conn> conn = new AtomicReference<>();
-        try (Server s = Server.start(cfg().build(), () -> recording(conn));
+        try (Server s = Server.start(cfg().build(), () -> TestHandlers.recording(conn));
              TestClient client = new TestClient(s.address())) {
             Await.until(() -> conn.get() != null, () -> "not opened");
             Connection x = (Connection) conn.get();
@@ -93,7 +81,7 @@ class InboxMemoryTest {
     @Test
     void aBacklogHoldsChunksUntilItDrains() throws Exception {
         AtomicReference<Conn> conn = new AtomicReference<>();
-        try (Server s = Server.start(cfg().inboxBytes(16 << 10).build(), () -> recording(conn));
+        try (Server s = Server.start(cfg().inboxBytes(16 << 10).build(), () -> TestHandlers.recording(conn));
              TestClient client = new TestClient(s.address())) {
             Await.until(() -> conn.get() != null, () -> "not opened");
             Connection x = (Connection) conn.get();
@@ -108,7 +96,7 @@ class InboxMemoryTest {
     @Test
     void aClosedConnectionsInboxGivesEverythingBackAndRefusesFrames() throws Exception {
         AtomicReference<Conn> conn = new AtomicReference<>();
-        try (Server s = Server.start(cfg().inboxBytes(16 << 10).build(), () -> recording(conn))) {
+        try (Server s = Server.start(cfg().inboxBytes(16 << 10).build(), () -> TestHandlers.recording(conn))) {
             Connection x;
             try (TestClient client = new TestClient(s.address())) {
                 Await.until(() -> conn.get() != null, () -> "not opened");
@@ -130,7 +118,7 @@ class InboxMemoryTest {
     @Test
     void aConnectionClosedBeforeAnySendGetsTheClosedInbox() throws Exception {
         AtomicReference<Conn> conn = new AtomicReference<>();
-        try (Server s = Server.start(cfg().build(), () -> recording(conn))) {
+        try (Server s = Server.start(cfg().build(), () -> TestHandlers.recording(conn))) {
             Connection x;
             try (TestClient client = new TestClient(s.address())) {
                 Await.until(() -> conn.get() != null, () -> "not opened");

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.netkit.connmatrix.ConnMatrix;
 import dev.netkit.reactor.protocols.PubSubFrames;
 import dev.netkit.reactor.protocols.PubSubHandler;
+import dev.netkit.testkit.Await;
+import dev.netkit.testkit.Seeds;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -72,7 +74,7 @@ class PubSubServerTest {
 
     @Test
     void everySubscriberGetsEveryMessageOnceInOrderPerPublisherAcrossLoops() throws Exception {
-        long seed = Await.seed();
+        long seed = Seeds.seed();
         SplittableRandom rnd = new SplittableRandom(seed);
         PubSubHandler.Topics topics = new PubSubHandler.Topics();
         // inboxes large enough for the whole run (2 x 300 messages of at most 920 B), so that a subscriber

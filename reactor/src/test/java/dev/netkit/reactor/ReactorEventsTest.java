@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.netkit.reactor.protocols.Protocol;
+import dev.netkit.testkit.Await;
 
 import java.io.IOException;
 import java.net.SocketException;

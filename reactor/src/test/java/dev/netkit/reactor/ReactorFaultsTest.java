@@ -5,6 +5,7 @@ import dev.netkit.reactor.protocols.Protocol;
 import dev.netkit.reactor.protocols.RelayFrames;
 
 import dev.netkit.connmatrix.ConnMatrix;
+import dev.netkit.testkit.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -320,17 +321,7 @@ class ReactorFaultsTest {
                 .inboxBytes(1 << 20).inboxChunkBytes(512 << 10).maxFrameBytes(1024).inboxReclaimTimeout(Duration.ZERO)
                 .build();
         java.util.concurrent.atomic.AtomicReference<Conn> target = new java.util.concurrent.atomic.AtomicReference<>();
-        try (Server s = Server.start(cfg, () -> new Handler() {
-                @Override
-                public void onOpen(Conn c) {
-                    target.set(c);
-                }
-
-                @Override
-                public void onData(Conn c) {
-                    c.in().discard(c.in().readable());
-                }
-            });
+        try (Server s = Server.start(cfg, () -> TestHandlers.recording(target));
              TestClient client = new TestClient(s.address())) {
             Await.until(() -> target.get() != null, () -> "not opened");
             long id = target.get().id();

@@ -3,6 +3,8 @@ package dev.netkit.reactor;
 import dev.netkit.reactor.protocols.RelayFrames;
 
 import dev.netkit.connmatrix.ConnMatrix;
+import dev.netkit.testkit.Await;
+import dev.netkit.testkit.Seeds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -48,7 +50,7 @@ class RelayServerTest {
 
     @Test
     void framesReachTheirTargetOnTheSameAndOnAnotherSubReactor() throws Exception {
-        long seed = Await.seed();
+        long seed = Seeds.seed();
         Random rnd = new Random(seed);
         // inboxes large enough to hold the whole burst even if a reader thread lags: the cap is tested below
         try (Server s = Seam.relay(relay().outboundRingBytes(64 << 10).inboxBytes(256 << 10).build())) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.netkit.reactor.protocols.Protocol;
+import dev.netkit.testkit.Await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

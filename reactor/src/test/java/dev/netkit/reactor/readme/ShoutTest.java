@@ -18,19 +18,19 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * The reactor README's "Write your own protocol" example: its code is this package's {@code Shout.java},
- * verbatim (checked here, so the README cannot drift from code that compiles), and it works.
+ * The "Write your own protocol" example of the reactor's EVIDENCE.md: its code is this package's
+ * {@code Shout.java}, verbatim (checked here, so the text cannot drift from code that compiles), and it works.
  */
 class ShoutTest {
     @Test
-    void theReadmeShowsExactlyTheCodeThatCompiles() throws Exception {
+    void theEvidenceShowsExactlyTheCodeThatCompiles() throws Exception {
         Path root = Path.of(System.getProperty("user.dir"));     // the reactor module
-        String readme = Files.readString(root.resolve("README.md"));
+        String evidence = Files.readString(root.resolve("EVIDENCE.md"));
         String source = Files.readString(root.resolve("src/test/java/dev/netkit/reactor/readme/Shout.java"));
         String shown = source.substring(source.indexOf("import "));
-        assertTrue(readme.contains("```java\n" + shown + "```\n"),
-                "reactor/README.md must show Shout.java from its first import to its end, verbatim");
-        assertTrue(readme.contains("Server server = Server.start(ServerConfig.builder().build(), Shout::new);"));
+        assertTrue(evidence.contains("```text\n" + shown + "```\n"),
+                "reactor/EVIDENCE.md must show Shout.java from its first import to its end, verbatim");
+        assertTrue(evidence.contains("Server server = Server.start(ServerConfig.builder().build(), Shout::new);"));
     }
 
     @Test
