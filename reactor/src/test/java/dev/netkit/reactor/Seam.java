@@ -68,10 +68,12 @@ final class Seam extends TestSeam {
     }
 
     /** A protocol's handler with the seam's beforeData in front of its onData. */
-    private record Wrapped(Handler h, Seam seam) implements Handler {
-        @Override
-        public void onOpen(Conn c) {
-            h.onOpen(c);
+    private static final class Wrapped extends ForwardingHandler {
+        private final Seam seam;
+
+        Wrapped(Handler h, Seam seam) {
+            super(h);
+            this.seam = seam;
         }
 
         @Override
@@ -80,27 +82,7 @@ final class Seam extends TestSeam {
             if (f != null) {
                 f.accept(c);
             }
-            h.onData(c);
-        }
-
-        @Override
-        public void onWritable(Conn c) {
-            h.onWritable(c);
-        }
-
-        @Override
-        public void onIdle(Conn c) {
-            h.onIdle(c);
-        }
-
-        @Override
-        public void onInputClosed(Conn c) {
-            h.onInputClosed(c);
-        }
-
-        @Override
-        public void onClose(Conn c, CloseReason reason, Throwable cause) {
-            h.onClose(c, reason, cause);
+            inner.onData(c);
         }
     }
 }

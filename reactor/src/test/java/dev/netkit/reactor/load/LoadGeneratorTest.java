@@ -2,6 +2,7 @@ package dev.netkit.reactor.load;
 
 import dev.netkit.reactor.CloseReason;
 import dev.netkit.reactor.Conn;
+import dev.netkit.reactor.ForwardingHandler;
 import dev.netkit.reactor.Handler;
 import dev.netkit.reactor.SendResult;
 import dev.netkit.reactor.Server;
@@ -164,12 +165,11 @@ class LoadGeneratorTest {
     }
 
     /** The pub/sub handler, except that every 100th message it fans out (over the server) is not sent. */
-    private static final class DroppingHandler implements Handler {
-        private final Handler inner;
+    private static final class DroppingHandler extends ForwardingHandler {
         private final DroppingConn view;
 
         DroppingHandler(Handler inner, AtomicLong sends) {
-            this.inner = inner;
+            super(inner);
             this.view = new DroppingConn(sends);
         }
 
@@ -177,16 +177,6 @@ class LoadGeneratorTest {
         public void onData(Conn conn) {
             view.conn = conn;
             inner.onData(view);
-        }
-
-        @Override
-        public void onInputClosed(Conn conn) {
-            inner.onInputClosed(conn);
-        }
-
-        @Override
-        public void onClose(Conn conn, CloseReason reason, Throwable cause) {
-            inner.onClose(conn, reason, cause);
         }
     }
 
