@@ -19,8 +19,8 @@ package dev.netkit.reactor;
  * <p><b>Failures.</b> A callback that throws closes its connection alone ({@link CloseReason#HANDLER_ERROR},
  * the cause kept by {@link Server#handlerErrors()}); the loop goes on.
  *
- * <p>A complete handler (it answers each line in upper case) is in the reactor README, "Write your own
- * protocol"; {@code dev.netkit.reactor.protocols} holds the echo, relay and pub/sub handlers.
+ * <p>A complete handler (it answers each line in upper case) is in the reactor's EVIDENCE.md, "Write your
+ * own protocol"; {@code dev.netkit.reactor.protocols} holds the echo, relay, pub/sub and file handlers.
  */
 public interface Handler {
     /**

@@ -40,6 +40,35 @@ class ConfigAndGateTest {
     }
 
     @Test
+    void theLoadToolsNameTheValueAndTheBound() {
+        java.net.InetSocketAddress nowhere = new java.net.InetSocketAddress("127.0.0.1", 1);
+        dev.netkit.reactor.protocols.Protocol echo = dev.netkit.reactor.protocols.Protocol.ECHO;
+        rejects("connections must be >= 1, was -3", () -> uncheck(() -> dev.netkit.reactor.load.IdleRun.run(
+                nowhere, echo, -3, Duration.ZERO, 0, 0, System.out)));
+        rejects("sourceAddresses must be in [0, 253], was 300", () -> uncheck(() -> dev.netkit.reactor.load.IdleRun.run(
+                nowhere, echo, 1, Duration.ZERO, 0, 300, System.out)));
+        rejects("hold, burst and idleAfter must be >= 0, were PT-1S", () -> uncheck(() -> dev.netkit.reactor.load.IdleRun
+                .run(nowhere, echo, 1, Duration.ofSeconds(-1), 0, 0, System.out)));
+        rejects("the name must be one non-empty line, was \"a\\nb\"", () -> uncheck(() -> dev.netkit.reactor.load.FileFetch
+                .run(nowhere, "a\nb", null, 1, 1, 0, System.out)));
+        rejects("message size must be >= 20, was 8", () -> new dev.netkit.reactor.load.Message(8));
+    }
+
+    private interface Call {
+        Object call() throws Exception;
+    }
+
+    private static void uncheck(Call c) {
+        try {
+            c.call();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void defaultsAreConsistent() {
         ServerConfig c = ServerConfig.builder().build();
         assertEquals(Runtime.getRuntime().availableProcessors(), c.subReactors());

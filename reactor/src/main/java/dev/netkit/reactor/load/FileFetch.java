@@ -94,7 +94,8 @@ public final class FileFetch {
                     + " and " + requests);
         }
         if (name.isEmpty() || name.indexOf('\n') >= 0 || name.indexOf('\r') >= 0) {
-            throw new IllegalArgumentException("the name must be one non-empty line");
+            throw new IllegalArgumentException("the name must be one non-empty line, was \""
+                    + name.replace("\n", "\\n").replace("\r", "\\r") + "\"");
         }
         long wantLength = -1;
         long wantCrc = 0;

@@ -71,7 +71,9 @@ public final class IdleRun {
      * @return the number of connections that answered the last ping
      * @throws IOException if not even one connection could be opened
      * @throws InterruptedException if interrupted while holding
-     * @throws IllegalArgumentException if a burst is asked of the pub/sub protocol
+     * @throws IllegalArgumentException if a burst is asked of the pub/sub protocol, or a value is out of range
+     *                                  (connections below 1, sourceAddresses outside [0, 253], a negative
+     *                                  duration)
      */
     public static int run(InetSocketAddress server, Protocol protocol, int connections, Duration hold, long serverPid,
                           int sourceAddresses, Duration burst, Duration idleAfter, PrintStream log)
@@ -87,6 +89,18 @@ public final class IdleRun {
         }
         if (!burst.isZero() && protocol == Protocol.PUBSUB) {
             throw new IllegalArgumentException("a burst is for echo or relay connections");
+        }
+        if (connections < 1) {
+            throw new IllegalArgumentException("connections must be >= 1, was " + connections);
+        }
+        if (sourceAddresses < 0 || sourceAddresses > 253) {
+            throw new IllegalArgumentException("sourceAddresses must be in [0, 253], was " + sourceAddresses);
+        }
+        for (Duration d : new Duration[] {hold, burst, idleAfter}) {
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("hold, burst and idleAfter must be >= 0, were " + hold + ", " + burst
+                        + " and " + idleAfter);
+            }
         }
         boolean relay = protocol == Protocol.RELAY;
         long rss0 = serverPid > 0 ? ProcStats.rssBytes(serverPid) : -1;
