@@ -86,7 +86,12 @@ public final class Charts {
     record Panel(String title, String yTitle, boolean log, double divisor, List<String> series, List<Bar> bars) {
     }
 
-    /** Runs the renderer; see the class comment for the arguments. */
+    /**
+     * Draws the charts, or with {@code --check} only reads their values; exits 1 if a value is missing.
+     *
+     * @param args {@code [--check] [RESULTS_DIR [CHARTS_DIR]]}
+     * @throws IOException if a chart or {@code SOURCES.md} cannot be written
+     */
     public static void main(String[] args) throws IOException {
         System.setProperty("java.awt.headless", "true");
         List<String> rest = new ArrayList<>(Arrays.asList(args));
@@ -125,13 +130,16 @@ public final class Charts {
                             + "error; netkit in blue, peers and floors in grey.");
         }
         List<String> echoDirs = echoRunDirs();
-        write(chartsDir, "reactor-echo", "reactor: echo against Netty's native transports", echoCharts(results, echoDirs), files(echoDirs), sources,
-                "2026-12-04: median of each side's 3 alternated runs per pair (bench/reactor-ab.sh ... N 3 -d 10 -w 3), "
-                        + "2 cores, JDK 25; each netkit line is the netkit side of the pairs against that transport.");
+        write(chartsDir, "reactor-echo", "reactor: echo against Netty's native transports",
+                echoCharts(results, echoDirs), files(echoDirs), sources,
+                "2026-12-04: median of each side's 3 alternated runs per pair (bench/reactor-ab.sh ... N 3 -d 10 "
+                        + "-w 3), 2 cores, JDK 25; each netkit line is the netkit side of the pairs against that "
+                        + "transport.");
         List<String> idleDirs = new ArrayList<>(IDLE_10K);
         idleDirs.addAll(IDLE_18K);
         idleDirs.addAll(IDLE_ENGINE);
-        write(chartsDir, "reactor-idle-rss", "reactor: memory of idle connections", List.of(idleChart(results)), files(idleDirs), sources,
+        write(chartsDir, "reactor-idle-rss", "reactor: memory of idle connections", List.of(idleChart(results)),
+                files(idleDirs), sources,
                 "Median RSS growth per idle connection over the runs that held that kind (bench/reactor-idle.sh), "
                         + "2 cores.");
         Files.writeString(chartsDir.resolve("SOURCES.md"), sources.toString());
@@ -479,9 +487,14 @@ public final class Charts {
     }
 
     static double median(List<Map<String, String>> rows, String column) {
-        double[] values = rows.stream().mapToDouble(r -> Double.parseDouble(r.get(column))).sorted().toArray();
-        int n = values.length;
-        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+        return median(rows.stream().mapToDouble(r -> Double.parseDouble(r.get(column))));
+    }
+
+    /** The median of some values (the mean of the middle two for an even count). */
+    static double median(java.util.stream.DoubleStream values) {
+        double[] v = values.sorted().toArray();
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 
     private static List<BufferedImage> echoCharts(Results results, List<String> runDirs) {
@@ -525,10 +538,8 @@ public final class Charts {
         Map<String, Map<Integer, Double>> medians = new LinkedHashMap<>();
         all.forEach((kind, byCount) -> {
             Map<Integer, Double> m = new TreeMap<>();
-            byCount.forEach((count, values) -> {
-                double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-                m.put(count, v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2);
-            });
+            byCount.forEach((count, values) -> m.put(count,
+                    median(values.stream().mapToDouble(Double::doubleValue))));
             medians.put(kind, m);
         });
         return medians;
