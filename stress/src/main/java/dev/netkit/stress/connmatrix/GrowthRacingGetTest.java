@@ -1,6 +1,7 @@
 package dev.netkit.stress.connmatrix;
 
 import dev.netkit.connmatrix.ConnMatrix;
+import dev.netkit.stress.fixtures.Conn;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.JCStressTest;

@@ -1,6 +1,7 @@
 package dev.netkit.stress.pool;
 
 import dev.netkit.pool.ObjectPool;
+import dev.netkit.stress.fixtures.Obj;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.JCStressTest;

@@ -3,6 +3,7 @@ package dev.netkit.stress.ring;
 import dev.netkit.ring.BufferProvider;
 import dev.netkit.ring.MpscChunkedFrameQueue;
 import dev.netkit.ring.Segments;
+import dev.netkit.stress.fixtures.Bytes;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;

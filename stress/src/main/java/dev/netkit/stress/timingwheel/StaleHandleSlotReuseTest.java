@@ -1,5 +1,6 @@
 package dev.netkit.stress.timingwheel;
 
+import dev.netkit.stress.fixtures.Clock;
 import dev.netkit.timingwheel.Timeout;
 import dev.netkit.timingwheel.WheelTimer;
 import java.util.concurrent.TimeUnit;

@@ -1,6 +1,7 @@
 package dev.netkit.stressmany.connmatrix;
 
 import dev.netkit.connmatrix.ConnMatrix;
+import dev.netkit.stress.fixtures.Conn;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.JCStressTest;
@@ -30,17 +31,6 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 public class TwoOwnersAndReaderTest {
     static final long ID0 = 1L << 32;
     static final long ID1 = (1L << 32) | (1L << 24);
-
-    /** Plain fields set by the constructor: default values mean an unpublished object. */
-    static final class Conn {
-        int a;
-        long b;
-
-        Conn() {
-            a = 1;
-            b = 2;
-        }
-    }
 
     final ConnMatrix<Conn> matrix = new ConnMatrix<>(2, 64);
     long id0;

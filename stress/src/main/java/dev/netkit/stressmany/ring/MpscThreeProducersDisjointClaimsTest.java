@@ -5,6 +5,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import dev.netkit.ring.MpscFrameRing;
 import dev.netkit.ring.Segments;
+import dev.netkit.stress.fixtures.Bytes;
 import java.nio.ByteBuffer;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
@@ -38,7 +39,7 @@ import org.openjdk.jcstress.infra.results.IIIII_Result;
 public class MpscThreeProducersDisjointClaimsTest {
     /** Payload length of producer id (index 0 unused). */
     static final int[] LENGTH = {0, 5, 11, 16};
-    static final byte[] THREES = filled(3, LENGTH[3]);
+    static final byte[] THREES = Bytes.of(3, LENGTH[3]);
 
     final MpscFrameRing ring = new MpscFrameRing(64, 8, Long.MAX_VALUE, System::nanoTime);
     final MpscFrameRing.Claim c1 = ring.newClaim();
@@ -46,12 +47,6 @@ public class MpscThreeProducersDisjointClaimsTest {
     int ok1;
     int ok2;
     int ok3;
-
-    static byte[] filled(int value, int n) {
-        byte[] b = new byte[n];
-        java.util.Arrays.fill(b, (byte) value);
-        return b;
-    }
 
     static int claimAndCommit(MpscFrameRing ring, MpscFrameRing.Claim c, int id) {
         if (!ring.tryClaim(LENGTH[id], c)) {
@@ -92,7 +87,7 @@ public class MpscThreeProducersDisjointClaimsTest {
             for (int i = 0; i < s.count(); i++) {
                 frames++;
                 ByteBuffer b = s.get(i);
-                int id = uniform(b);
+                int id = Bytes.uniform(b);
                 if (id < 1 || id > 3 || b.remaining() != LENGTH[id] || (mask & (1 << (id - 1))) != 0) {
                     clean = 0;
                 } else {
@@ -106,16 +101,5 @@ public class MpscThreeProducersDisjointClaimsTest {
         r.r3 = mask;
         r.r4 = clean;
         r.r5 = ring.isEmpty() && ring.peek(2).count() == 0 ? 1 : 0;
-    }
-
-    /** The common byte of a payload, or -1 if its bytes differ. */
-    static int uniform(ByteBuffer b) {
-        int first = b.get(b.position()) & 0xFF;
-        for (int j = b.position(); j < b.limit(); j++) {
-            if ((b.get(j) & 0xFF) != first) {
-                return -1;
-            }
-        }
-        return first;
     }
 }

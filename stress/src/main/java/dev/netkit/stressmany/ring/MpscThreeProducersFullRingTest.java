@@ -5,6 +5,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import dev.netkit.ring.MpscFrameRing;
 import dev.netkit.ring.Segments;
+import dev.netkit.stress.fixtures.Bytes;
 import java.nio.ByteBuffer;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
@@ -38,8 +39,8 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
 @Outcome(expect = FORBIDDEN, desc = "the delivered frames are not the succeeded ones, or one was torn")
 @State
 public class MpscThreeProducersFullRingTest {
-    static final byte[] ONES = MpscThreeProducersDisjointClaimsTest.filled(1, 8);
-    static final byte[] TWOS = MpscThreeProducersDisjointClaimsTest.filled(2, 8);
+    static final byte[] ONES = Bytes.of(1, 8);
+    static final byte[] TWOS = Bytes.of(2, 8);
 
     final MpscFrameRing ring = new MpscFrameRing(32, 2, MpscFrameRing.DEFAULT_RECLAIM_TIMEOUT_NANOS,
             System::nanoTime);
@@ -76,7 +77,7 @@ public class MpscThreeProducersFullRingTest {
         int clean = 1;
         for (int i = 0; i < s.count(); i++) {
             ByteBuffer b = s.get(i);
-            int id = MpscThreeProducersDisjointClaimsTest.uniform(b);
+            int id = Bytes.uniform(b);
             if (id < 1 || id > 3 || b.remaining() != 8 || (mask & (1 << (id - 1))) != 0) {
                 clean = 0;
             } else {
