@@ -551,61 +551,49 @@ public final class Main implements Runnable {
             inRange(spec, "--duration-s", duration, 1, Long.MAX_VALUE);
             inRange(spec, "--reactors", reactors, 0, 256);
             String java = ProcessHandle.current().info().command().orElse("java");
-            List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                    Main.class.getName(), "server", "--port", "0", "--protocol", "echo"));
-            Process echo = startServer(cmd, reactors);
-            int status;
-            try {
-                int port = awaitPort(echo);
-                System.out.printf("== echo: %d connections, 64 B messages, 1 in flight each, closed loop, %d s "
-                        + "(server pid %d) ==%n", connections, duration, echo.pid());
-                LoadResult r = LoadGenerator.run(new LoadConfig(new InetSocketAddress("127.0.0.1", port), Protocol.ECHO,
-                        connections, 64, 1, 0, Duration.ofSeconds(duration), Duration.ofSeconds(2), 1, 16, echo.pid(),
-                        1000, true), System.out);
-                report(r, null, null, System.out);
-                status = r.mismatches() == 0 && r.messages() > 0 ? 0 : 1;
-            } finally {
-                echo.destroy();
-                echo.waitFor();
-            }
-            cmd.set(cmd.size() - 1, "relay");
-            Process relay = startServer(cmd, reactors);
-            try {
-                int port = awaitPort(relay);
-                System.out.printf("%n== relay: %d connections in pairs (half across sub-reactors), 64 B, closed loop, "
-                        + "3 s ==%n", connections);
-                LoadResult r = LoadGenerator.run(new LoadConfig(new InetSocketAddress("127.0.0.1", port), Protocol.RELAY,
-                        connections, 64, 1, 0, Duration.ofSeconds(3), Duration.ofSeconds(1), 1, 16, relay.pid(),
-                        1000, true), System.out);
-                report(r, null, null, System.out);
-                if (r.mismatches() != 0 || r.messages() == 0) {
-                    status = 1;
-                }
-            } finally {
-                relay.destroy();
-                relay.waitFor();
-            }
-            cmd.set(cmd.size() - 1, "pubsub");
-            Process pubsub = startServer(cmd, reactors);
-            try {
-                int port = awaitPort(pubsub);
-                int topics = Math.min(2, connections);
-                System.out.printf("%n== pubsub: %d connections on %d topic%s, all subscribed, 1 publisher per topic, "
-                        + "64 B, closed loop, 3 s ==%n", connections, topics, topics == 1 ? "" : "s");
-                LoadResult r = LoadGenerator.run(new LoadConfig(new InetSocketAddress("127.0.0.1", port), Protocol.PUBSUB,
-                        connections, 64, 1, 0, Duration.ofSeconds(3), Duration.ofSeconds(1), 1, 16, pubsub.pid(),
-                        1000, true, topics, 1), System.out);
-                report(r, null, null, System.out);
-                if (r.mismatches() != 0 || r.messages() == 0) {
-                    status = 1;
-                }
-            } finally {
-                pubsub.destroy();
-                pubsub.waitFor();
-            }
+            List<String> cmd = List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                    "server", "--port", "0", "--protocol");
+            int status = phase(cmd, Protocol.ECHO, pid -> String.format("== echo: %d connections, 64 B messages, "
+                    + "1 in flight each, closed loop, %d s (server pid %d) ==%n", connections, duration, pid),
+                    (server, pid) -> new LoadConfig(server, Protocol.ECHO, connections, 64, 1, 0,
+                            Duration.ofSeconds(duration), Duration.ofSeconds(2), 1, 16, pid, 1000, true));
+            status |= phase(cmd, Protocol.RELAY, pid -> String.format("%n== relay: %d connections in pairs (half "
+                    + "across sub-reactors), 64 B, closed loop, 3 s ==%n", connections),
+                    (server, pid) -> new LoadConfig(server, Protocol.RELAY, connections, 64, 1, 0,
+                            Duration.ofSeconds(3), Duration.ofSeconds(1), 1, 16, pid, 1000, true));
+            int topics = Math.min(2, connections);
+            status |= phase(cmd, Protocol.PUBSUB, pid -> String.format("%n== pubsub: %d connections on %d topic%s, "
+                    + "all subscribed, 1 publisher per topic, 64 B, closed loop, 3 s ==%n", connections, topics,
+                    topics == 1 ? "" : "s"),
+                    (server, pid) -> new LoadConfig(server, Protocol.PUBSUB, connections, 64, 1, 0,
+                            Duration.ofSeconds(3), Duration.ofSeconds(1), 1, 16, pid, 1000, true, topics, 1));
             System.out.println(status == 0 ? "\ndemo: OK (every message checked: sequence and CRC-32C)"
                     : "\ndemo: FAILED (mismatches or no traffic)");
             return status;
+        }
+
+        /**
+         * One part of the demo: a server process for the protocol, the header, the load, the table.
+         *
+         * @return 0 if there was traffic and every message checked out, else 1
+         */
+        private int phase(List<String> serverCommand, Protocol protocol, java.util.function.LongFunction<String> header,
+                          java.util.function.BiFunction<InetSocketAddress, Long, LoadConfig> load)
+                throws IOException, InterruptedException {
+            List<String> c = new ArrayList<>(serverCommand);
+            c.add(protocol.name().toLowerCase(Locale.ROOT));
+            Process server = startServer(c, reactors);
+            try {
+                int port = awaitPort(server);
+                System.out.print(header.apply(server.pid()));
+                LoadResult r = LoadGenerator.run(load.apply(new InetSocketAddress("127.0.0.1", port), server.pid()),
+                        System.out);
+                report(r, null, null, System.out);
+                return r.mismatches() == 0 && r.messages() > 0 ? 0 : 1;
+            } finally {
+                server.destroy();
+                server.waitFor();
+            }
         }
 
         private static Process startServer(List<String> cmd, int reactors) throws java.io.IOException {
