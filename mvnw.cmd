@@ -26,6 +26,8 @@
 @REM   MVNW_USERNAME/MVNW_PASSWORD - user and password for downloading maven
 @REM   MVNW_VERBOSE - true: enable verbose log; others: silence the output
 @REM ----------------------------------------------------------------------------
+@REM netkit: unlike ./mvnw (which looks for a JDK >= 21 through scripts/jdk.sh), this script does
+@REM not search: set JAVA_HOME to a JDK 21 or newer before running it.
 
 @IF "%__MVNW_ARG0_NAME__%"=="" (SET __MVNW_ARG0_NAME__=%~nx0)
 @SET __MVNW_CMD__=

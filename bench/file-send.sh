@@ -21,33 +21,10 @@
 # must come from such a run, with that header and command beside it.
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
-
-# --- a JDK >= 21: the same choice as CI's ($JAVA_HOME if >= 21, else the newest under /usr/lib/jvm) ---
-. scripts/jdk.sh
-
-# --- the benchmarks jar: built when missing or older than the sources (as bench/run does) ------------
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # to the repository root, a JDK >= 21, the shared helpers
+bench_jar          # bench/target/benchmarks.jar, built when missing or older than the sources
+reactor_jar        # reactor/target/netkit-reactor.jar, for the netkit mode (its file protocol)
 jar=bench/target/benchmarks.jar
-stale=
-if [[ -f $jar ]]; then
-  stale=$(find bench/src pom.xml ./*/src/main ./*/pom.xml -newer "$jar" -type f \
-            -not -path './stress/*' -print -quit 2>/dev/null || true)
-fi
-if [[ ! -f $jar || -n $stale ]]; then
-  if [[ -n $stale ]]; then
-    echo "bench/file-send.sh: $stale is newer than $jar; rebuilding" >&2
-  fi
-  echo "bench/file-send.sh: building: ./mvnw -B -q -pl bench -am package -DskipTests" >&2
-  ./mvnw -B -q -pl bench -am package -DskipTests
-fi
-
-# --- the reactor jar, for the netkit mode (its file protocol) -----------------------------------------
-rjar=reactor/target/netkit-reactor.jar
-if [[ ! -f $rjar || -n $(find reactor/src/main ring/src/main pool/src/main -newer "$rjar" -type f -print -quit) ]]; then
-  echo "bench/file-send.sh: building: ./mvnw -B -q -pl reactor -am package -DskipTests" >&2
-  ./mvnw -B -q -pl reactor -am package -DskipTests
-fi
 
 # --- CPU placement ---------------------------------------------------------------------------------------
 if [[ $(nproc) -ge 2 ]] && command -v taskset >/dev/null; then
@@ -68,7 +45,7 @@ mkdir -p bench/results
 md=bench/results/file-send-$stamp.md
 json=bench/results/file-send-$stamp.json
 
-java_version=$("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1)
+java_version=$(java_version)
 date_line="date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 jvm_line="jvm: $java_version ($JAVA_HOME)"
 host_line="host: nproc $(nproc), kernel $(uname -srm), load average $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -24,16 +24,12 @@ a=$1 b=$2 conns=$3 pairs=$4
 shift 4
 read -r -a server_args <<< "${SERVER_ARGS:-}"
 read -r -a base_server_args <<< "${BASE_SERVER_ARGS-${SERVER_ARGS:-}}"
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
-. scripts/jdk.sh
-[[ -f reactor/target/netkit-reactor.jar ]] || ./mvnw -B -q -ntp -pl reactor -am package -DskipTests
-[[ -f bench/target/benchmarks.jar ]] || ./mvnw -B -q -ntp -pl bench -am package -DskipTests
-out="bench/results/reactor-ab-$(date -u +%Y%m%dT%H%M%SZ)"
-mkdir -p "$out"
-echo "reactor-ab: $a vs $b${NETKIT_BASE_JAR:+ (netkit-base: $NETKIT_BASE_JAR)}${SERVER_ARGS:+, netkit server args: $SERVER_ARGS}${BASE_SERVER_ARGS+, netkit-base server args: '$BASE_SERVER_ARGS'}, $conns connections, $pairs pairs, load args: $* ($(nproc) cores, $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1))" | tee "$out/README.txt"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # to the repository root, a JDK >= 21, the shared helpers
+reactor_jar
+bench_jar
+out=$(results_dir reactor-ab)
+echo "reactor-ab: $a vs $b${NETKIT_BASE_JAR:+ (netkit-base: $NETKIT_BASE_JAR)}${SERVER_ARGS:+, netkit server args: $SERVER_ARGS}${BASE_SERVER_ARGS+, netkit-base server args: '$BASE_SERVER_ARGS'}, $conns connections, $pairs pairs, load args: $* ($(nproc) cores, $(java_version))" | tee "$out/README.txt"
 port=7400
-pid=
 
 run_one() { # kind
     local kind=$1
@@ -46,28 +42,22 @@ run_one() { # kind
             jar=${NETKIT_BASE_JAR:?netkit-base needs NETKIT_BASE_JAR}
             args=(${base_server_args[@]+"${base_server_args[@]}"})
         fi
-        "$JAVA_HOME/bin/java" -jar "$jar" server --port $port --max-connections 100000 ${args[@]+"${args[@]}"} > "$out/server-$port.log" 2>&1 &
+        start_server "$out/server-$port.log" \
+            "$JAVA_HOME/bin/java" -jar "$jar" server --port $port --max-connections 100000 ${args[@]+"${args[@]}"}
     else
-        "$JAVA_HOME/bin/java" -cp bench/target/benchmarks.jar dev.netkit.bench.reactor.PeerEchoServer "$kind" $port > "$out/server-$port.log" 2>&1 &
+        start_server "$out/server-$port.log" \
+            "$JAVA_HOME/bin/java" -cp bench/target/benchmarks.jar dev.netkit.bench.reactor.PeerEchoServer "$kind" $port
     fi
-    pid=$!
-    trap 'kill $pid 2>/dev/null' EXIT
-    for _ in $(seq 100); do grep -q "listening on port" "$out/server-$port.log" 2>/dev/null && break; sleep 0.1; done
-    echo "== $kind (pid $pid, port $port)"
-    "$JAVA_HOME/bin/java" -jar reactor/target/netkit-reactor.jar load --port $port -c "$conns" --pid $pid --quiet \
+    echo "== $kind (pid $server_pid, port $port)"
+    "$JAVA_HOME/bin/java" -jar reactor/target/netkit-reactor.jar load --port $port -c "$conns" --pid $server_pid --quiet \
         --csv "$out/$kind.csv" "$@" | sed 's/^/   /'
-    kill $pid; wait $pid 2>/dev/null || true
-    trap - EXIT
+    stop_server
 }
 
 for i in $(seq "$pairs"); do
     if (( i % 2 == 1 )); then run_one "$a" "$@"; run_one "$b" "$@"; else run_one "$b" "$@"; run_one "$a" "$@"; fi
 done
 
-median() { # file column-name
-    awk -F, -v col="$2" 'NR==1 {for (i=1;i<=NF;i++) if ($i==col) c=i; next} {print $c}' "$1" | sort -g \
-        | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'
-}
 echo "== medians over $pairs pairs"
 for k in "$a" "$b"; do
     printf '%-12s msgs/s %12s  p99 ns %10s  cpu us/msg %8s  busiest/median %6s\n' "$k" \

@@ -10,25 +10,20 @@
 #
 # Logs: bench/results/reactor-hold-<UTC timestamp>/. Needs reactor/target/netkit-reactor.jar.
 set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
-. scripts/jdk.sh
-[[ -f reactor/target/netkit-reactor.jar ]] || ./mvnw -B -q -ntp -pl reactor -am package -DskipTests
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # to the repository root, a JDK >= 21, the shared helpers
+reactor_jar
 limit=$(ulimit -n)
 conns=${1:-$((limit - 25))}
 hold=${2:-10}
 extra=${3:-300}
-out="bench/results/reactor-hold-$(date -u +%Y%m%dT%H%M%SZ)"
-mkdir -p "$out"
+out=$(results_dir reactor-hold)
 J="$JAVA_HOME/bin/java"
 port=7650
-"$J" -jar reactor/target/netkit-reactor.jar server --port $port > "$out/server.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null' EXIT
-for _ in $(seq 100); do grep -q "listening on port" "$out/server.log" 2>/dev/null && break; sleep 0.1; done
+start_server "$out/server.log" "$J" -jar reactor/target/netkit-reactor.jar server --port $port
+pid=$server_pid
 sleep 1
 base=$(ls /proc/$pid/fd | wc -l)
-echo "reactor-hold: open-file limit $limit per process, server holds $base files before the first connection, requesting $conns ($(nproc) cores, $("$J" -version 2>&1 | head -n 1))" | tee "$out/README.txt"
+echo "reactor-hold: open-file limit $limit per process, server holds $base files before the first connection, requesting $conns ($(nproc) cores, $(java_version))" | tee "$out/README.txt"
 # the holding client keeps its connections for HOLD_S + 20 s; the overflow client starts once they are open
 "$J" -jar reactor/target/netkit-reactor.jar idle --port $port -c "$conns" --hold-s "$((hold + 20))" --pid $pid > "$out/hold.txt" 2>&1 &
 hp=$!
@@ -44,6 +39,5 @@ t1=$(ticks)
 echo "server CPU while $extra connections waited past the limit for ~15 s: $(( (t1 - t0) * 10 )) ms" | tee -a "$out/README.txt"
 wait $hp || true
 sed 's/^/   /' "$out/hold.txt" | tee -a "$out/README.txt"
-kill $pid; wait $pid 2>/dev/null || true
-trap - EXIT
+stop_server
 echo "server stats at shutdown: $(tail -n 1 "$out/server.log")" | tee -a "$out/README.txt"

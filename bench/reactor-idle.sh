@@ -17,14 +17,11 @@ set -euo pipefail
 [[ $# -ge 3 ]] || { sed -n 2,13p "$0" >&2; exit 2; }
 conns=$1 hold=$2
 shift 2
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
-. scripts/jdk.sh
-[[ -f reactor/target/netkit-reactor.jar ]] || ./mvnw -B -q -ntp -pl reactor -am package -DskipTests
-[[ -f bench/target/benchmarks.jar ]] || ./mvnw -B -q -ntp -pl bench -am package -DskipTests
-out="bench/results/reactor-idle-$(date -u +%Y%m%dT%H%M%SZ)"
-mkdir -p "$out"
-echo "reactor-idle: $conns idle connections held ${hold} s, kinds: $* ($(nproc) cores, open files $(ulimit -n), $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1))" | tee "$out/README.txt"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # to the repository root, a JDK >= 21, the shared helpers
+reactor_jar
+bench_jar
+out=$(results_dir reactor-idle)
+echo "reactor-idle: $conns idle connections held ${hold} s, kinds: $* ($(nproc) cores, open files $(ulimit -n), $(java_version))" | tee "$out/README.txt"
 port=7600
 for kind in "$@"; do
     port=$((port + 1))
@@ -33,20 +30,18 @@ for kind in "$@"; do
         proto=(--protocol relay)
     fi
     if [[ $kind == netkit || $kind == netkit-relay ]]; then
-        "$JAVA_HOME/bin/java" -jar reactor/target/netkit-reactor.jar server "${proto[@]}" --port $port --max-connections 100000 > "$out/server-$kind.log" 2>&1 &
+        start_server "$out/server-$kind.log" \
+            "$JAVA_HOME/bin/java" -jar reactor/target/netkit-reactor.jar server "${proto[@]}" --port $port --max-connections 100000
     else
-        "$JAVA_HOME/bin/java" -cp bench/target/benchmarks.jar dev.netkit.bench.reactor.PeerEchoServer "$kind" $port > "$out/server-$kind.log" 2>&1 &
+        start_server "$out/server-$kind.log" \
+            "$JAVA_HOME/bin/java" -cp bench/target/benchmarks.jar dev.netkit.bench.reactor.PeerEchoServer "$kind" $port
     fi
-    pid=$!
-    trap 'kill $pid 2>/dev/null' EXIT
-    for _ in $(seq 100); do grep -q "listening on port" "$out/server-$kind.log" 2>/dev/null && break; sleep 0.1; done
     sleep 1
-    echo "== $kind (pid $pid, port $port, $(ls /proc/$pid/fd | wc -l) open files before the first connection)"
-    "$JAVA_HOME/bin/java" -jar reactor/target/netkit-reactor.jar idle "${proto[@]}" --port $port -c "$conns" --hold-s "$hold" --pid $pid \
-        > "$out/$kind.txt" 2>&1 || true
+    echo "== $kind (pid $server_pid, port $port, $(ls /proc/$server_pid/fd | wc -l) open files before the first connection)"
+    "$JAVA_HOME/bin/java" -jar reactor/target/netkit-reactor.jar idle "${proto[@]}" --port $port -c "$conns" --hold-s "$hold" \
+        --pid $server_pid > "$out/$kind.txt" 2>&1 || true
     sed 's/^/   /' "$out/$kind.txt"
-    kill $pid; wait $pid 2>/dev/null || true
-    trap - EXIT
+    stop_server
 done
 echo "== summary: $conns idle connections" | tee -a "$out/README.txt"
 printf '%-12s %-22s %-26s %-14s %s\n' kind opened answering "RSS/conn" "RSS at 100k" | tee -a "$out/README.txt"

@@ -12,9 +12,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.net.BindException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,16 +34,40 @@ import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 
 /**
- * The netkit reactor command line: {@code server}, {@code load}, {@code idle}, {@code demo} and {@code profile}. Run with
- * {@code java -jar reactor/target/netkit-reactor.jar <command> --help}.
+ * The netkit reactor command line: {@code server}, {@code load}, {@code idle}, {@code fetch}, {@code demo} and
+ * {@code profile}. Run with {@code java -jar reactor/target/netkit-reactor.jar <command> --help}.
+ *
+ * <p>A bad value (an option out of range, an unknown protocol, a ring size that is not a power of two, a
+ * port in use, a load target that refuses connections) is one line on stderr, {@code <command>: <what is
+ * wrong>}, and exit status 2, never a stack trace ({@link #commandLine()}).
  */
-@Command(name = "netkit-reactor", mixinStandardHelpOptions = true, version = "netkit reactor 0.1.0",
+@Command(name = "netkit-reactor", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Echo, relay and pub/sub servers built from netkit, and their load generator.",
         subcommands = {Main.ServerCommand.class, Main.LoadCommand.class, Main.IdleCommand.class, Main.DemoCommand.class, Main.FetchCommand.class,
                 Main.ProfileCommand.class})
 public final class Main implements Runnable {
     /** The listening line the server prints; the demo parses it. */
     static final String LISTENING = "netkit reactor listening on port ";
+
+    /** Exit status of a usage or value error (picocli's {@code ExitCode.USAGE}). */
+    static final int USAGE = CommandLine.ExitCode.USAGE;
+
+    /** {@code -V}: the version in the jar's manifest ({@code Implementation-Version}). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {line(Main.class.getPackage().getImplementationVersion())};
+        }
+
+        /**
+         * @param implementationVersion the manifest's version, or null when run from classes (no jar)
+         * @return the version line
+         */
+        static String line(String implementationVersion) {
+            return "netkit reactor " + (implementationVersion != null ? implementationVersion
+                    : "(development build: run from classes, no jar manifest)");
+        }
+    }
 
     /** {@code --protocol}: {@link Protocol#parse}, whose error names the valid protocols. */
     static final class ProtocolConverter implements CommandLine.ITypeConverter<Protocol> {
@@ -63,7 +94,91 @@ public final class Main implements Runnable {
      * @param args the command line
      */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command line with netkit's error handling: a usage or value error prints one line on the
+     * command's stderr, {@code <command>: <message>}, and exits 2; an {@link IllegalArgumentException} that
+     * escapes a command is taken for one too; any other I/O failure is one line and exit status 1; anything
+     * else (a bug) keeps its stack trace.
+     *
+     * @return a new command line
+     */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main())
+                .setParameterExceptionHandler((e, args) -> oneLine(e.getCommandLine(), e.getMessage(), USAGE))
+                .setExecutionExceptionHandler((e, cl, parsed) -> {
+                    if (e instanceof IllegalArgumentException || e instanceof UnresolvedAddressException) {
+                        return oneLine(cl, e.getMessage() != null ? e.getMessage() : e.toString(), USAGE);
+                    }
+                    if (e instanceof IOException) {
+                        return oneLine(cl, e.getMessage() != null ? e.getMessage() : e.toString(), 1);
+                    }
+                    throw e;
+                });
+    }
+
+    private static int oneLine(CommandLine cl, String message, int status) {
+        String line = message.strip().replaceAll("\\s*\\R\\s*", " ");
+        cl.getErr().println(cl.getCommandSpec().qualifiedName() + ": " + line);
+        cl.getErr().flush();
+        return status;
+    }
+
+    /**
+     * @param spec    the command
+     * @param message what is wrong, naming the option, the value and the bound
+     * @return a usage error of the command: one line, exit status 2
+     */
+    static CommandLine.ParameterException usage(CommandLine.Model.CommandSpec spec, String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    /**
+     * @param spec   the command
+     * @param option the option's name
+     * @param value  its value
+     * @param min    the least allowed
+     * @param max    the most allowed ({@code Long.MAX_VALUE}: no bound, shown as {@code inf})
+     * @return {@code value}
+     * @throws CommandLine.ParameterException "OPTION must be in [MIN, MAX]: VALUE" unless it is
+     */
+    static long inRange(CommandLine.Model.CommandSpec spec, String option, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw usage(spec, option + " must be in [" + min + ", " + (max == Long.MAX_VALUE ? "inf" : max) + "]: "
+                    + value);
+        }
+        return value;
+    }
+
+    /** Applies a setting, turning its {@link IllegalArgumentException} into a usage error naming the option. */
+    private static void set(CommandLine.Model.CommandSpec spec, String option, long value, Runnable setting) {
+        try {
+            setting.run();
+        } catch (IllegalArgumentException e) {
+            throw usage(spec, option + " " + value + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Fails with a usage error unless something accepts connections at host:port (one connection, opened
+     * and closed): a load against a closed port is a wrong value, not an I/O failure halfway through.
+     *
+     * @param spec the command
+     * @param host the server's host
+     * @param port the server's port
+     * @throws IOException if the probe fails otherwise
+     */
+    static void requireListening(CommandLine.Model.CommandSpec spec, String host, int port) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(host, port), 10_000);
+        } catch (ConnectException | SocketTimeoutException e) {
+            throw usage(spec, "cannot connect to " + host + ":" + port + ": " + e.getMessage()
+                    + " (is the server running? --host, --port)");
+        } catch (UnknownHostException | UnresolvedAddressException e) {
+            throw usage(spec, "--host: unknown host " + host);
+        }
     }
 
     @Override
@@ -130,30 +245,38 @@ public final class Main implements Runnable {
         @Override
         public Integer call() throws Exception {
             if (statsIntervalS < 0) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--stats-interval must be 0 (off) or more seconds: " + statsIntervalS);
+                throw usage(spec, "--stats-interval must be 0 (off) or more seconds: " + statsIntervalS);
             }
+            if (reactors < 0) {
+                throw usage(spec, "--reactors must be 0 (one per available processor) or more: " + reactors);
+            }
+            inRange(spec, "--port", port, 0, 65535);
+            inRange(spec, "--duration-s", durationS, 0, Long.MAX_VALUE);
             ServerConfig.Builder b = ServerConfig.builder().bind(new InetSocketAddress(bind, port))
-                    .idleTimeout(Duration.ofMillis(idleMs)).halfClose(halfClose || protocol == Protocol.FILE)
-                    .maxConnections(maxConnections)
-                    .inboundRingBytes(inRing).outboundRingBytes(outRing).inboxBytes(inbox).maxFrameBytes(maxFrame);
+                    .halfClose(halfClose || protocol == Protocol.FILE);
+            set(spec, "--idle-timeout-ms", idleMs, () -> b.idleTimeout(Duration.ofMillis(idleMs)));
+            set(spec, "--max-connections", maxConnections, () -> b.maxConnections(maxConnections));
+            set(spec, "--in-ring", inRing, () -> b.inboundRingBytes(inRing));
+            set(spec, "--out-ring", outRing, () -> b.outboundRingBytes(outRing));
+            set(spec, "--inbox", inbox, () -> b.inboxBytes(inbox));
+            set(spec, "--max-frame", maxFrame, () -> b.maxFrameBytes(maxFrame));
             if (reactors > 0) {
-                b.subReactors(reactors);
+                set(spec, "--reactors", reactors, () -> b.subReactors(reactors));
             }
-            ServerConfig cfg = b.build();
+            ServerConfig cfg;
             java.util.function.Supplier<dev.netkit.reactor.Handler> handlers;
             try {
+                cfg = b.build();
                 handlers = protocol.handlers(cfg, serveDir);
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+                throw usage(spec, e.getMessage());
             }
             JfrRecording recording = null;
             if (jfr != null) {
                 try {
                     recording = JfrRecording.start(jfr, out);      // before the first accept
-                } catch (java.io.IOException e) {
-                    throw new CommandLine.ParameterException(spec.commandLine(),
-                            "--jfr: cannot write " + jfr + ": " + e.getMessage());
+                } catch (IOException e) {
+                    throw usage(spec, "--jfr: cannot write " + jfr + ": " + e.getMessage());
                 }
             }
             Server server;
@@ -162,6 +285,13 @@ public final class Main implements Runnable {
             } catch (Throwable e) {
                 if (recording != null) {
                     recording.discard();
+                }
+                if (e instanceof BindException) {      // the port in use, or an address not of this host
+                    throw usage(spec, "cannot listen on " + bind + ":" + port + ": " + e.getMessage()
+                            + (port != 0 ? " (--port " + port + ")" : ""));
+                }
+                if (e instanceof UnresolvedAddressException) {
+                    throw usage(spec, "--bind: unknown host " + bind);
                 }
                 throw e;
             }
@@ -228,8 +358,7 @@ public final class Main implements Runnable {
         @Override
         public Integer call() {
             if (top < 1 || events < 0) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        top < 1 ? "--top must be at least 1: " + top : "--events must be 0 or more: " + events);
+                throw usage(spec, top < 1 ? "--top must be at least 1: " + top : "--events must be 0 or more: " + events);
             }
             return Profile.run(file, top, events, System.out, System.err);
         }
@@ -251,6 +380,16 @@ public final class Main implements Runnable {
         int sourceAddresses;
         @Option(names = "--pid", defaultValue = "0", description = "server pid, for RSS and CPU from /proc")
         long pid;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        /** Checks the shared options; a usage error if one is out of range. */
+        void checkOptions() {
+            inRange(spec, "--port", port, 1, 65535);
+            inRange(spec, "--connections", connections, 1, 1 << 22);
+            inRange(spec, "--source-addresses", sourceAddresses, 0, 253);
+            inRange(spec, "--pid", pid, 0, Long.MAX_VALUE);
+        }
     }
 
     /** {@code load}: closed or open loop against a running server. */
@@ -288,19 +427,22 @@ public final class Main implements Runnable {
         Path csv;
         @Option(names = "--quiet", description = "no progress lines")
         boolean quiet;
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
+            checkOptions();
+            inRange(spec, "--duration-s", duration, 1, Long.MAX_VALUE);
+            inRange(spec, "--warmup-s", warmup, 0, Long.MAX_VALUE);
+            inRange(spec, "--stall-ms", stallMs, 1, Long.MAX_VALUE);
             LoadConfig cfg;
             try {
                 cfg = new LoadConfig(new InetSocketAddress(host, port), protocol, connections, size, inFlight, rate,
                         Duration.ofSeconds(duration), Duration.ofSeconds(warmup), threads, sourceAddresses, pid, stallMs,
                         !quiet, topics, publishers);
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+                throw usage(spec, e.getMessage());
             }
+            requireListening(spec, host, port);
             LoadResult r = LoadGenerator.run(cfg, System.out);
             report(r, json, csv, System.out);
             return r.mismatches() == 0 ? 0 : 1;
@@ -346,12 +488,17 @@ public final class Main implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            inRange(spec, "--port", port, 1, 65535);
+            inRange(spec, "--connections", connections, 1, Integer.MAX_VALUE);
+            inRange(spec, "--requests", requests, 1, Integer.MAX_VALUE);
+            inRange(spec, "--pid", pid, 0, Long.MAX_VALUE);
+            requireListening(spec, host, port);
             dev.netkit.reactor.load.FileFetch.Result r;
             try {
                 r = dev.netkit.reactor.load.FileFetch.run(new InetSocketAddress(host, port), name, verify, connections,
                         requests, pid, System.err);
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+                throw usage(spec, e.getMessage());
             }
             System.out.print(r.toTable());
             return r.mismatches() == 0 && r.requests() > 0 ? 0 : 1;
@@ -371,6 +518,11 @@ public final class Main implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            inRange(spec, "--hold-s", hold, 0, Long.MAX_VALUE);
+            inRange(spec, "--burst-s", burst, 0, Long.MAX_VALUE);
+            inRange(spec, "--idle-after-s", idleAfter, 0, Long.MAX_VALUE);
+            checkOptions();
+            requireListening(spec, host, port);
             int answered = IdleRun.run(new InetSocketAddress(host, port), protocol, connections, Duration.ofSeconds(hold),
                     pid, sourceAddresses, Duration.ofSeconds(burst), Duration.ofSeconds(idleAfter), System.out);
             return answered > 0 ? 0 : 1;
@@ -390,65 +542,58 @@ public final class Main implements Runnable {
         long duration;
         @Option(names = {"-r", "--reactors"}, defaultValue = "0", description = "server sub-reactors, 0 = available processors")
         int reactors;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
+            inRange(spec, "--connections", connections, 1, 1 << 22);
+            inRange(spec, "--duration-s", duration, 1, Long.MAX_VALUE);
+            inRange(spec, "--reactors", reactors, 0, 256);
             String java = ProcessHandle.current().info().command().orElse("java");
-            List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                    Main.class.getName(), "server", "--port", "0", "--protocol", "echo"));
-            Process echo = startServer(cmd, reactors);
-            int status;
-            try {
-                int port = awaitPort(echo);
-                System.out.printf("== echo: %d connections, 64 B messages, 1 in flight each, closed loop, %d s "
-                        + "(server pid %d) ==%n", connections, duration, echo.pid());
-                LoadResult r = LoadGenerator.run(new LoadConfig(new InetSocketAddress("127.0.0.1", port), Protocol.ECHO,
-                        connections, 64, 1, 0, Duration.ofSeconds(duration), Duration.ofSeconds(2), 1, 16, echo.pid(),
-                        1000, true), System.out);
-                report(r, null, null, System.out);
-                status = r.mismatches() == 0 && r.messages() > 0 ? 0 : 1;
-            } finally {
-                echo.destroy();
-                echo.waitFor();
-            }
-            cmd.set(cmd.size() - 1, "relay");
-            Process relay = startServer(cmd, reactors);
-            try {
-                int port = awaitPort(relay);
-                System.out.printf("%n== relay: %d connections in pairs (half across sub-reactors), 64 B, closed loop, "
-                        + "3 s ==%n", connections);
-                LoadResult r = LoadGenerator.run(new LoadConfig(new InetSocketAddress("127.0.0.1", port), Protocol.RELAY,
-                        connections, 64, 1, 0, Duration.ofSeconds(3), Duration.ofSeconds(1), 1, 16, relay.pid(),
-                        1000, true), System.out);
-                report(r, null, null, System.out);
-                if (r.mismatches() != 0 || r.messages() == 0) {
-                    status = 1;
-                }
-            } finally {
-                relay.destroy();
-                relay.waitFor();
-            }
-            cmd.set(cmd.size() - 1, "pubsub");
-            Process pubsub = startServer(cmd, reactors);
-            try {
-                int port = awaitPort(pubsub);
-                int topics = Math.min(2, connections);
-                System.out.printf("%n== pubsub: %d connections on %d topic%s, all subscribed, 1 publisher per topic, "
-                        + "64 B, closed loop, 3 s ==%n", connections, topics, topics == 1 ? "" : "s");
-                LoadResult r = LoadGenerator.run(new LoadConfig(new InetSocketAddress("127.0.0.1", port), Protocol.PUBSUB,
-                        connections, 64, 1, 0, Duration.ofSeconds(3), Duration.ofSeconds(1), 1, 16, pubsub.pid(),
-                        1000, true, topics, 1), System.out);
-                report(r, null, null, System.out);
-                if (r.mismatches() != 0 || r.messages() == 0) {
-                    status = 1;
-                }
-            } finally {
-                pubsub.destroy();
-                pubsub.waitFor();
-            }
+            List<String> cmd = List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                    "server", "--port", "0", "--protocol");
+            int status = phase(cmd, Protocol.ECHO, pid -> String.format("== echo: %d connections, 64 B messages, "
+                    + "1 in flight each, closed loop, %d s (server pid %d) ==%n", connections, duration, pid),
+                    (server, pid) -> new LoadConfig(server, Protocol.ECHO, connections, 64, 1, 0,
+                            Duration.ofSeconds(duration), Duration.ofSeconds(2), 1, 16, pid, 1000, true));
+            status |= phase(cmd, Protocol.RELAY, pid -> String.format("%n== relay: %d connections in pairs (half "
+                    + "across sub-reactors), 64 B, closed loop, 3 s ==%n", connections),
+                    (server, pid) -> new LoadConfig(server, Protocol.RELAY, connections, 64, 1, 0,
+                            Duration.ofSeconds(3), Duration.ofSeconds(1), 1, 16, pid, 1000, true));
+            int topics = Math.min(2, connections);
+            status |= phase(cmd, Protocol.PUBSUB, pid -> String.format("%n== pubsub: %d connections on %d topic%s, "
+                    + "all subscribed, 1 publisher per topic, 64 B, closed loop, 3 s ==%n", connections, topics,
+                    topics == 1 ? "" : "s"),
+                    (server, pid) -> new LoadConfig(server, Protocol.PUBSUB, connections, 64, 1, 0,
+                            Duration.ofSeconds(3), Duration.ofSeconds(1), 1, 16, pid, 1000, true, topics, 1));
             System.out.println(status == 0 ? "\ndemo: OK (every message checked: sequence and CRC-32C)"
                     : "\ndemo: FAILED (mismatches or no traffic)");
             return status;
+        }
+
+        /**
+         * One part of the demo: a server process for the protocol, the header, the load, the table.
+         *
+         * @return 0 if there was traffic and every message checked out, else 1
+         */
+        private int phase(List<String> serverCommand, Protocol protocol, java.util.function.LongFunction<String> header,
+                          java.util.function.BiFunction<InetSocketAddress, Long, LoadConfig> load)
+                throws IOException, InterruptedException {
+            List<String> c = new ArrayList<>(serverCommand);
+            c.add(protocol.name().toLowerCase(Locale.ROOT));
+            Process server = startServer(c, reactors);
+            try {
+                int port = awaitPort(server);
+                System.out.print(header.apply(server.pid()));
+                LoadResult r = LoadGenerator.run(load.apply(new InetSocketAddress("127.0.0.1", port), server.pid()),
+                        System.out);
+                report(r, null, null, System.out);
+                return r.mismatches() == 0 && r.messages() > 0 ? 0 : 1;
+            } finally {
+                server.destroy();
+                server.waitFor();
+            }
         }
 
         private static Process startServer(List<String> cmd, int reactors) throws java.io.IOException {

@@ -113,9 +113,9 @@ public final class Profile {
             if (Files.isDirectory(file)) {
                 throw new IOException("a directory, not a JFR file");
             }
-            try (RecordingFile rf = new RecordingFile(file)) {
-                while (rf.hasMoreEvents()) {
-                    s.add(rf.readEvent());
+            try (RecordingFile rf = open(file)) {
+                for (RecordedEvent e = next(rf); e != null; e = next(rf)) {
+                    s.add(e);
                 }
             }
         } catch (NoSuchFileException e) {
@@ -127,6 +127,27 @@ public final class Profile {
         }
         s.print(file, top, out);
         return 0;
+    }
+
+    /*
+     * The JFR parser reports some corrupt files, such as a recording cut short, with runtime exceptions
+     * (IndexOutOfBoundsException from its metadata reader): an I/O error of the input here, not a bug.
+     */
+    private static RecordingFile open(Path file) throws IOException {
+        try {
+            return new RecordingFile(file);
+        } catch (RuntimeException e) {
+            throw new IOException("corrupt: " + oneLine(e), e);
+        }
+    }
+
+    /** The next event, or null at the end; see {@link #open}. */
+    private static RecordedEvent next(RecordingFile rf) throws IOException {
+        try {
+            return rf.hasMoreEvents() ? rf.readEvent() : null;
+        } catch (RuntimeException e) {
+            throw new IOException("corrupt: " + oneLine(e), e);
+        }
     }
 
     private static String oneLine(Throwable e) {

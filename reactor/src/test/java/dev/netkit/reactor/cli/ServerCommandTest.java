@@ -22,7 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code server --jfr} and {@code --stats-interval} in process, and {@link JfrRecording} written once. */
+/**
+ * {@code server --jfr} and {@code --stats-interval} in process, and {@link JfrRecording} written once (their
+ * usage errors: {@link CliErrorsTest}).
+ */
 @Timeout(120) // a hang guard, not a timing assertion
 class ServerCommandTest {
 
@@ -98,23 +101,5 @@ class ServerCommandTest {
         String text = bytes.toString(StandardCharsets.UTF_8);
         assertEquals(1, count(text, "netkit: JFR recording written to " + file.toAbsolutePath()), text);
         assertFalse(RecordingFile.readAllEvents(file).isEmpty());
-    }
-
-    @Test
-    void unwritableJfrPathIsAUsageError(@TempDir Path dir) {
-        Main.ServerCommand cmd = new Main.ServerCommand();
-        List<Thread> hooks = new ArrayList<>();
-        cmd.shutdownHooks = hooks::add;
-        cmd.out = new PrintStream(PrintStream.nullOutputStream());
-        java.io.StringWriter err = new java.io.StringWriter();
-        int status = new CommandLine(cmd).setErr(new java.io.PrintWriter(err, true))
-                .execute("--port", "0", "--jfr", dir.resolve("no/such/dir/x.jfr").toString(), "--duration-s", "1");
-        assertEquals(2, status);
-        assertTrue(err.toString().startsWith("--jfr: cannot write "), err::toString);
-        assertTrue(hooks.isEmpty());
-        java.io.StringWriter err2 = new java.io.StringWriter();
-        assertEquals(2, new CommandLine(new Main.ServerCommand()).setErr(new java.io.PrintWriter(err2, true))
-                .execute("--stats-interval", "-1"));
-        assertTrue(err2.toString().startsWith("--stats-interval must be 0 (off) or more seconds: -1"), err2::toString);
     }
 }
