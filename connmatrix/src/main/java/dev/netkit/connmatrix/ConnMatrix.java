@@ -193,12 +193,12 @@ public final class ConnMatrix<C> {
         this.addCount = new StripedCounter(shards);
     }
 
-    /** @return the number of shards */
+    /** {@return the number of shards} */
     public int shards() {
         return shardCount;
     }
 
-    /** @return the capacity of each shard */
+    /** {@return the capacity of each shard} */
     public int maxSlotsPerShard() {
         return maxSlotsPerShard;
     }
@@ -399,10 +399,16 @@ public final class ConnMatrix<C> {
         return Math.max(0L, added - removed);
     }
 
-    /** Receives an entry during {@link #forEach(EntryConsumer)}. */
+    /**
+     * Receives an entry during {@link #forEach(EntryConsumer)}.
+     *
+     * @param <C> the connection type
+     */
     @FunctionalInterface
     public interface EntryConsumer<C> {
         /**
+         * Receives one entry.
+         *
          * @param id the entry's id
          * @param conn the entry's connection, never null
          */

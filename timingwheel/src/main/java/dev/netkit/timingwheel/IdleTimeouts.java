@@ -70,12 +70,12 @@ public final class IdleTimeouts<E extends IdleTimeouts.Entry> {
             LAST.setOpaque(this, nowNanos);
         }
 
-        /** @return the last recorded activity time; any thread (opaque read) */
+        /** {@return the last recorded activity time; any thread (opaque read)} */
         public final long lastActivity() {
             return (long) LAST.getOpaque(this);
         }
 
-        /** @return whether the entry is being watched (added, not yet reported idle or removed); owner only */
+        /** {@return whether the entry is being watched (added, not yet reported idle or removed); owner only} */
         public final boolean isWatched() {
             return handle != TimingWheel.NO_HANDLE;
         }
@@ -150,7 +150,7 @@ public final class IdleTimeouts<E extends IdleTimeouts.Entry> {
         this.now = startNanos;
     }
 
-    /** @return the entry's duration, checked; {@code LONGEST + 1} for never */
+    /** {@return the entry's duration, checked; {@code LONGEST + 1} for never} */
     private long idleOf(E entry) {
         long d = idleOf.applyAsLong(entry);
         if (d < 1) {
@@ -253,12 +253,12 @@ public final class IdleTimeouts<E extends IdleTimeouts.Entry> {
         return wheel.nextDelayNanos(nowNanos);
     }
 
-    /** @return the number of entries watched; owner only */
+    /** {@return the number of entries watched; owner only} */
     public int size() {
         return wheel.size();
     }
 
-    /** @return how many expiries found recent activity and re-armed instead of reporting; owner only */
+    /** {@return how many expiries found recent activity and re-armed instead of reporting; owner only} */
     public long rearms() {
         return rearms;
     }

@@ -540,32 +540,32 @@ public final class TimingWheel<T> {
         return delay < 0 ? 0 : delay;
     }
 
-    /** @return the number of pending timers; owner thread only */
+    /** {@return the number of pending timers; owner thread only} */
     public int size() {
         return size;
     }
 
-    /** @return whether no timer is pending; owner thread only */
+    /** {@return whether no timer is pending; owner thread only} */
     public boolean isEmpty() {
         return size == 0;
     }
 
-    /** @return the tick in nanoseconds; any thread */
+    /** {@return the tick in nanoseconds; any thread} */
     public long tickNanos() {
         return tickNanos;
     }
 
-    /** @return the number of ticks the wheel spans before the overflow list; any thread */
+    /** {@return the number of ticks the wheel spans before the overflow list; any thread} */
     public long horizonTicks() {
         return 1L << totalBits;
     }
 
-    /** @return timers the arrays hold before they grow again; owner thread only */
+    /** {@return timers the arrays hold before they grow again; owner thread only} */
     public int capacity() {
         return nodes - sentinels;
     }
 
-    /** @return the last tick processed (counted from {@code startNanos}); owner thread only */
+    /** {@return the last tick processed (counted from {@code startNanos}); owner thread only} */
     public long currentTick() {
         return cur;
     }

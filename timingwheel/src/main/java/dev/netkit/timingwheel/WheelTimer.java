@@ -319,12 +319,12 @@ public final class WheelTimer {
         return pending.sum();
     }
 
-    /** @return whether {@link #stop()} has been called, or the worker died of an {@code Error}; any thread */
+    /** {@return whether {@link #stop()} has been called, or the worker died of an {@code Error}; any thread} */
     public boolean isStopped() {
         return (int) STATE.getVolatile(this) != RUNNING;
     }
 
-    /** @return the tick in nanoseconds; any thread */
+    /** {@return the tick in nanoseconds; any thread} */
     public long tickNanos() {
         return tickNanos;
     }
