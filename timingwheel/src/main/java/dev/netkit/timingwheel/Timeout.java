@@ -1,5 +1,6 @@
 package dev.netkit.timingwheel;
 
+import dev.netkit.padding.internal.Handles;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -37,15 +38,7 @@ public final class Timeout {
     static final long IN_WHEEL = 4L;
     static final int VALUE_SHIFT = 3;
 
-    private static final VarHandle WORD;
-
-    static {
-        try {
-            WORD = MethodHandles.lookup().findVarHandle(Timeout.class, "word", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle WORD = Handles.field(MethodHandles.lookup(), Timeout.class, "word", long.class);
 
     private final WheelTimer timer;
     private final Runnable task;

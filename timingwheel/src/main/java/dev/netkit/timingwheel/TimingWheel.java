@@ -462,9 +462,11 @@ public final class TimingWheel<T> {
      * @param limit    the most timers to expire in this call, at least 1
      * @return the number of timers expired, at most {@code limit}
      * @throws IllegalArgumentException if {@code limit < 1}
+     * @throws NullPointerException if handler is null
      */
     @SuppressWarnings("unchecked")
     public int poll(long nowNanos, ExpiryHandler<? super T> handler, int limit) {
+        Objects.requireNonNull(handler, "handler");
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be >= 1, was " + limit);
         }
@@ -575,9 +577,11 @@ public final class TimingWheel<T> {
      * thread only; the wheel stays usable.
      *
      * @param sink receives the payloads
+     * @throws NullPointerException if sink is null
      */
     @SuppressWarnings("unchecked")
     public void clear(Consumer<? super T> sink) {
+        Objects.requireNonNull(sink, "sink");
         for (int i = sentinels; i < used; i++) {
             int prev = prevOf(link(i));
             if (prev != FREE) {
