@@ -2,7 +2,7 @@ package dev.netkit.connmatrix;
 
 import dev.netkit.padding.PaddedAtomicLong;
 import dev.netkit.padding.StripedCounter;
-
+import dev.netkit.padding.internal.Layout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Iterator;
@@ -112,8 +112,11 @@ public final class ConnMatrix<C> {
     static final int DEFAULT_PAGE_SHIFT = 12;
 
     private static final int NIL = -1;
-    /** Ints per shard in ownerState: two fields and 128 bytes of pad, so no two shards share a line. */
-    private static final int OWNER_STRIDE = 34;
+    /**
+     * Ints per shard in ownerState: two fields and {@link Layout#PAD_INTS} (128 bytes) of pad, so no two shards
+     * share a line or a prefetch pair (34; the array-stride rule of the padding package).
+     */
+    private static final int OWNER_STRIDE = 2 + Layout.PAD_INTS;
     private static final int FREE_HEAD = 0;
     private static final int HIGH_WATER = 1;
 
@@ -193,12 +196,12 @@ public final class ConnMatrix<C> {
         this.addCount = new StripedCounter(shards);
     }
 
-    /** @return the number of shards */
+    /** {@return the number of shards} */
     public int shards() {
         return shardCount;
     }
 
-    /** @return the capacity of each shard */
+    /** {@return the capacity of each shard} */
     public int maxSlotsPerShard() {
         return maxSlotsPerShard;
     }
@@ -297,7 +300,8 @@ public final class ConnMatrix<C> {
      * thread; lock-free; exactly one winner per id, as {@link #remove(long)}.
      *
      * @param id the id
-     * @param expected the connection the caller believes the id names
+     * @param expected the connection the caller believes the id names; null names no connection, so the
+     *                 answer is then false (as {@code ConcurrentHashMap.remove(key, null)} answers)
      * @return true if this call removed the entry; false if the id was not live or named another object
      */
     public boolean remove(long id, C expected) {
@@ -399,10 +403,16 @@ public final class ConnMatrix<C> {
         return Math.max(0L, added - removed);
     }
 
-    /** Receives an entry during {@link #forEach(EntryConsumer)}. */
+    /**
+     * Receives an entry during {@link #forEach(EntryConsumer)}.
+     *
+     * @param <C> the connection type
+     */
     @FunctionalInterface
     public interface EntryConsumer<C> {
         /**
+         * Receives one entry.
+         *
          * @param id the entry's id
          * @param conn the entry's connection, never null
          */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.netkit.testkit.Seeds;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -74,8 +75,12 @@ class ConnMatrixConcurrencyTest {
         }
 
         void rethrow() {
+            rethrow("");
+        }
+
+        void rethrow(String context) {
             if (!all.isEmpty()) {
-                AssertionError e = new AssertionError(all.size() + " worker failure(s); first: " + all.peek(),
+                AssertionError e = new AssertionError(context + all.size() + " worker failure(s); first: " + all.peek(),
                         all.peek());
                 all.stream().skip(1).limit(5).forEach(e::addSuppressed);
                 throw e;
@@ -105,7 +110,7 @@ class ConnMatrixConcurrencyTest {
         final int virtualReaders = 4;
         final int readsPerReader = 20_000;
         final int iterationPasses = 20;
-        final long seed = System.nanoTime();
+        final long seed = Seeds.seed();
 
         ConnMatrix<Conn> m = new ConnMatrix<>(owners + 1, cap, 2, 32);    // shard `owners` stays empty
         int capacity = owners * opsPerOwner;
@@ -334,10 +339,10 @@ class ConnMatrixConcurrencyTest {
         for (Thread t : virtual) {
             t.join();
         }
-        failures.rethrow();
+        String ctx = "seed=" + seed + " (replay with -D" + Seeds.PROPERTY + "=" + seed + ")";
+        failures.rethrow(ctx + ": ");
 
         // ---- at rest
-        String ctx = "seed=" + seed;
         for (Map.Entry<Long, AtomicInteger> e : wins.entrySet()) {
             assertEquals(1, e.getValue().get(), () -> ctx + " exactly one winner for " + Long.toHexString(e.getKey()));
         }

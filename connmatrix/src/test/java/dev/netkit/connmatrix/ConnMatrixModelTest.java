@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.netkit.testkit.Seeds;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,14 +37,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * 2<sup>genBits-1</sup> reuses; the model computes that exactly instead of weakening the assertion, and
  * cross-checks it against the reference map (an aliased stale id is numerically equal to the live id).
  *
- * <p>Seeds: a fixed list plus one drawn from {@code System.nanoTime()} per run; every failure message
- * names the configuration, seed, step and operation, so a failure can be replayed by adding its seed to
- * {@link #FIXED_SEEDS}.
+ * <p>Seeds: {@link Seeds}, a fixed list plus a fresh one per configuration ({@code -Dnetkit.seed=N,M} runs only
+ * those); every failure message names the configuration, seed, step and operation, and how to replay it.
  */
 class ConnMatrixModelTest {
 
     static final long[] FIXED_SEEDS = {1L, 2L, 3L, 42L, 0xDEADBEEFL, 1234567890123L};
-    static final long RUN_SEED = System.nanoTime();
 
     /** A configuration; the 2- and 4-argument constructors are both exercised. */
     record Config(String name, int shards, int maxSlots, int pageShift, int genBits, int steps) {
@@ -75,10 +74,7 @@ class ConnMatrixModelTest {
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
         for (Config c : CONFIGS) {
-            for (long s : FIXED_SEEDS) {
-                out.add(Arguments.of(c, s));
-            }
-            out.add(Arguments.of(c, RUN_SEED));
+            Seeds.seeds(FIXED_SEEDS).forEach(s -> out.add(Arguments.of(c, s)));
         }
         return out.stream();
     }
@@ -182,7 +178,8 @@ class ConnMatrixModelTest {
         Supplier<String> where(Supplier<String> detail) {
             int s = step;
             Op o = op;
-            return () -> "config=" + cfg + " seed=" + seed + " step=" + s + " op=" + o + " " + detail.get();
+            return () -> "config=" + cfg + " seed=" + seed + " step=" + s + " op=" + o + " " + detail.get()
+                    + " (replay with -D" + Seeds.PROPERTY + "=" + seed + ")";
         }
 
         void run() {

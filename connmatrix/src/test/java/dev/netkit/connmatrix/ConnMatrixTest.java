@@ -250,6 +250,10 @@ class ConnMatrixTest {
         assertEquals(id(1, 0, 0), m.add(0, "first"), "and takes no slot");
         assertThrows(NullPointerException.class, () -> m.forEach(null));
         assertThrows(NullPointerException.class, () -> m.forEachConnection(null));
+        // each names its parameter, as Objects.requireNonNull(x, "x") does
+        assertEquals("conn", assertThrows(NullPointerException.class, () -> m.add(0, null)).getMessage());
+        assertEquals("action", assertThrows(NullPointerException.class, () -> m.forEach(null)).getMessage());
+        assertEquals("action", assertThrows(NullPointerException.class, () -> m.forEachConnection(null)).getMessage());
     }
 
     // ------------------------------------------------------------------ malformed and foreign ids

@@ -15,11 +15,11 @@ package dev.netkit.padding;
  * <p><b>Memory.</b> 280 bytes per instance with compressed class pointers (header, 128 bytes of pad on each
  * side, the value), 272 with JDK 25's compact object headers.
  */
-public final class PaddedAtomicLong extends PaddedLongRhsPad {
+public final class PaddedAtomicLong extends PaddedLong {
     /*
      * Implementation notes.
      *
-     * Layout: see PaddedLongValue. This class adds no instance field, so `value` stays alone between the
+     * Layout: see PaddedLong.java. This class adds no instance field, so `value` stays alone between the
      * two pads; PaddingLayoutTest asserts it with JOL.
      *
      * Writers: any thread. Publication: setRelease/getAcquire and the volatile and read-modify-write
@@ -39,45 +39,57 @@ public final class PaddedAtomicLong extends PaddedLongRhsPad {
      * @param initialValue the initial value
      */
     public PaddedAtomicLong(long initialValue) {
-        VALUE.set(this, initialValue);
+        super(initialValue);
     }
 
-    /** @return the value, with volatile semantics */
+    /** {@return the value, with volatile semantics} */
     public long get() {
         return (long) VALUE.getVolatile(this);
     }
 
-    /** @param newValue the value to set, with volatile semantics */
+    /**
+     * Sets the value, with volatile semantics.
+     *
+     * @param newValue the value to set
+     */
     public void set(long newValue) {
         VALUE.setVolatile(this, newValue);
     }
 
     /**
-     * @return the value, read as a plain field: no ordering, and the JIT may hoist the read out of a
-     *         loop. Meant for the single thread that writes the value, or for code ordered by other means.
+     * {@return the value, read as a plain field: no ordering, and the JIT may hoist the read out of a
+     *         loop. Meant for the single thread that writes the value, or for code ordered by other means.}
      */
     public long getPlain() {
         return (long) VALUE.get(this);
     }
 
-    /** @param newValue the value to store as a plain field: no ordering, no visibility guarantee */
+    /**
+     * Stores the value as a plain field: no ordering, no visibility guarantee.
+     *
+     * @param newValue the value to store
+     */
     public void setPlain(long newValue) {
         VALUE.set(this, newValue);
     }
 
-    /** @return the value in opaque mode: never torn, eventually fresh, no ordering with other accesses */
+    /** {@return the value in opaque mode: never torn, eventually fresh, no ordering with other accesses} */
     public long getOpaque() {
         return (long) VALUE.getOpaque(this);
     }
 
-    /** @param newValue the value to store in opaque mode: never torn, eventually visible, unordered */
+    /**
+     * Stores the value in opaque mode: never torn, eventually visible, unordered.
+     *
+     * @param newValue the value to store
+     */
     public void setOpaque(long newValue) {
         VALUE.setOpaque(this, newValue);
     }
 
     /**
-     * @return the value in acquire mode: reads and writes after this call are not reordered before it, so
-     *         whatever the writer did before a {@link #setRelease} that this read observes is visible
+     * {@return the value in acquire mode: reads and writes after this call are not reordered before it, so
+     *         whatever the writer did before a {@link #setRelease} that this read observes is visible}
      */
     public long getAcquire() {
         return (long) VALUE.getAcquire(this);
@@ -148,53 +160,29 @@ public final class PaddedAtomicLong extends PaddedLongRhsPad {
         return (long) VALUE.getAndAdd(this, delta) + delta;
     }
 
-    /** @return the value before atomically adding one, with volatile semantics */
+    /** {@return the value before atomically adding one, with volatile semantics} */
     public long getAndIncrement() {
         return (long) VALUE.getAndAdd(this, 1L);
     }
 
-    /** @return the value after atomically adding one, with volatile semantics */
+    /** {@return the value after atomically adding one, with volatile semantics} */
     public long incrementAndGet() {
         return (long) VALUE.getAndAdd(this, 1L) + 1L;
     }
 
-    /** @return the value before atomically subtracting one, with volatile semantics */
+    /** {@return the value before atomically subtracting one, with volatile semantics} */
     public long getAndDecrement() {
         return (long) VALUE.getAndAdd(this, -1L);
     }
 
-    /** @return the value after atomically subtracting one, with volatile semantics */
+    /** {@return the value after atomically subtracting one, with volatile semantics} */
     public long decrementAndGet() {
         return (long) VALUE.getAndAdd(this, -1L) - 1L;
     }
 
-    /** @return {@link #get()} */
+    /** {@return {@link #get()}} */
     @Override
     public long longValue() {
         return get();
-    }
-
-    /** @return {@link #get()} narrowed to {@code int} */
-    @Override
-    public int intValue() {
-        return (int) get();
-    }
-
-    /** @return {@link #get()} widened to {@code float} */
-    @Override
-    public float floatValue() {
-        return (float) get();
-    }
-
-    /** @return {@link #get()} widened to {@code double} */
-    @Override
-    public double doubleValue() {
-        return (double) get();
-    }
-
-    /** @return the decimal value, read with volatile semantics */
-    @Override
-    public String toString() {
-        return Long.toString(get());
     }
 }

@@ -15,11 +15,11 @@ package dev.netkit.padding;
  *
  * <p><b>Memory.</b> 280 bytes per instance (272 with compact object headers).
  */
-public final class PaddedSequence extends PaddedLongRhsPad {
+public final class PaddedSequence extends PaddedLong {
     /*
      * Implementation notes.
      *
-     * Layout: see PaddedLongValue; no instance field is added here (checked by PaddingLayoutTest).
+     * Layout: see PaddedLong.java; no instance field is added here (checked by PaddingLayoutTest).
      *
      * Writer: the single owner thread writes `value`, always with setRelease; it may re-read its own value
      * plainly. Readers load it with getAcquire. The pair setRelease(v) -> getAcquire() == v publishes all
@@ -37,15 +37,15 @@ public final class PaddedSequence extends PaddedLongRhsPad {
      * @param initialValue the starting position
      */
     public PaddedSequence(long initialValue) {
-        VALUE.set(this, initialValue);
+        super(initialValue);
     }
 
-    /** @return the last published position, in acquire mode; any thread */
+    /** {@return the last published position, in acquire mode; any thread} */
     public long get() {
         return (long) VALUE.getAcquire(this);
     }
 
-    /** @return the position as a plain read; the writer thread only (it always sees its own writes) */
+    /** {@return the position as a plain read; the writer thread only (it always sees its own writes)} */
     public long getPlain() {
         return (long) VALUE.get(this);
     }
@@ -59,7 +59,7 @@ public final class PaddedSequence extends PaddedLongRhsPad {
         VALUE.setRelease(this, newValue);
     }
 
-    /** @return the new position after adding one, published with a release store; the writer thread only */
+    /** {@return the new position after adding one, published with a release store; the writer thread only} */
     public long advance() {
         long next = (long) VALUE.get(this) + 1L;
         VALUE.setRelease(this, next);
@@ -84,33 +84,9 @@ public final class PaddedSequence extends PaddedLongRhsPad {
         return next;
     }
 
-    /** @return {@link #get()} */
+    /** {@return {@link #get()}} */
     @Override
     public long longValue() {
         return get();
-    }
-
-    /** @return {@link #get()} narrowed to {@code int} */
-    @Override
-    public int intValue() {
-        return (int) get();
-    }
-
-    /** @return {@link #get()} widened to {@code float} */
-    @Override
-    public float floatValue() {
-        return (float) get();
-    }
-
-    /** @return {@link #get()} widened to {@code double} */
-    @Override
-    public double doubleValue() {
-        return (double) get();
-    }
-
-    /** @return the decimal position, read in acquire mode */
-    @Override
-    public String toString() {
-        return Long.toString(get());
     }
 }

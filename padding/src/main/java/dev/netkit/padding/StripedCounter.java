@@ -1,5 +1,8 @@
 package dev.netkit.padding;
 
+import dev.netkit.padding.internal.Handles;
+import dev.netkit.padding.internal.Hashing;
+import dev.netkit.padding.internal.Layout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -38,16 +41,19 @@ public final class StripedCounter {
      * Implementation notes.
      *
      * Layout. `cells` is a long[] of (stripes + 2) * STRIDE elements; stripe s lives at index
-     * (s + 1) * STRIDE. STRIDE is 17 longs, so between two live elements lie 16 never-written longs
-     * (128 bytes), the first live element has 136 bytes of them (plus the array header) before it and the
-     * last has 264 after it. No two cells can share a cache line or an adjacent-line prefetch pair. The
-     * array is allocated once and never resized. `shared` has the same layout.
+     * (s + 1) * STRIDE. STRIDE is 17 longs (1 + Layout.PAD_LONGS), so between two live elements lie 16
+     * never-written longs (128 bytes), the first live element has 136 bytes of them (plus the array header)
+     * before it and the last has 264 after it. No two cells can share a cache line or an adjacent-line
+     * prefetch pair. The array is allocated once and never resized. `shared` has the same layout. An array
+     * element stays where its index puts it, so 128 bytes of gap suffice here (the package documentation has
+     * the rule, and why a field ladder sometimes needs 136).
      *
      * Writers. Owned stripe s: only its owner writes it, reading its own last value plainly and storing
      * with setOpaque, so a concurrent reader never sees a torn long. Shared cells: any thread, by
      * compareAndSet (platform threads, retried on another cell after a failure) or getAndAdd (virtual
-     * threads). PROBE's int[] is read and written only by its own thread. `shared` itself goes from null to an array once, by compareAndSet, and never changes
-     * again; a thread that loses the race uses the winner's array.
+     * threads). PROBE's int[] is read and written only by its own thread. `shared` itself goes from null to
+     * an array once, by compareAndSet, and never changes again; a thread that loses the race uses the
+     * winner's array.
      *
      * Publication. The owner's opaque store and a reader's opaque load give atomicity and eventual
      * visibility but order nothing else; no release/acquire pair is promised by counting. The `shared`
@@ -58,8 +64,8 @@ public final class StripedCounter {
     /** The largest stripe count accepted: 65,536 stripes are 8 MiB of cells. */
     public static final int MAX_STRIPES = 1 << 16;
 
-    /** Index distance between two live cells: one cell plus 16 pad longs (128 bytes). */
-    static final int STRIDE = 17;
+    /** Index distance between two live cells: one cell plus {@link Layout#PAD_LONGS} (16) pad longs. */
+    static final int STRIDE = 1 + Layout.PAD_LONGS;
 
     private static final int MAX_SHARED_CELLS = 64;
 
@@ -69,17 +75,11 @@ public final class StripedCounter {
      * that uses a shared cell, allocated once.
      */
     private static final ThreadLocal<int[]> PROBE =
-            ThreadLocal.withInitial(() -> new int[] {mix(Thread.currentThread().threadId())});
+            ThreadLocal.withInitial(() -> new int[] {Hashing.mixNonZero(Thread.currentThread().threadId())});
 
     private static final VarHandle CELL = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final VarHandle SHARED;
-    static {
-        try {
-            SHARED = MethodHandles.lookup().findVarHandle(StripedCounter.class, "shared", long[].class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle SHARED =
+            Handles.field(MethodHandles.lookup(), StripedCounter.class, "shared", long[].class);
 
     private final long[] cells;
     private final int stripes;
@@ -102,7 +102,7 @@ public final class StripedCounter {
         this.cells = new long[(stripes + 2) * STRIDE];
     }
 
-    /** @return the number of owned stripes */
+    /** {@return the number of owned stripes} */
     public int stripes() {
         return stripes;
     }
@@ -153,7 +153,7 @@ public final class StripedCounter {
         if (t.isVirtual()) {
             // No per-thread state for virtual threads (a million of them would mean a million probes):
             // a fixed hash of the id, and an atomic add that cannot fail.
-            CELL.getAndAdd(s, (mix(t.threadId()) & mask) * STRIDE + STRIDE, delta);
+            CELL.getAndAdd(s, (Hashing.mixNonZero(t.threadId()) & mask) * STRIDE + STRIDE, delta);
             return;
         }
         int[] probe = PROBE.get();
@@ -196,13 +196,13 @@ public final class StripedCounter {
         return s == null ? total : total + sumCells(s);
     }
 
-    /** @return {@link #sum()} in decimal */
+    /** {@return {@link #sum()} in decimal} */
     @Override
     public String toString() {
         return Long.toString(sum());
     }
 
-    /** @return the array index of stripe {@code stripe}'s cell; package-private for the layout test */
+    /** {@return the array index of stripe {@code stripe}'s cell; package-private for the layout test} */
     int index(int stripe) {
         if (stripe < 0 || stripe >= stripes) {
             throw new IllegalArgumentException("stripe must be in [0, " + stripes + "), was " + stripe);
@@ -210,7 +210,7 @@ public final class StripedCounter {
         return (stripe + 1) * STRIDE;
     }
 
-    /** @return the owned cells array; package-private for the layout test */
+    /** {@return the owned cells array; package-private for the layout test} */
     long[] cellsForTest() {
         return cells;
     }
@@ -229,12 +229,5 @@ public final class StripedCounter {
         long[] fresh = new long[(n + 2) * STRIDE];
         long[] witness = (long[]) SHARED.compareAndExchange(this, (long[]) null, fresh);
         return witness == null ? fresh : witness;
-    }
-
-    /** A well-mixed, non-zero hash of a thread id. */
-    private static int mix(long threadId) {
-        long h = threadId * 0x9E3779B97F4A7C15L;
-        int x = (int) (h ^ (h >>> 32));
-        return x == 0 ? 1 : x;
     }
 }

@@ -3,6 +3,7 @@ package dev.netkit.padding;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import dev.netkit.testkit.Seeds;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -36,10 +37,9 @@ class PaddedAtomicLongModelTest {
         LONG_VALUE, INT_VALUE, FLOAT_VALUE, DOUBLE_VALUE, SHORT_VALUE, BYTE_VALUE, TO_STRING,
     }
 
+    /** Fixed seeds plus a fresh one, or only those of {@code -Dnetkit.seed} ({@link Seeds}). */
     static LongStream seeds() {
-        long now = System.nanoTime();
-        System.out.println("PaddedAtomicLongModelTest time seed = " + now);
-        return LongStream.of(1L, 42L, 0xC0FFEEL, -7L, 20240229L, Long.MIN_VALUE, now);
+        return Seeds.seeds(1L, 42L, 0xC0FFEEL, -7L, 20240229L, Long.MIN_VALUE);
     }
 
     @ParameterizedTest(name = "seed={0}")
@@ -56,7 +56,8 @@ class PaddedAtomicLongModelTest {
             long a = operand(rnd, cur);
             long b = operand(rnd, cur);
             int step = i;
-            Supplier<String> where = () -> "seed=" + seed + " step=" + step + " op=" + op + " a=" + a + " b=" + b
+            Supplier<String> where = () -> "seed=" + seed + " (replay: -D" + Seeds.PROPERTY + "=" + seed + ")"
+                    + " step=" + step + " op=" + op + " a=" + a + " b=" + b
                     + " before=" + cur;
             switch (op) {
                 case NEW_DEFAULT -> {

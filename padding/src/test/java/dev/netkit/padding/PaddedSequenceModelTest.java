@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.netkit.testkit.Seeds;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import java.util.stream.LongStream;
@@ -24,10 +25,9 @@ class PaddedSequenceModelTest {
         LONG_VALUE, INT_VALUE, FLOAT_VALUE, DOUBLE_VALUE, TO_STRING,
     }
 
+    /** Fixed seeds plus a fresh one, or only those of {@code -Dnetkit.seed} ({@link Seeds}). */
     static LongStream seeds() {
-        long now = System.nanoTime();
-        System.out.println("PaddedSequenceModelTest time seed = " + now);
-        return LongStream.of(1L, 42L, 0xC0FFEEL, -7L, 20240229L, Long.MIN_VALUE, now);
+        return Seeds.seeds(1L, 42L, 0xC0FFEEL, -7L, 20240229L, Long.MIN_VALUE);
     }
 
     @ParameterizedTest(name = "seed={0}")
@@ -47,7 +47,8 @@ class PaddedSequenceModelTest {
                 default -> rnd.nextLong();
             };
             int step = i;
-            Supplier<String> where = () -> "seed=" + seed + " step=" + step + " op=" + op + " a=" + a
+            Supplier<String> where = () -> "seed=" + seed + " (replay: -D" + Seeds.PROPERTY + "=" + seed + ")"
+                    + " step=" + step + " op=" + op + " a=" + a
                     + " before=" + before;
             switch (op) {
                 case NEW_DEFAULT -> { actual = new PaddedSequence(); expected = 0; }

@@ -29,9 +29,10 @@ class PaddingLayoutTest {
 
     private static final int REGION = 128;
     private static final Pattern PAD_NAME = Pattern.compile("p\\d{3}");
-    private static final String LHS = PaddedLongLhsPad.class.getName();
-    private static final String VALUE_HOST = PaddedLongValue.class.getName();
-    private static final String RHS = PaddedLongRhsPad.class.getName();
+    // By name: the ladder's classes live in PaddedLong.java, and naming them here would be an auxiliary-class access.
+    private static final String LHS = "dev.netkit.padding.PaddedLongLhsPad";
+    private static final String VALUE_HOST = "dev.netkit.padding.PaddedLongValue";
+    private static final String RHS = "dev.netkit.padding.PaddedLongRhsPad";
 
     // ------------------------------------------------------------------ PaddedAtomicLong, PaddedSequence
 
@@ -144,6 +145,46 @@ class PaddingLayoutTest {
         assertEquals(ClassLayout.parseClass(PaddedAtomicLong.class).instanceSize(), live.instanceSize());
         assertEquals(live.instanceSize(), VM.current().sizeOf(v));
         assertEquals(live.instanceSize(), VM.current().sizeOf(new PaddedSequence()));
+    }
+
+    /** A subclass that declares a field after the right pad, which PaddedAtomicLong and PaddedSequence never do. */
+    @SuppressWarnings("unused")
+    static final class FieldAfterRightPad extends PaddedLong {
+        int after;
+
+        @Override
+        public long longValue() {
+            return value;
+        }
+    }
+
+    /**
+     * The "128 vs 136" rule of the package documentation, measured: a field declared after a 128-byte pad lands
+     * only {@code 128 - g} bytes (rounded up to its alignment) after the hot field, where {@code g} (0 to 7) is
+     * the number of pad bytes HotSpot moved into the alignment gap before the hot field. With compressed class
+     * pointers g = 4 and the field is 124 bytes away; with compact headers g = 0. So a pad that some field
+     * follows must be 136 bytes (ring's middle pads), and a pad that ends the object may be 128 (this module's
+     * right pad: the object size is a multiple of 8, which gives the g bytes back as unwritten space).
+     */
+    @Test
+    void aFieldAfterA128BytePadLosesTheBytesMovedIntoTheGap() {
+        ClassLayout layout = ClassLayout.parseClass(FieldAfterRightPad.class);
+        System.out.println(layout.toPrintable());
+        FieldLayout value = layout.fields().stream().filter(f -> f.name().equals("value")).findFirst().orElseThrow();
+        FieldLayout after = layout.fields().stream().filter(f -> f.name().equals("after")).findFirst().orElseThrow();
+        long lhsEnd = layout.fields().stream().filter(f -> f.hostClass().equals(LHS))
+                .mapToLong(f -> f.offset() + f.size()).max().orElseThrow();
+        long hole = value.offset() - lhsEnd;
+        long vEnd = value.offset() + value.size();
+        long distance = after.offset() - vEnd;
+        String where = "value at " + value.offset() + ", hole " + hole + ", after at " + after.offset();
+        assertTrue(hole >= 0 && hole < 8, where);
+        assertEquals(alignUp(REGION - hole, 4), distance, "the moved pad bytes are missing after value; " + where);
+        assertTrue(distance >= REGION - 7, where);
+        assertTrue(distance + 8 >= REGION, "8 more pad bytes (a 136-byte pad) would cover the loss; " + where);
+        // The same hierarchy with no field after the pad (PaddedAtomicLong): the object's end restores 128.
+        ClassLayout closed = ClassLayout.parseClass(PaddedAtomicLong.class);
+        assertTrue(closed.instanceSize() - vEnd >= REGION, "closed: " + closed.instanceSize() + "; " + where);
     }
 
     private static boolean isPad(FieldLayout f) {

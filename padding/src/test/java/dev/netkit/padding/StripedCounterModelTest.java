@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.netkit.testkit.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -27,10 +28,9 @@ class StripedCounterModelTest {
 
     enum Op { INCREMENT_STRIPE, ADD_STRIPE, INCREMENT, ADD, GET, SUM, STRIPES, TO_STRING, BAD_STRIPE }
 
+    /** Fixed seeds plus a fresh one, or only those of {@code -Dnetkit.seed} ({@link Seeds}). */
     static LongStream seeds() {
-        long now = System.nanoTime();
-        System.out.println("StripedCounterModelTest time seed = " + now);
-        return LongStream.of(1L, 42L, 0xC0FFEEL, -7L, 20240229L, Long.MIN_VALUE, now);
+        return Seeds.seeds(1L, 42L, 0xC0FFEEL, -7L, 20240229L, Long.MIN_VALUE);
     }
 
     @ParameterizedTest(name = "seed={0}")
@@ -53,7 +53,8 @@ class StripedCounterModelTest {
                 default -> rnd.nextLong();
             };
             int step = i;
-            Supplier<String> where = () -> "seed=" + seed + " stripes=" + stripes + " step=" + step + " op=" + op
+            Supplier<String> where = () -> "seed=" + seed + " (replay: -D" + Seeds.PROPERTY + "=" + seed + ")"
+                    + " stripes=" + stripes + " step=" + step + " op=" + op
                     + " s=" + s + " d=" + d;
             switch (op) {
                 case INCREMENT_STRIPE -> { counter.increment(s); perStripe[s]++; }

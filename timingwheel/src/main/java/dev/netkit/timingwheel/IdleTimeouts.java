@@ -1,5 +1,6 @@
 package dev.netkit.timingwheel;
 
+import dev.netkit.padding.internal.Handles;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
@@ -43,15 +44,8 @@ public final class IdleTimeouts<E extends IdleTimeouts.Entry> {
      * Extend it, or keep one per connection.
      */
     public abstract static class Entry {
-        private static final VarHandle LAST;
-
-        static {
-            try {
-                LAST = MethodHandles.lookup().findVarHandle(Entry.class, "lastActivity", long.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
+        private static final VarHandle LAST =
+                Handles.field(MethodHandles.lookup(), Entry.class, "lastActivity", long.class);
 
         @SuppressWarnings("unused") // accessed through LAST
         private long lastActivity;
@@ -70,12 +64,12 @@ public final class IdleTimeouts<E extends IdleTimeouts.Entry> {
             LAST.setOpaque(this, nowNanos);
         }
 
-        /** @return the last recorded activity time; any thread (opaque read) */
+        /** {@return the last recorded activity time; any thread (opaque read)} */
         public final long lastActivity() {
             return (long) LAST.getOpaque(this);
         }
 
-        /** @return whether the entry is being watched (added, not yet reported idle or removed); owner only */
+        /** {@return whether the entry is being watched (added, not yet reported idle or removed); owner only} */
         public final boolean isWatched() {
             return handle != TimingWheel.NO_HANDLE;
         }
@@ -150,7 +144,7 @@ public final class IdleTimeouts<E extends IdleTimeouts.Entry> {
         this.now = startNanos;
     }
 
-    /** @return the entry's duration, checked; {@code LONGEST + 1} for never */
+    /** {@return the entry's duration, checked; {@code LONGEST + 1} for never} */
     private long idleOf(E entry) {
         long d = idleOf.applyAsLong(entry);
         if (d < 1) {
@@ -167,8 +161,10 @@ public final class IdleTimeouts<E extends IdleTimeouts.Entry> {
      * @param nowNanos the current time
      * @throws IllegalStateException if the entry is already watched
      * @throws IllegalArgumentException if its per-entry duration is below 1
+     * @throws NullPointerException if entry is null
      */
     public void add(E entry, long nowNanos) {
+        Objects.requireNonNull(entry, "entry");
         if (entry.handle != TimingWheel.NO_HANDLE) {
             throw new IllegalStateException("entry is already watched (handle " + entry.handle + ")");
         }
@@ -189,8 +185,10 @@ public final class IdleTimeouts<E extends IdleTimeouts.Entry> {
      * @param nowNanos the current time
      * @return whether the entry is watched now
      * @throws IllegalArgumentException if its per-entry duration is below 1
+     * @throws NullPointerException if entry is null
      */
     public boolean rearm(E entry, long nowNanos) {
+        Objects.requireNonNull(entry, "entry");
         long d = idleOf(entry);
         remove(entry);
         if (d == NEVER) {
@@ -209,8 +207,10 @@ public final class IdleTimeouts<E extends IdleTimeouts.Entry> {
      *
      * @param entry the entry
      * @return true if it was watched
+     * @throws NullPointerException if entry is null
      */
     public boolean remove(E entry) {
+        Objects.requireNonNull(entry, "entry");
         long h = entry.handle;
         entry.handle = TimingWheel.NO_HANDLE;
         return wheel.cancel(h);
@@ -253,12 +253,12 @@ public final class IdleTimeouts<E extends IdleTimeouts.Entry> {
         return wheel.nextDelayNanos(nowNanos);
     }
 
-    /** @return the number of entries watched; owner only */
+    /** {@return the number of entries watched; owner only} */
     public int size() {
         return wheel.size();
     }
 
-    /** @return how many expiries found recent activity and re-armed instead of reporting; owner only */
+    /** {@return how many expiries found recent activity and re-armed instead of reporting; owner only} */
     public long rearms() {
         return rearms;
     }

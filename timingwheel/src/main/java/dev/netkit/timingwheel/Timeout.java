@@ -1,5 +1,6 @@
 package dev.netkit.timingwheel;
 
+import dev.netkit.padding.internal.Handles;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -37,15 +38,7 @@ public final class Timeout {
     static final long IN_WHEEL = 4L;
     static final int VALUE_SHIFT = 3;
 
-    private static final VarHandle WORD;
-
-    static {
-        try {
-            WORD = MethodHandles.lookup().findVarHandle(Timeout.class, "word", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle WORD = Handles.field(MethodHandles.lookup(), Timeout.class, "word", long.class);
 
     private final WheelTimer timer;
     private final Runnable task;
@@ -101,30 +94,30 @@ public final class Timeout {
         }
     }
 
-    /** @return whether the timeout was cancelled (by {@link #cancel()} or {@link WheelTimer#stop()}); any thread */
+    /** {@return whether the timeout was cancelled (by {@link #cancel()} or {@link WheelTimer#stop()}); any thread} */
     public boolean isCancelled() {
         return (word() & STATE_MASK) == CANCELLED;
     }
 
     /**
-     * @return whether the timeout expired: its task was run or handed to the executor (or the executor
-     *         rejected it, see {@link WheelTimer}); any thread
+     * {@return whether the timeout expired: its task was run or handed to the executor (or the executor
+     *         rejected it, see {@link WheelTimer}); any thread}
      */
     public boolean isExpired() {
         return (word() & STATE_MASK) == EXPIRED;
     }
 
-    /** @return whether the timeout is neither expired nor cancelled; any thread */
+    /** {@return whether the timeout is neither expired nor cancelled; any thread} */
     public boolean isPending() {
         return (word() & STATE_MASK) == PENDING;
     }
 
-    /** @return the task given to {@link WheelTimer#newTimeout}; any thread */
+    /** {@return the task given to {@link WheelTimer#newTimeout}; any thread} */
     public Runnable task() {
         return task;
     }
 
-    /** @return the timer this timeout belongs to; any thread */
+    /** {@return the timer this timeout belongs to; any thread} */
     public WheelTimer timer() {
         return timer;
     }

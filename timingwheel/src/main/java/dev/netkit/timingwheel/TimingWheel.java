@@ -462,9 +462,11 @@ public final class TimingWheel<T> {
      * @param limit    the most timers to expire in this call, at least 1
      * @return the number of timers expired, at most {@code limit}
      * @throws IllegalArgumentException if {@code limit < 1}
+     * @throws NullPointerException if handler is null
      */
     @SuppressWarnings("unchecked")
     public int poll(long nowNanos, ExpiryHandler<? super T> handler, int limit) {
+        Objects.requireNonNull(handler, "handler");
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be >= 1, was " + limit);
         }
@@ -540,32 +542,32 @@ public final class TimingWheel<T> {
         return delay < 0 ? 0 : delay;
     }
 
-    /** @return the number of pending timers; owner thread only */
+    /** {@return the number of pending timers; owner thread only} */
     public int size() {
         return size;
     }
 
-    /** @return whether no timer is pending; owner thread only */
+    /** {@return whether no timer is pending; owner thread only} */
     public boolean isEmpty() {
         return size == 0;
     }
 
-    /** @return the tick in nanoseconds; any thread */
+    /** {@return the tick in nanoseconds; any thread} */
     public long tickNanos() {
         return tickNanos;
     }
 
-    /** @return the number of ticks the wheel spans before the overflow list; any thread */
+    /** {@return the number of ticks the wheel spans before the overflow list; any thread} */
     public long horizonTicks() {
         return 1L << totalBits;
     }
 
-    /** @return timers the arrays hold before they grow again; owner thread only */
+    /** {@return timers the arrays hold before they grow again; owner thread only} */
     public int capacity() {
         return nodes - sentinels;
     }
 
-    /** @return the last tick processed (counted from {@code startNanos}); owner thread only */
+    /** {@return the last tick processed (counted from {@code startNanos}); owner thread only} */
     public long currentTick() {
         return cur;
     }
@@ -575,9 +577,11 @@ public final class TimingWheel<T> {
      * thread only; the wheel stays usable.
      *
      * @param sink receives the payloads
+     * @throws NullPointerException if sink is null
      */
     @SuppressWarnings("unchecked")
     public void clear(Consumer<? super T> sink) {
+        Objects.requireNonNull(sink, "sink");
         for (int i = sentinels; i < used; i++) {
             int prev = prevOf(link(i));
             if (prev != FREE) {

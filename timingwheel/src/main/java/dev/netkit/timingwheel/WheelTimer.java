@@ -1,6 +1,7 @@
 package dev.netkit.timingwheel;
 
 import dev.netkit.padding.StripedCounter;
+import dev.netkit.padding.internal.Handles;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Collections;
@@ -135,20 +136,11 @@ public final class WheelTimer {
     private static final int TIMED = 1;
     private static final int FOREVER = 2;
 
-    private static final VarHandle STATE;
-    private static final VarHandle SLEEPING;
-    private static final VarHandle WAKE_AT_TICK;
-
-    static {
-        try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            STATE = l.findVarHandle(WheelTimer.class, "state", int.class);
-            SLEEPING = l.findVarHandle(WheelTimer.class, "sleeping", int.class);
-            WAKE_AT_TICK = l.findVarHandle(WheelTimer.class, "wakeAtTick", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle STATE = Handles.field(MethodHandles.lookup(), WheelTimer.class, "state", int.class);
+    private static final VarHandle SLEEPING =
+            Handles.field(MethodHandles.lookup(), WheelTimer.class, "sleeping", int.class);
+    private static final VarHandle WAKE_AT_TICK =
+            Handles.field(MethodHandles.lookup(), WheelTimer.class, "wakeAtTick", long.class);
 
     private final MpscUnboundedAtomicArrayQueue<Timeout> queue = new MpscUnboundedAtomicArrayQueue<>(1024);
     final TimingWheel<Timeout> wheel;        // package-private for the tests' allocation-failure hook
@@ -175,6 +167,7 @@ public final class WheelTimer {
      * @param tick     the tick, at least 1 microsecond
      * @param unit     the tick's unit
      * @throws IllegalArgumentException if the tick is below 1 microsecond
+     * @throws NullPointerException if unit is null
      */
     public WheelTimer(long tick, TimeUnit unit) {
         this(tick, unit, Thread.ofPlatform().daemon().name("netkit-wheel-timer").factory(), null, 0);
@@ -192,9 +185,11 @@ public final class WheelTimer {
      * @param maxPending    the most pending timeouts, beyond which {@code newTimeout} throws
      *                      {@code RejectedExecutionException}; 0 for no bound
      * @throws IllegalArgumentException if the tick is below 1 microsecond or maxPending is negative
+     * @throws NullPointerException if unit or threadFactory is null
      */
     public WheelTimer(long tick, TimeUnit unit, ThreadFactory threadFactory, Executor executor, long maxPending) {
-        this(System::nanoTime, checkTick(unit.toNanos(tick)), executor, maxPending, threadFactory);
+        this(System::nanoTime, checkTick(Objects.requireNonNull(unit, "unit").toNanos(tick)), executor, maxPending,
+                Objects.requireNonNull(threadFactory, "threadFactory"));
     }
 
     private WheelTimer(LongSupplier clock, long tickNanos, Executor executor, long maxPending, ThreadFactory tf) {
@@ -236,6 +231,7 @@ public final class WheelTimer {
      * @param maxPending the bound on pending timeouts, 0 for none
      * @return the timer
      * @throws IllegalArgumentException if tickNanos is below 1 or maxPending negative
+     * @throws NullPointerException if clock is null
      */
     public static WheelTimer manual(LongSupplier clock, long tickNanos, long maxPending) {
         if (tickNanos < 1) {
@@ -262,6 +258,7 @@ public final class WheelTimer {
      */
     public Timeout newTimeout(Runnable task, long delay, TimeUnit unit) {
         Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(unit, "unit");
         long delayNanos = Math.min(Math.max(0, unit.toNanos(delay)), MAX_DELAY_NANOS);
         if ((int) STATE.getVolatile(this) != RUNNING) {
             throw new RejectedExecutionException("timer is stopped");
@@ -319,12 +316,12 @@ public final class WheelTimer {
         return pending.sum();
     }
 
-    /** @return whether {@link #stop()} has been called, or the worker died of an {@code Error}; any thread */
+    /** {@return whether {@link #stop()} has been called, or the worker died of an {@code Error}; any thread} */
     public boolean isStopped() {
         return (int) STATE.getVolatile(this) != RUNNING;
     }
 
-    /** @return the tick in nanoseconds; any thread */
+    /** {@return the tick in nanoseconds; any thread} */
     public long tickNanos() {
         return tickNanos;
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.netkit.testkit.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -23,6 +24,19 @@ class IdleTimeoutsTest {
         Conn(int id) {
             this.id = id;
         }
+    }
+
+    @Test
+    void nullArgumentsThrowNullPointerExceptionNamingTheParameter() {
+        IdleTimeouts<Conn> t = new IdleTimeouts<>(0, MS, 100 * MS, (c, d) -> { });
+        assertEquals("entry", assertThrows(NullPointerException.class, () -> t.add(null, 0)).getMessage());
+        assertEquals("entry", assertThrows(NullPointerException.class, () -> t.rearm(null, 0)).getMessage());
+        assertEquals("entry", assertThrows(NullPointerException.class, () -> t.remove(null)).getMessage());
+        assertEquals("handler", assertThrows(NullPointerException.class,
+                () -> new IdleTimeouts<Conn>(0, MS, 100 * MS, null)).getMessage());
+        assertEquals("idleNanosOf", assertThrows(NullPointerException.class,
+                () -> new IdleTimeouts<Conn>(0, MS, (java.util.function.ToLongFunction<Conn>) null, (c, d) -> { }))
+                .getMessage());
     }
 
     @Test
@@ -124,11 +138,12 @@ class IdleTimeoutsTest {
      */
     @Test
     void perEntryDurationsAreEachKeptAndRearmAppliesAChange() {
-        long seed = System.nanoTime();
+        long seed = Seeds.seed();
         try {
             perEntryModel(seed);
         } catch (AssertionError e) {
-            throw new AssertionError("seed " + seed + ": " + e.getMessage(), e);
+            throw new AssertionError("seed " + seed + " (replay with -D" + Seeds.PROPERTY + "=" + seed + "): "
+                    + e.getMessage(), e);
         }
     }
 

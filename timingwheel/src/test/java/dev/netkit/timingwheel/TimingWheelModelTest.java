@@ -2,6 +2,7 @@ package dev.netkit.timingwheel;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.netkit.testkit.Seeds;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,8 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and not; geometries range from 2 levels of 4 slots (a 16-tick horizon: constant overflow and cascading)
  * to the default.
  *
- * <p>Seeds: a fixed list plus one from {@code System.nanoTime()}; {@code -Dtimingwheel.seed=N} runs only
- * seed N. Every failure names the configuration, seed and step.
+ * <p>Seeds: {@link Seeds} (a fixed list plus a fresh one per configuration; {@code -Dnetkit.seed=N,M} runs only
+ * those). Every failure names the configuration, seed and step.
  */
 class TimingWheelModelTest {
 
@@ -57,16 +58,8 @@ class TimingWheelModelTest {
 
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
-        Long only = Long.getLong("timingwheel.seed");
         for (Config c : CONFIGS) {
-            if (only != null) {
-                out.add(Arguments.of(c, only));
-                continue;
-            }
-            for (long s : FIXED_SEEDS) {
-                out.add(Arguments.of(c, s));
-            }
-            out.add(Arguments.of(c, System.nanoTime()));
+            Seeds.seeds(FIXED_SEEDS).forEach(s -> out.add(Arguments.of(c, s)));
         }
         return out.stream();
     }
@@ -120,7 +113,7 @@ class TimingWheelModelTest {
         void check(boolean ok, String what) {
             if (!ok) {
                 fail(c + " seed " + seed + " step " + step + " op " + op + ": " + what
-                        + " (now " + now + ", pending " + live.size() + "; replay with -Dtimingwheel.seed=" + seed + ")");
+                        + " (now " + now + ", pending " + live.size() + "; replay with -D" + Seeds.PROPERTY + "=" + seed + ")");
             }
         }
 

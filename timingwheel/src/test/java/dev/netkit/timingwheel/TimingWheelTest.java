@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.netkit.testkit.Seeds;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -200,6 +201,14 @@ class TimingWheelTest {
         e = assertThrows(IllegalArgumentException.class, () -> w.poll(0, (h, p) -> { }, 0));
         assertTrue(e.getMessage().contains("limit") && e.getMessage().contains("0"), e.getMessage());
         assertThrows(NullPointerException.class, () -> w.schedule(5, null));
+    }
+
+    @Test
+    void nullArgumentsThrowNullPointerExceptionNamingTheParameter() {
+        TimingWheel<String> w = new TimingWheel<>(0, 1);
+        assertEquals("payload", assertThrows(NullPointerException.class, () -> w.schedule(5, null)).getMessage());
+        assertEquals("handler", assertThrows(NullPointerException.class, () -> w.poll(0, null, 1)).getMessage());
+        assertEquals("sink", assertThrows(NullPointerException.class, () -> w.clear(null)).getMessage());
     }
 
     @Test
@@ -434,7 +443,7 @@ class TimingWheelTest {
      */
     @Test
     void timersExpireInOrderOfTheirEffectiveTicks() {
-        for (long seed : new long[] {1, 2, 3, 42, System.nanoTime()}) {
+        for (long seed : Seeds.seeds(1, 2, 3, 42).toArray()) {
             for (int levels = 2; levels <= 5; levels += 3) {
                 new OrderRun(seed, levels == 2 ? 2 : 6, levels).run();
             }

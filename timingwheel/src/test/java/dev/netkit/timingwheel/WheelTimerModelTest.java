@@ -2,6 +2,7 @@ package dev.netkit.timingwheel;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.netkit.testkit.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -19,13 +20,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * delay; after each advance no live timeout is a tick or more overdue; cancel returns true exactly for
  * timeouts that had not run; pendingTimeouts() equals the model's count; stop() returns exactly the
  * timeouts still pending. The clock starts near {@code Long.MAX_VALUE} so it crosses the sign wrap.
- * Seeds: fixed plus one from {@code nanoTime()}; {@code -Dtimingwheel.seed=N} runs only N.
+ * Seeds: {@link Seeds} (fixed plus a fresh one; {@code -Dnetkit.seed=N} runs only N).
  */
 class WheelTimerModelTest {
 
     static LongStream seeds() {
-        Long only = Long.getLong("timingwheel.seed");
-        return only != null ? LongStream.of(only) : LongStream.of(1, 2, 3, 42, System.nanoTime());
+        return Seeds.seeds(1, 2, 3, 42);
     }
 
     static final class Item {
@@ -52,7 +52,7 @@ class WheelTimerModelTest {
         List<Item> items = new ArrayList<>();
         PriorityQueue<Item> queue = new PriorityQueue<>((a, b) -> Long.compare(a.deadline - start, b.deadline - start));
         int[] live = {0};
-        String ctx = "seed " + seed + " (replay with -Dtimingwheel.seed=" + seed + ")";
+        String ctx = "seed " + seed + " (replay with -D" + Seeds.PROPERTY + "=" + seed + ")";
 
         class Ops {
             void schedule(long delayNanos) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.netkit.testkit.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -240,6 +241,21 @@ class WheelTimerTest {
         iae = assertThrows(IllegalArgumentException.class, () -> new WheelTimer(10, TimeUnit.NANOSECONDS));
         assertTrue(iae.getMessage().contains("10 ns"), iae.getMessage());
         assertThrows(IllegalStateException.class, () -> new WheelTimer(1, TimeUnit.MILLISECONDS).advance());
+    }
+
+    @Test
+    void nullArgumentsThrowNullPointerExceptionNamingTheParameter() {
+        WheelTimer t = WheelTimer.manual(() -> 0L, 1_000_000L, 0);
+        assertEquals("task", assertThrows(NullPointerException.class,
+                () -> t.newTimeout(null, 1, TimeUnit.SECONDS)).getMessage());
+        assertEquals("unit", assertThrows(NullPointerException.class,
+                () -> t.newTimeout(() -> { }, 1, null)).getMessage());
+        assertEquals("clock", assertThrows(NullPointerException.class,
+                () -> WheelTimer.manual(null, 1, 0)).getMessage());
+        assertEquals("unit", assertThrows(NullPointerException.class, () -> new WheelTimer(1, null)).getMessage());
+        assertEquals("threadFactory", assertThrows(NullPointerException.class,
+                () -> new WheelTimer(1, TimeUnit.MILLISECONDS, null, null, 0)).getMessage());
+        assertEquals(0, t.pendingTimeouts(), "a rejected call counts nothing");
     }
 
     @Test
@@ -541,7 +557,7 @@ class WheelTimerTest {
      */
     @Test
     void cancelRacingTheTakeInNeverLeavesANodeInTheWheel() throws Exception {
-        long seed = System.nanoTime();
+        long seed = Seeds.seed();
         SplittableRandom rnd = new SplittableRandom(seed);
         AtomicLong clock = new AtomicLong();
         WheelTimer t = WheelTimer.manual(clock::get, 1_000_000L, 0);
