@@ -235,7 +235,11 @@ public final class BufferPool implements AutoCloseable {
         return classes[Integer.numberOfTrailingZeros(sizeClass) - minShift].capacityPerThread();
     }
 
-    /** @return the byte budget; any thread */
+    /**
+     * The byte budget the pool was built with; any thread.
+     *
+     * @return the most bytes of budgeted buffers the pool owns at once
+     */
     public long budgetBytes() {
         return budget;
     }
@@ -313,10 +317,7 @@ public final class BufferPool implements AutoCloseable {
     }
 
     private void fault() {
-        Runnable f = allocationFault;
-        if (f != null) {
-            f.run();
-        }
+        ObjectPool.fault(allocationFault);
     }
 
     /** Drop hook: called once per slot by the thread that lets it go. */

@@ -322,7 +322,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
         return (long) platformThreads * (capacity + nextPow2(Math.max(2, inboxCapacity))) + shared.capacity();
     }
 
-    /** @return the most objects one thread's cache keeps (both generations); any thread */
+    /** The most objects one thread's cache keeps (both generations); any thread. */
     int capacityPerThread() {
         return capacity;
     }
@@ -573,9 +573,13 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
     }
 
     private void fault() {
-        Runnable f = allocationFault;
-        if (f != null) {
-            f.run();
+        fault(allocationFault);
+    }
+
+    /** Runs a test's fault hook if one is set (ObjectPool and BufferPool): null in production. */
+    static void fault(Runnable hook) {
+        if (hook != null) {
+            hook.run();
         }
     }
 
