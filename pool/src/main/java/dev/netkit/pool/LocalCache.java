@@ -8,6 +8,7 @@ import org.jctools.queues.atomic.MpscAtomicArrayQueue;
 /**
  * The fields of a {@link LocalCache} that other threads read on every cross-thread return (identity,
  * inbox, retirement flags), kept apart from the owner's per-operation fields by {@link LocalCachePad}.
+ * Read and written only by {@link LocalCache}'s methods (a superclass for the layout only).
  */
 abstract class LocalCacheShared {
     /**
@@ -273,11 +274,43 @@ final class LocalCache extends LocalCachePad {
         return stacked() + inbox.size();
     }
 
-    // ---- retirement of a dead owner's cache ----
+    // ---- identity and cross-thread return: any thread ----
 
-    boolean isRetired() {
-        return retired;
+    /** Whether {@code t} owns this cache and the cache belongs to the pool with {@code poolToken}. */
+    boolean isOwnedBy(Thread t, Object poolToken) {
+        return owner == t && this.poolToken == poolToken;
     }
+
+    /** Whether this cache belongs to the pool with {@code poolToken}. */
+    boolean belongsTo(Object poolToken) {
+        return this.poolToken == poolToken;
+    }
+
+    boolean isOwnerAlive() {
+        return owner.isAlive();
+    }
+
+    /** Whether a foreign release should go to this cache's inbox: its owner lives and it is not retired. */
+    boolean acceptsReturns() {
+        return owner.isAlive() && !retired;
+    }
+
+    /**
+     * Another thread returns {@code o} (already IN_QUEUE and reset) to this cache's inbox; false if the
+     * inbox is full. If the cache was retired meanwhile, drains the inbox itself (the releaser's side of
+     * the Dekker pair in the notes above), so nothing stays in a retired inbox.
+     */
+    boolean offerReturn(Pooled o, ObjectPool<?> pool) {
+        if (!inbox.offer(o)) {
+            return false;
+        }
+        if (retired) {
+            drainRetired(pool);
+        }
+        return true;
+    }
+
+    // ---- retirement of a dead owner's cache ----
 
     /** Trimmer: claims the right to retire this dead thread's cache; true for exactly one caller. */
     boolean claimRetirement() {

@@ -222,7 +222,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
         // Owner fast path: the object's home cache is owned by the calling thread. No ThreadLocal lookup:
         // the home reference and one comparison with currentThread() identify the owner (a virtual thread
         // owns a cache only with virtualThreadCaches; otherwise it never passes).
-        if (object.poolHome instanceof LocalCache c && c.owner == Thread.currentThread() && c.poolToken == token) {
+        if (object.poolHome instanceof LocalCache c && c.isOwnedBy(Thread.currentThread(), token)) {
             int s = object.poolState;
             if (s != Pooled.IN_USE) {
                 throw doubleRelease(object, s);
@@ -262,7 +262,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
         }
         for (Iterator<LocalCache> it = caches.iterator(); it.hasNext(); ) {
             LocalCache c = it.next();
-            if (!c.owner.isAlive() && c.claimRetirement()) {
+            if (!c.isOwnerAlive() && c.claimRetirement()) {
                 retire(c);
                 it.remove();
             }
@@ -444,10 +444,10 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
     private void releaseSlow(Pooled o, Thread t) {
         Object home = o.poolHome;
         if (home != null && home != token) {
-            if (!(home instanceof LocalCache h) || h.poolToken != token) {
+            if (!(home instanceof LocalCache h) || !h.belongsTo(token)) {
                 throw new IllegalArgumentException("object " + o + " belongs to another pool");
             }
-            if (h.owner.isAlive() && !h.isRetired()) {
+            if (h.acceptsReturns()) {
                 releaseToInbox(o, h);
                 return;
             }
@@ -463,11 +463,8 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
     private void releaseToInbox(Pooled o, LocalCache h) {
         casFromInUse(o, Pooled.IN_QUEUE);
         runReset(o);
-        if (h.inbox.offer(o)) {
+        if (h.offerReturn(o, this)) {
             released.increment();
-            if (h.isRetired()) {
-                h.drainRetired(this);
-            }
         } else {
             dropFromInUse(o);
         }
