@@ -40,8 +40,8 @@ import java.util.function.Supplier;
  *   <li><b>Virtual threads</b>: never a cache of their own (a million virtual threads must not mean a
  *       million caches). They poll and offer to {@code stripes x slotsPerStripe} shared slots chosen by a
  *       hash of the thread id; each access is one CAS on a slot, plus one CAS on the state word for a
- *       release. With {@link ObjectPoolBuilder#virtualThreadCaches()}, each virtual thread instead gets a cache of
- *       its own, exactly like a platform thread's (for a few long-lived virtual threads).</li>
+ *       release. With {@link ObjectPoolBuilder#virtualThreadCaches()}, each virtual thread instead gets a
+ *       cache of its own, exactly like a platform thread's (for a few long-lived virtual threads).</li>
  *   <li><b>Dead threads</b>: {@link #trim()} moves a dead thread's cache and inbox into the shared slots
  *       (the overflow is dropped) and forgets the cache, so nothing is lost for good and nothing leaks.</li>
  * </ul>
@@ -51,8 +51,8 @@ import java.util.function.Supplier;
  * each platform cache rotates its generations at its owner's next acquire or release (current becomes
  * victim, the old victim is dropped; after two periods of idleness nothing is left). The owner's stack is
  * written by the owner only, which is what keeps its fast path CAS-free, so a live but idle thread trims
- * at its next use of the pool. An optional timer ({@link ObjectPoolBuilder#trimEvery}) calls {@code trim()} on a
- * daemon thread until {@link #close()}.
+ * at its next use of the pool. An optional timer ({@link ObjectPoolBuilder#trimEvery}) calls
+ * {@code trim()} on a daemon thread until {@link #close()}.
  *
  * @param <T> the pooled type
  */
@@ -77,8 +77,8 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
      * that copy (a duplicate never reaches the stack).
      *
      * Home (Pooled.poolHome): the cache that handed the object out, or the pool's token for objects from
-     * the shared slots (so that another pool rejects them; null only before the first acquire). Written by the thread
-     * that holds the object exclusively, before it is published again.
+     * the shared slots (so that another pool rejects them; null only before the first acquire). Written by
+     * the thread that holds the object exclusively, before it is published again.
      *
      * Routing. ObjectPool decides which path an operation takes; LocalCache does the stack work on its
      * private fields. acquire: a thread with a cache (cached(t)) pops its current generation
@@ -102,7 +102,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
      * release it again), an acquire that fails leaves no half-registered cache. The package-private
      * `allocationFault` hook lets tests inject the error at each of these points.
      *
-     * Virtual threads with caches (Builder.virtualThreadCaches). The cache belongs to the virtual thread,
+     * Virtual threads with caches (ObjectPoolBuilder.virtualThreadCaches). The cache belongs to the virtual thread,
      * not to the carrier that happens to run it: the ThreadLocal map is the virtual Thread object's,
      * LocalCache.owner is that Thread, and Thread.currentThread() on a virtual thread returns the virtual
      * thread on every carrier. A virtual thread is one sequential thread: if it unmounts between two
@@ -153,7 +153,10 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
     /** Tests only: run at each allocation point of a slow path, to inject an OutOfMemoryError; null otherwise. */
     Runnable allocationFault;
 
-    /** Package-private: {@link ObjectPoolBuilder#build()}, or BufferPool with a drop hook (it forgets dropped buffers). */
+    /**
+     * Package-private: {@link ObjectPoolBuilder#build()} (no drop hook), or BufferPool with a drop hook
+     * (it forgets dropped buffers).
+     */
     ObjectPool(ObjectPoolBuilder<T> b, Consumer<Object> onDrop) {
         this.factory = b.factory;
         this.reset = b.reset;

@@ -23,8 +23,8 @@ final class SharedSlots {
      *
      * Layout: one Object[] holding `stripes` stripes. Stripe s occupies elements
      * [s * STRIDE + PAD, s * STRIDE + PAD + width); between two stripes lie PAD (Layout.PAD_REFS)
-     * never-written elements, at least 128 bytes even with compressed references (4 bytes each), so two stripes never share a
-     * cache line or an adjacent-line prefetch pair. A thread picks its stripe by a hash of its id and,
+     * never-written elements, at least 128 bytes even with compressed references (4 bytes each), so two
+     * stripes never share a cache line or an adjacent-line prefetch pair. A thread picks its stripe by a hash of its id and,
      * only when its own is full (offer) or empty (poll), walks the other stripes in turn: contention stays
      * within a stripe in the common case, and no object is stranded in a stripe nobody hashes to.
      *
