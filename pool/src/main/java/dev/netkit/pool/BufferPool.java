@@ -4,6 +4,7 @@ import dev.netkit.padding.PaddedAtomicLong;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
@@ -113,14 +114,14 @@ public final class BufferPool implements AutoCloseable {
         this.classes = new ObjectPool[maxShift - minShift + 1];
         for (int i = 0; i < classes.length; i++) {
             int size = 1 << (minShift + i);
-            ObjectPool.Builder<Slot> ob = ObjectPool.<Slot>builder(() -> create(size))
+            ObjectPoolBuilder<Slot> ob = ObjectPool.<Slot>builder(() -> create(size))
                     .reset(s -> s.buffer.clear().order(ByteOrder.BIG_ENDIAN))
                     .capacityPerThread(b.cacheCapacity(size))
                     .sharedSlots(b.stripes, b.slotsPerStripe);
             if (b.sharedOnly) {
                 ob.sharedOnly();
             }
-            classes[i] = ObjectPool.build(ob, this::forget);
+            classes[i] = new ObjectPool<>(ob, this::forget);
         }
         this.trimTask = b.trimPeriod == null ? null
                 : TrimTimer.start("netkit-bufferpool-trim", this, BufferPool::trim, b.trimPeriod);
@@ -170,14 +171,13 @@ public final class BufferPool implements AutoCloseable {
      * go when a bound or the budget says so.
      *
      * @param buffer a buffer acquired from this pool and held by the caller
-     * @throws IllegalArgumentException if {@code buffer} is null, of the wrong kind (direct or heap), of a
+     * @throws NullPointerException if {@code buffer} is null
+     * @throws IllegalArgumentException if {@code buffer} is of the wrong kind (direct or heap), of a
      *         capacity that is not one of this pool's size classes, or not a live buffer of this pool
      * @throws IllegalStateException if {@code buffer} was already released
      */
     public void release(ByteBuffer buffer) {
-        if (buffer == null) {
-            throw new IllegalArgumentException("buffer must not be null");
-        }
+        Objects.requireNonNull(buffer, "buffer");
         int cap = buffer.capacity();
         if (Integer.bitCount(cap) != 1 || cap < 1 << minShift || cap > 1 << maxShift
                 || buffer.isDirect() != direct) {
@@ -235,7 +235,11 @@ public final class BufferPool implements AutoCloseable {
         return classes[Integer.numberOfTrailingZeros(sizeClass) - minShift].capacityPerThread();
     }
 
-    /** @return the byte budget; any thread */
+    /**
+     * The byte budget the pool was built with; any thread.
+     *
+     * @return the most bytes of budgeted buffers the pool owns at once
+     */
     public long budgetBytes() {
         return budget;
     }
@@ -313,10 +317,7 @@ public final class BufferPool implements AutoCloseable {
     }
 
     private void fault() {
-        Runnable f = allocationFault;
-        if (f != null) {
-            f.run();
-        }
+        ObjectPool.fault(allocationFault);
     }
 
     /** Drop hook: called once per slot by the thread that lets it go. */
@@ -402,10 +403,7 @@ public final class BufferPool implements AutoCloseable {
          * @throws IllegalArgumentException if {@code n} is out of range
          */
         public Builder capacityPerThread(int n) {
-            if (n < 1 || n > 1 << 16) {
-                throw new IllegalArgumentException("capacityPerThread must be in [1, 65536], was " + n);
-            }
-            this.capacityPerThread = n;
+            this.capacityPerThread = ObjectPoolBuilder.check("capacityPerThread", n, 1, 1 << 16);
             return this;
         }
 
@@ -420,10 +418,7 @@ public final class BufferPool implements AutoCloseable {
          * @throws IllegalArgumentException if {@code n} is out of range
          */
         public Builder expectedThreads(int n) {
-            if (n < 1 || n > 1 << 16) {
-                throw new IllegalArgumentException("expectedThreads must be in [1, 65536], was " + n);
-            }
-            this.expectedThreads = n;
+            this.expectedThreads = ObjectPoolBuilder.check("expectedThreads", n, 1, 1 << 16);
             return this;
         }
 
@@ -435,10 +430,7 @@ public final class BufferPool implements AutoCloseable {
          * @throws IllegalArgumentException if {@code n} is out of range
          */
         public Builder maxBuffers(int n) {
-            if (n < 1 || n > 1 << 24) {
-                throw new IllegalArgumentException("maxBuffers must be in [1, 16777216], was " + n);
-            }
-            this.maxBuffers = n;
+            this.maxBuffers = ObjectPoolBuilder.check("maxBuffers", n, 1, 1 << 24);
             return this;
         }
 
@@ -463,7 +455,7 @@ public final class BufferPool implements AutoCloseable {
 
         /**
          * Makes every thread use the shared slots, as virtual threads do (see
-         * {@link ObjectPool.Builder#sharedOnly()}).
+         * {@link ObjectPoolBuilder#sharedOnly()}).
          *
          * @return this builder
          */
@@ -479,13 +471,11 @@ public final class BufferPool implements AutoCloseable {
          *
          * @param period at least one millisecond
          * @return this builder
-         * @throws IllegalArgumentException if {@code period} is null or shorter than a millisecond
+         * @throws NullPointerException if {@code period} is null
+         * @throws IllegalArgumentException if {@code period} is shorter than a millisecond
          */
         public Builder trimEvery(Duration period) {
-            if (period == null || period.toMillis() < 1) {
-                throw new IllegalArgumentException("trim period must be at least 1 ms, was " + period);
-            }
-            this.trimPeriod = period;
+            this.trimPeriod = ObjectPoolBuilder.checkTrimPeriod(period);
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.netkit.pool;
 
+import dev.netkit.padding.internal.Handles;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import org.jctools.queues.atomic.MpscAtomicArrayQueue;
@@ -7,6 +8,7 @@ import org.jctools.queues.atomic.MpscAtomicArrayQueue;
 /**
  * The fields of a {@link LocalCache} that other threads read on every cross-thread return (identity,
  * inbox, retirement flags), kept apart from the owner's per-operation fields by {@link LocalCachePad}.
+ * Read and written only by {@link LocalCache}'s methods (a superclass for the layout only).
  */
 abstract class LocalCacheShared {
     /**
@@ -17,6 +19,7 @@ abstract class LocalCacheShared {
     final Object poolToken;
     final Thread owner;
     final MpscAtomicArrayQueue<Pooled> inbox;
+    /** The most objects the two stacks hold together; read by the owner with its stacks. */
     final int capacity;
     @SuppressWarnings("unused")
     int retiring;
@@ -34,9 +37,9 @@ abstract class LocalCacheShared {
 }
 
 /**
- * 128 bytes between the fields other threads read and the owner's stack fields: HotSpot lays out a
- * superclass's fields before its subclass's, so the owner's writes (a stack size on every operation)
- * never invalidate the line a returning thread reads.
+ * 128 bytes ({@code Layout.PAD_BYTES}: {@code Layout.PAD_LONGS} longs) between the fields other threads
+ * read and the owner's stack fields: HotSpot lays out a superclass's fields before its subclass's, so the
+ * owner's writes (a stack size on every operation) never invalidate the line a returning thread reads.
  */
 abstract class LocalCachePad extends LocalCacheShared {
     @SuppressWarnings("unused")
@@ -48,9 +51,11 @@ abstract class LocalCachePad extends LocalCacheShared {
 }
 
 /**
- * One platform thread's cache for one {@link ObjectPool}: two owner-only array stacks (the current and the
- * victim generation), an inbox for objects other threads return, and the owner's counters.
- * Package-private: see {@link ObjectPool}'s implementation notes for the rules.
+ * One thread's cache for one {@link ObjectPool} (a platform thread's, or a virtual thread's with
+ * {@code virtualThreadCaches}): two owner-only array stacks (the current and the victim generation), an
+ * inbox for objects other threads return, and the owner's counters. It does its own stack work (push, pop,
+ * rotate, drain, retire) on private fields; the pool decides which thread may call what, and lends its
+ * drop and rescue hooks. Package-private: see {@link ObjectPool}'s implementation notes for the state word.
  */
 final class LocalCache extends LocalCachePad {
     /*
@@ -91,21 +96,17 @@ final class LocalCache extends LocalCachePad {
     private static final VarHandle RETIRED;
     private static final VarHandle DRAIN_LOCK;
     static {
-        try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            RETIRING = l.findVarHandle(LocalCacheShared.class, "retiring", int.class);
-            RETIRED = l.findVarHandle(LocalCacheShared.class, "retired", boolean.class);
-            DRAIN_LOCK = l.findVarHandle(LocalCacheShared.class, "drainLock", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
+        MethodHandles.Lookup l = MethodHandles.lookup();
+        RETIRING = Handles.field(l, LocalCacheShared.class, "retiring", int.class);
+        RETIRED = Handles.field(l, LocalCacheShared.class, "retired", boolean.class);
+        DRAIN_LOCK = Handles.field(l, LocalCacheShared.class, "drainLock", int.class);
     }
 
-    Pooled[] primary;
-    int primarySize;
-    Pooled[] victim;
-    int victimSize;
-    int epoch;
+    private Pooled[] primary;
+    private int primarySize;
+    private Pooled[] victim;
+    private int victimSize;
+    private int epoch;
     private final long[] counts = new long[5];
 
     LocalCache(Object poolToken, Thread owner, int capacity, int inboxCapacity, int epoch) {
@@ -113,6 +114,143 @@ final class LocalCache extends LocalCachePad {
         this.primary = new Pooled[capacity];
         this.victim = new Pooled[capacity];
         this.epoch = epoch;
+    }
+
+    // ---- owner fast path: small enough to inline into acquire and release ----
+
+    /**
+     * Owner: pops the current generation if the cache is in epoch {@code e} and the generation is not
+     * empty, and sets the object IN_USE; null otherwise (the caller takes the slow path).
+     */
+    Pooled popCurrent(int e) {
+        int n = primarySize;
+        if (epoch != e || n <= 0) {
+            return null;
+        }
+        Pooled[] p = primary;
+        Pooled o = p[--n];
+        p[n] = null;
+        primarySize = n;
+        o.poolState = Pooled.IN_USE;
+        count(ACQUIRED, 1);
+        return o;
+    }
+
+    /**
+     * Owner: pushes an object it holds exclusively (already reset) onto the current generation if the
+     * cache is in epoch {@code e} and has room; false otherwise (the caller takes the slow path).
+     */
+    boolean pushCurrent(Pooled o, int e) {
+        int n = primarySize;
+        if (epoch != e || n + victimSize >= capacity) {
+            return false;
+        }
+        o.poolState = Pooled.IN_STACK;
+        primary[n] = o;
+        primarySize = n + 1;
+        count(RELEASED, 1);
+        return true;
+    }
+
+    // ---- owner slow path ----
+
+    /** Owner: pops the current generation, then the victim; sets IN_USE; null when both are empty. */
+    Pooled pop() {
+        Pooled[] a;
+        int n;
+        if (primarySize > 0) {
+            a = primary;
+            n = --primarySize;
+        } else if (victimSize > 0) {
+            a = victim;
+            n = --victimSize;
+        } else {
+            return null;
+        }
+        Pooled o = a[n];
+        a[n] = null;
+        o.poolState = Pooled.IN_USE;
+        return o;
+    }
+
+    /**
+     * Owner: pushes an object it holds exclusively, evicting the victim generation first when full (the
+     * evicted object, or {@code o} itself when there is no victim, goes to {@code pool.drop}).
+     */
+    void push(Pooled o, ObjectPool<?> pool) {
+        if (stacked() >= capacity) {
+            if (victimSize > 0) {
+                Pooled v = victim[--victimSize];
+                victim[victimSize] = null;
+                pool.drop(v);
+                count(TRIMMED, 1);
+            } else {
+                pool.drop(o);
+                count(DROPPED, 1);
+                return;
+            }
+        }
+        o.poolState = Pooled.IN_STACK;
+        primary[primarySize++] = o;
+        count(RELEASED, 1);
+    }
+
+    /**
+     * Owner (or the retiring trimmer): starts epoch {@code e} in this cache. One period on: the current
+     * generation becomes the victim and the old victim is dropped; two or more (or an epoch that wrapped
+     * backwards): both are dropped.
+     */
+    void rotate(int e, ObjectPool<?> pool) {
+        int gens = e - epoch;
+        if (gens == 0) {
+            return;
+        }
+        int n = dropAll(victim, victimSize, pool);
+        victimSize = 0;
+        if (gens >= 2 || gens < 0) {
+            n += dropAll(primary, primarySize, pool);
+            primarySize = 0;
+        } else {
+            Pooled[] old = victim;
+            victim = primary;
+            victimSize = primarySize;
+            primary = old;
+            primarySize = 0;
+        }
+        if (n > 0) {
+            count(TRIMMED, n);
+        }
+        epoch = e;
+    }
+
+    /** {@link #rotate} when the cache is not in epoch {@code e} yet. */
+    void rotateTo(int e, ObjectPool<?> pool) {
+        if (epoch != e) {
+            rotate(e, pool);
+        }
+    }
+
+    private static int dropAll(Pooled[] a, int n, ObjectPool<?> pool) {
+        for (int i = 0; i < n; i++) {
+            pool.drop(a[i]);
+            a[i] = null;
+        }
+        return n;
+    }
+
+    /** Owner: moves up to the room left of its inbox into the current generation. */
+    void drainInbox() {
+        int room = capacity - stacked();
+        Pooled o;
+        while (room > 0 && (o = inbox.relaxedPoll()) != null) {
+            if (o.poolState == Pooled.IN_QUEUE) {
+                o.poolState = Pooled.IN_STACK;
+                primary[primarySize++] = o;
+                room--;
+            } else {
+                count(DROPPED, 1);       // a late duplicate (see ObjectPool's notes)
+            }
+        }
     }
 
     /** Owner only: adds {@code n} to counter {@code i} without CAS. */
@@ -126,22 +264,76 @@ final class LocalCache extends LocalCachePad {
         return (long) COUNT.getOpaque(counts, i);
     }
 
-    /** Owner only: pooled objects in the two stacks. */
+    /** Owner only (a racy estimate elsewhere): pooled objects in the two stacks. */
     int stacked() {
         return primarySize + victimSize;
     }
 
-    boolean isRetired() {
-        return retired;
+    /** Any thread, a racy estimate: pooled objects in the two stacks and the inbox. */
+    int idle() {
+        return stacked() + inbox.size();
     }
+
+    // ---- identity and cross-thread return: any thread ----
+
+    /** Whether {@code t} owns this cache and the cache belongs to the pool with {@code poolToken}. */
+    boolean isOwnedBy(Thread t, Object poolToken) {
+        return owner == t && this.poolToken == poolToken;
+    }
+
+    /** Whether this cache belongs to the pool with {@code poolToken}. */
+    boolean belongsTo(Object poolToken) {
+        return this.poolToken == poolToken;
+    }
+
+    boolean isOwnerAlive() {
+        return owner.isAlive();
+    }
+
+    /** Whether a foreign release should go to this cache's inbox: its owner lives and it is not retired. */
+    boolean acceptsReturns() {
+        return owner.isAlive() && !retired;
+    }
+
+    /**
+     * Another thread returns {@code o} (already IN_QUEUE and reset) to this cache's inbox; false if the
+     * inbox is full. If the cache was retired meanwhile, drains the inbox itself (the releaser's side of
+     * the Dekker pair in the notes above), so nothing stays in a retired inbox.
+     */
+    boolean offerReturn(Pooled o, ObjectPool<?> pool) {
+        if (!inbox.offer(o)) {
+            return false;
+        }
+        if (retired) {
+            drainRetired(pool);
+        }
+        return true;
+    }
+
+    // ---- retirement of a dead owner's cache ----
 
     /** Trimmer: claims the right to retire this dead thread's cache; true for exactly one caller. */
     boolean claimRetirement() {
         return RETIRING.compareAndSet(this, 0, 1);
     }
 
-    void markRetired() {
+    /**
+     * The trimmer that won {@link #claimRetirement}: moves the dead owner's stacks out through
+     * {@code pool.rescue}, marks the cache retired and drains its inbox. The caller folds the counters.
+     */
+    void retire(ObjectPool<?> pool) {
+        for (int i = 0; i < primarySize; i++) {
+            pool.rescue(primary[i], false);
+            primary[i] = null;
+        }
+        for (int i = 0; i < victimSize; i++) {
+            pool.rescue(victim[i], false);
+            victim[i] = null;
+        }
+        primarySize = 0;
+        victimSize = 0;
         RETIRED.setVolatile(this, true);
+        drainRetired(pool);
     }
 
     /** After retirement, any thread: takes the consumer role if free and moves the inbox out. */

@@ -1,9 +1,10 @@
 package dev.netkit.pool;
 
 import dev.netkit.padding.StripedCounter;
+import dev.netkit.padding.internal.Handles;
+import dev.netkit.padding.internal.Hashing;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.time.Duration;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -39,8 +40,8 @@ import java.util.function.Supplier;
  *   <li><b>Virtual threads</b>: never a cache of their own (a million virtual threads must not mean a
  *       million caches). They poll and offer to {@code stripes x slotsPerStripe} shared slots chosen by a
  *       hash of the thread id; each access is one CAS on a slot, plus one CAS on the state word for a
- *       release. With {@link Builder#virtualThreadCaches()}, each virtual thread instead gets a cache of
- *       its own, exactly like a platform thread's (for a few long-lived virtual threads).</li>
+ *       release. With {@link ObjectPoolBuilder#virtualThreadCaches()}, each virtual thread instead gets a
+ *       cache of its own, exactly like a platform thread's (for a few long-lived virtual threads).</li>
  *   <li><b>Dead threads</b>: {@link #trim()} moves a dead thread's cache and inbox into the shared slots
  *       (the overflow is dropped) and forgets the cache, so nothing is lost for good and nothing leaks.</li>
  * </ul>
@@ -50,8 +51,8 @@ import java.util.function.Supplier;
  * each platform cache rotates its generations at its owner's next acquire or release (current becomes
  * victim, the old victim is dropped; after two periods of idleness nothing is left). The owner's stack is
  * written by the owner only, which is what keeps its fast path CAS-free, so a live but idle thread trims
- * at its next use of the pool. An optional timer ({@link Builder#trimEvery}) calls {@code trim()} on a
- * daemon thread until {@link #close()}.
+ * at its next use of the pool. An optional timer ({@link ObjectPoolBuilder#trimEvery}) calls
+ * {@code trim()} on a daemon thread until {@link #close()}.
  *
  * @param <T> the pooled type
  */
@@ -76,7 +77,16 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
      * that copy (a duplicate never reaches the stack).
      *
      * Home (Pooled.poolHome): the cache that handed the object out, or the pool's token for objects from
-     * the shared slots (so that another pool rejects them; null only before the first acquire). Written by the thread that holds the object exclusively, before it is published again.
+     * the shared slots (so that another pool rejects them; null only before the first acquire). Written by
+     * the thread that holds the object exclusively, before it is published again.
+     *
+     * Routing. ObjectPool decides which path an operation takes; LocalCache does the stack work on its
+     * private fields. acquire: a thread with a cache (cached(t)) pops its current generation
+     * (LocalCache.popCurrent), else acquireCachedSlow (rotate, pop either generation, drain the inbox,
+     * poll the shared slots, create); a thread without one takes acquireShared. release: the owner of the
+     * object's home cache pushes (LocalCache.pushCurrent, else ownerPushSlow); anyone else takes
+     * releaseSlow, which sends it to a live home's inbox (releaseToInbox), adopts a homeless object into
+     * its own cache (adopt), or offers it to the shared slots (releaseShared).
      *
      * Who writes what: a LocalCache's stacks, sizes, epoch and counters are written by its owner only (see
      * LocalCache). `epoch` is incremented by trim() (volatile getAndAdd) and read opaquely on the fast
@@ -92,7 +102,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
      * release it again), an acquire that fails leaves no half-registered cache. The package-private
      * `allocationFault` hook lets tests inject the error at each of these points.
      *
-     * Virtual threads with caches (Builder.virtualThreadCaches). The cache belongs to the virtual thread,
+     * Virtual threads with caches (ObjectPoolBuilder.virtualThreadCaches). The cache belongs to the virtual thread,
      * not to the carrier that happens to run it: the ThreadLocal map is the virtual Thread object's,
      * LocalCache.owner is that Thread, and Thread.currentThread() on a virtual thread returns the virtual
      * thread on every carrier. A virtual thread is one sequential thread: if it unmounts between two
@@ -113,14 +123,8 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
      * owner's poll acquires. Shared slots: slot CAS on both sides (SharedSlots). Rescued objects from a
      * dead cache: isAlive() == false orders the dead owner's writes before the trimmer's reads.
      */
-    private static final VarHandle EPOCH;
-    static {
-        try {
-            EPOCH = MethodHandles.lookup().findVarHandle(ObjectPool.class, "epoch", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle EPOCH =
+            Handles.field(MethodHandles.lookup(), ObjectPool.class, "epoch", int.class);
     private static final int EPOCH_MASK = (1 << 29) - 1;
     /** Ages at or above this (half the tag range) are tags from a period newer than the trimmer's. */
     private static final int YOUNG_FROM_NEWER_PERIOD = 1 << 28;
@@ -131,7 +135,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
     private final int capacity;
     private final int inboxCapacity;
     private final boolean sharedOnly;
-    /** Virtual threads get caches of their own, as platform threads do (Builder.virtualThreadCaches). */
+    /** Virtual threads get caches of their own, as platform threads do (ObjectPoolBuilder.virtualThreadCaches). */
     private final boolean virtualCaches;
     private final ThreadLocal<LocalCache> local = new ThreadLocal<>();
     /** Identifies this pool's caches without referencing the pool (see LocalCache.poolToken). */
@@ -149,12 +153,16 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
     /** Tests only: run at each allocation point of a slow path, to inject an OutOfMemoryError; null otherwise. */
     Runnable allocationFault;
 
-    private ObjectPool(Builder<T> b, Consumer<Object> onDrop) {
+    /**
+     * Package-private: {@link ObjectPoolBuilder#build()} (no drop hook), or BufferPool with a drop hook
+     * (it forgets dropped buffers).
+     */
+    ObjectPool(ObjectPoolBuilder<T> b, Consumer<Object> onDrop) {
         this.factory = b.factory;
         this.reset = b.reset;
         this.onDrop = onDrop;
         this.capacity = b.capacityPerThread;
-        this.inboxCapacity = b.inboxCapacity < 0 ? b.capacityPerThread : b.inboxCapacity;
+        this.inboxCapacity = b.effectiveInboxCapacity();
         this.shared = new SharedSlots(b.stripes, b.slotsPerStripe);
         this.sharedOnly = b.sharedOnly;
         this.virtualCaches = b.virtualCaches;
@@ -168,20 +176,17 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
      * @param factory creates a new object when the pool has none; called on the acquiring thread; must
      *                return a fresh object (never one that is or was pooled)
      * @param <T> the pooled type
-     * @return a builder with the defaults: no reset hook, 256 objects per platform thread, an inbox of the
+     * @return a builder with the defaults: no reset hook, 256 objects per thread cache, an inbox of the
      *         same size, {@code 4 x availableProcessors} (a power of two) shared stripes of 8 slots, no timer
-     * @throws IllegalArgumentException if {@code factory} is null
+     * @throws NullPointerException if {@code factory} is null
      */
-    public static <T extends Pooled> Builder<T> builder(Supplier<? extends T> factory) {
-        if (factory == null) {
-            throw new IllegalArgumentException("factory must not be null");
-        }
-        return new Builder<>(factory);
+    public static <T extends Pooled> ObjectPoolBuilder<T> builder(Supplier<? extends T> factory) {
+        return new ObjectPoolBuilder<>(factory);
     }
 
     /**
-     * Takes an object from the pool, or creates one; any thread. Never blocks. On a platform thread with
-     * objects in its cache this is a plain array pop, with no CAS and no allocation.
+     * Takes an object from the pool, or creates one; any thread. Never blocks. On a thread with objects
+     * in its cache this is a plain array pop, with no CAS and no allocation.
      *
      * @return an object in use by the caller
      * @throws IllegalStateException if the factory returned null or an object that is already pooled
@@ -189,21 +194,15 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public T acquire() {
         Thread t = Thread.currentThread();
-        if (!sharedOnly && (virtualCaches || !t.isVirtual())) {
+        if (cached(t)) {
             LocalCache c = local.get();
-            if (c != null && c.epoch == (int) EPOCH.getOpaque(this)) {
-                int n = c.primarySize;
-                if (n > 0) {
-                    Pooled[] p = c.primary;
-                    Pooled o = p[--n];
-                    p[n] = null;
-                    c.primarySize = n;
-                    o.poolState = Pooled.IN_USE;
-                    c.count(LocalCache.ACQUIRED, 1);
+            if (c != null) {
+                Pooled o = c.popCurrent(epoch());
+                if (o != null) {
                     return (T) o;
                 }
             }
-            return (T) acquirePlatformSlow(t, c);
+            return (T) acquireCachedSlow(t, c);
         }
         return (T) acquireShared(t);
     }
@@ -212,55 +211,46 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
      * Returns an object to the pool after running the reset hook on it; any thread. The owner thread's
      * release of its own object is a plain array push (no CAS, no allocation); another thread returns it
      * to its owner's inbox with one CAS on the state word and one on the queue; a thread without a cache
-     * of its own (a virtual thread, unless {@link Builder#virtualThreadCaches()}) returns homeless objects
-     * to the shared slots. Past the bounds, the object is dropped.
+     * of its own (a virtual thread, unless {@link ObjectPoolBuilder#virtualThreadCaches()}) returns
+     * homeless objects to the shared slots. Past the bounds, the object is dropped.
      *
      * @param object an object this pool handed out and the caller holds
-     * @throws IllegalArgumentException if {@code object} is null or belongs to another pool (its caches or
-     *         its shared slots)
+     * @throws NullPointerException if {@code object} is null
+     * @throws IllegalArgumentException if {@code object} belongs to another pool (its caches or its shared
+     *         slots)
      * @throws IllegalStateException if {@code object} is not in use (released twice, or dropped)
      */
     public void release(T object) {
-        if (object == null) {
-            throw new IllegalArgumentException("object must not be null");
-        }
+        Objects.requireNonNull(object, "object");
         // Owner fast path: the object's home cache is owned by the calling thread. No ThreadLocal lookup:
         // the home reference and one comparison with currentThread() identify the owner (a virtual thread
         // owns a cache only with virtualThreadCaches; otherwise it never passes).
-        if (object.poolHome instanceof LocalCache c && c.owner == Thread.currentThread() && c.poolToken == token) {
+        if (object.poolHome instanceof LocalCache c && c.isOwnedBy(Thread.currentThread(), token)) {
             int s = object.poolState;
             if (s != Pooled.IN_USE) {
                 throw doubleRelease(object, s);
             }
             runReset(object);
-            int n = c.primarySize;
-            if (c.epoch == (int) EPOCH.getOpaque(this) && n + c.victimSize < capacity) {
-                object.poolState = Pooled.IN_STACK;
-                c.primary[n] = object;
-                c.primarySize = n + 1;
-                c.count(LocalCache.RELEASED, 1);
-                return;
+            if (!c.pushCurrent(object, epoch())) {
+                ownerPushSlow(c, object);
             }
-            ownerPushSlow(c, object);
             return;
         }
-        Thread t = Thread.currentThread();
-        releaseSlow(object, t);
+        releaseSlow(object, Thread.currentThread());
     }
 
     /**
      * Starts a new trim period; any thread. Drops shared-slot objects released two or more periods ago,
-     * rotates the calling platform thread's cache now (other live threads rotate at their next use),
-     * and retires the caches of dead threads: their objects move to the shared slots (the overflow is
-     * dropped) and the pool forgets the cache. Lock-free; concurrent calls are safe.
+     * rotates the calling thread's cache now (other live threads rotate at their next use), and retires
+     * the caches of dead threads: their objects move to the shared slots (the overflow is dropped) and the
+     * pool forgets the cache. Lock-free; concurrent calls are safe.
      */
     public void trim() {
         int e = (int) EPOCH.getAndAdd(this, 1) + 1;
-        Thread t = Thread.currentThread();
-        if (cached(t)) {
+        if (cached(Thread.currentThread())) {
             LocalCache c = local.get();
             if (c != null) {
-                rotate(c, e);
+                c.rotate(e, this);
             }
         }
         int n = shared.trim(o -> {
@@ -275,7 +265,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
         }
         for (Iterator<LocalCache> it = caches.iterator(); it.hasNext(); ) {
             LocalCache c = it.next();
-            if (!c.owner.isAlive() && c.claimRetirement()) {
+            if (!c.isOwnerAlive() && c.claimRetirement()) {
                 retire(c);
                 it.remove();
             }
@@ -314,31 +304,37 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
     public int idle() {
         int n = shared.size();
         for (LocalCache c : caches) {
-            n += c.stacked() + c.inbox.size();
+            n += c.idle();
         }
         return n;
     }
 
     /**
      * The most objects the pool can hold at once for {@code platformThreads} live threads with caches (the
-     * platform threads, plus the virtual threads with {@link Builder#virtualThreadCaches()}): each thread's
-     * cache and inbox plus the shared slots; any thread.
+     * platform threads, plus the virtual threads with {@link ObjectPoolBuilder#virtualThreadCaches()}):
+     * each thread's cache and inbox plus the shared slots; any thread.
      *
-     * @param platformThreads the number of threads with caches that use the pool
+     * @param platformThreads the number of threads with caches that use the pool, at least 0
      * @return the bound on {@link #idle()}
+     * @throws IllegalArgumentException if {@code platformThreads} is negative
      */
     public long maxIdle(int platformThreads) {
+        if (platformThreads < 0) {
+            throw new IllegalArgumentException("platformThreads must be >= 0, was " + platformThreads);
+        }
         return (long) platformThreads * (capacity + nextPow2(Math.max(2, inboxCapacity))) + shared.capacity();
     }
 
-    /** @return the most objects one platform thread's cache keeps (both generations); any thread */
+    /** The most objects one thread's cache keeps (both generations); any thread. */
     int capacityPerThread() {
         return capacity;
     }
 
     /**
-     * @return the number of caches the pool tracks (one per platform thread that used it, and per virtual
-     *         thread with {@link Builder#virtualThreadCaches()}); any thread
+     * The number of caches the pool tracks; any thread.
+     *
+     * @return one per platform thread that used the pool, and per virtual thread with
+     *         {@link ObjectPoolBuilder#virtualThreadCaches()}, until {@link #trim()} retires a dead one's
      */
     public int caches() {
         return caches.size();
@@ -355,24 +351,34 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
         }
     }
 
-    // ---- slow paths ----
+    // ---- routing helpers ----
 
-    private Pooled acquirePlatformSlow(Thread t, LocalCache c) {
+    /** The current trim period, read opaquely: a stale read only delays a rotation by one call. */
+    private int epoch() {
+        return (int) EPOCH.getOpaque(this);
+    }
+
+    /** Whether thread {@code t} has (or gets) a cache of its own in this pool. */
+    private boolean cached(Thread t) {
+        return !sharedOnly && (virtualCaches || !t.isVirtual());
+    }
+
+    // ---- acquire slow paths ----
+
+    /** A thread with a cache (or about to get one) whose current generation could not serve. */
+    private Pooled acquireCachedSlow(Thread t, LocalCache c) {
         if (c == null) {
             c = register(t);
         }
-        int e = (int) EPOCH.getOpaque(this);
-        if (c.epoch != e) {
-            rotate(c, e);
-        }
-        Pooled o = pop(c);
+        c.rotateTo(epoch(), this);
+        Pooled o = c.pop();
         if (o == null) {
-            drainInbox(c);
-            o = pop(c);
+            c.drainInbox();
+            o = c.pop();
         }
         if (o == null) {
             for (;;) {
-                o = (Pooled) shared.poll(SharedSlots.mix(t.threadId()));
+                o = (Pooled) shared.poll(Hashing.mix(t.threadId()));
                 if (o == null) {
                     break;
                 }
@@ -392,42 +398,9 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
         return o;
     }
 
-    /** Owner: pops the current generation, then the victim; sets IN_USE. */
-    private static Pooled pop(LocalCache c) {
-        Pooled[] a;
-        int n;
-        if (c.primarySize > 0) {
-            a = c.primary;
-            n = --c.primarySize;
-        } else if (c.victimSize > 0) {
-            a = c.victim;
-            n = --c.victimSize;
-        } else {
-            return null;
-        }
-        Pooled o = a[n];
-        a[n] = null;
-        o.poolState = Pooled.IN_USE;
-        return o;
-    }
-
-    /** Owner: moves up to the room left of its inbox into the current generation. */
-    private void drainInbox(LocalCache c) {
-        int room = capacity - c.stacked();
-        Pooled o;
-        while (room > 0 && (o = c.inbox.relaxedPoll()) != null) {
-            if (o.poolState == Pooled.IN_QUEUE) {
-                o.poolState = Pooled.IN_STACK;
-                c.primary[c.primarySize++] = o;
-                room--;
-            } else {
-                c.count(LocalCache.DROPPED, 1);       // a late duplicate (see the class notes)
-            }
-        }
-    }
-
+    /** A thread without a cache: the shared slots, else the factory. */
     private Pooled acquireShared(Thread t) {
-        int h = SharedSlots.mix(t.threadId());
+        int h = Hashing.mix(t.threadId());
         for (;;) {
             Pooled o = (Pooled) shared.poll(h);
             if (o == null) {
@@ -459,32 +432,12 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
         return o;
     }
 
+    // ---- release slow paths ----
+
     /** Owner release when the fast path had no room or the epoch moved. */
     private void ownerPushSlow(LocalCache c, Pooled o) {
-        int e = (int) EPOCH.getOpaque(this);
-        if (c.epoch != e) {
-            rotate(c, e);
-        }
-        push(c, o);
-    }
-
-    /** Owner: pushes an object it holds exclusively, evicting the victim generation first when full. */
-    private void push(LocalCache c, Pooled o) {
-        if (c.stacked() >= capacity) {
-            if (c.victimSize > 0) {
-                Pooled v = c.victim[--c.victimSize];
-                c.victim[c.victimSize] = null;
-                drop(v);
-                c.count(LocalCache.TRIMMED, 1);
-            } else {
-                drop(o);
-                c.count(LocalCache.DROPPED, 1);
-                return;
-            }
-        }
-        o.poolState = Pooled.IN_STACK;
-        c.primary[c.primarySize++] = o;
-        c.count(LocalCache.RELEASED, 1);
+        c.rotateTo(epoch(), this);
+        c.push(o, this);
     }
 
     /**
@@ -494,58 +447,60 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
     private void releaseSlow(Pooled o, Thread t) {
         Object home = o.poolHome;
         if (home != null && home != token) {
-            if (!(home instanceof LocalCache h) || h.poolToken != token) {
+            if (!(home instanceof LocalCache h) || !h.belongsTo(token)) {
                 throw new IllegalArgumentException("object " + o + " belongs to another pool");
             }
-            if (h.owner.isAlive() && !h.isRetired()) {
-                casFromInUse(o, Pooled.IN_QUEUE);
-                runReset(o);
-                if (h.inbox.offer(o)) {
-                    released.increment();
-                    if (h.isRetired()) {
-                        h.drainRetired(this);
-                    }
-                } else {
-                    Pooled.STATE.setOpaque(o, Pooled.DROPPED);
-                    drop(o);
-                    dropped.increment();
-                }
+            if (h.acceptsReturns()) {
+                releaseToInbox(o, h);
                 return;
             }
         }
         if (cached(t)) {
-            // a homeless object (from the shared slots or a dead thread's cache): adopt it. The cache is
-            // made first: an OutOfMemoryError there leaves the object in use, still the caller's to release
-            LocalCache c = local.get();
-            if (c == null) {
-                c = register(t);
-            }
-            casFromInUse(o, Pooled.IN_STACK);
-            runReset(o);
-            o.poolHome = c;
-            int e = (int) EPOCH.getOpaque(this);
-            if (c.epoch != e) {
-                rotate(c, e);
-            }
-            push(c, o);
-            return;
-        }
-        int e = (int) EPOCH.getOpaque(this);
-        casFromInUse(o, Pooled.IN_SHARED | ((e & EPOCH_MASK) << 3));
-        runReset(o);
-        o.poolHome = token;
-        if (shared.offer(o, SharedSlots.mix(t.threadId()))) {
-            released.increment();
+            adopt(o, t);
         } else {
-            Pooled.STATE.setOpaque(o, Pooled.DROPPED);
-            drop(o);
-            dropped.increment();
+            releaseShared(o, t);
         }
     }
 
-    /** Whether thread {@code t} has (or gets) a cache of its own in this pool. */
-    private boolean cached(Thread t) {
-        return !sharedOnly && (virtualCaches || !t.isVirtual());
+    /** Cross-thread return to a live owner: CAS to IN_QUEUE, reset, offer to its inbox (or drop). */
+    private void releaseToInbox(Pooled o, LocalCache h) {
+        casFromInUse(o, Pooled.IN_QUEUE);
+        runReset(o);
+        if (h.offerReturn(o, this)) {
+            released.increment();
+        } else {
+            dropFromInUse(o);
+        }
+    }
+
+    /**
+     * A homeless object (from the shared slots or a dead thread's cache) released by a thread with a
+     * cache: adopt it. The cache is made first: an OutOfMemoryError there leaves the object in use, still
+     * the caller's to release.
+     */
+    private void adopt(Pooled o, Thread t) {
+        LocalCache c = local.get();
+        if (c == null) {
+            c = register(t);
+        }
+        casFromInUse(o, Pooled.IN_STACK);
+        runReset(o);
+        o.poolHome = c;
+        c.rotateTo(epoch(), this);
+        c.push(o, this);
+    }
+
+    /** A homeless object released by a thread without a cache: tag it with the period, offer it to the slots. */
+    private void releaseShared(Pooled o, Thread t) {
+        int e = epoch();
+        casFromInUse(o, Pooled.IN_SHARED | ((e & EPOCH_MASK) << 3));
+        runReset(o);
+        o.poolHome = token;
+        if (shared.offer(o, Hashing.mix(t.threadId()))) {
+            released.increment();
+        } else {
+            dropFromInUse(o);
+        }
     }
 
     private static void casFromInUse(Pooled o, int to) {
@@ -564,46 +519,22 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
             @SuppressWarnings("unchecked") T t = (T) o;
             reset.accept(t);
         } catch (RuntimeException | Error x) {
-            Pooled.STATE.setOpaque(o, Pooled.DROPPED);
-            drop(o);
-            dropped.increment();
+            dropFromInUse(o);
             throw x;
         }
     }
 
-    /** Owner (or the retiring trimmer): starts epoch {@code e} in this cache. */
-    private void rotate(LocalCache c, int e) {
-        int gens = e - c.epoch;
-        if (gens == 0) {
-            return;
-        }
-        int n = dropAll(c.victim, c.victimSize);
-        c.victimSize = 0;
-        if (gens >= 2 || gens < 0) {
-            n += dropAll(c.primary, c.primarySize);
-            c.primarySize = 0;
-        } else {
-            Pooled[] old = c.victim;
-            c.victim = c.primary;
-            c.victimSize = c.primarySize;
-            c.primary = old;
-            c.primarySize = 0;
-        }
-        if (n > 0) {
-            c.count(LocalCache.TRIMMED, n);
-        }
-        c.epoch = e;
+    // ---- dropping, registration, retirement ----
+
+    /** Drops an object that no cache holds (a failed offer, a failed reset), counted on the shared counter. */
+    private void dropFromInUse(Pooled o) {
+        Pooled.STATE.setOpaque(o, Pooled.DROPPED);
+        drop(o);
+        dropped.increment();
     }
 
-    private int dropAll(Pooled[] a, int n) {
-        for (int i = 0; i < n; i++) {
-            drop(a[i]);
-            a[i] = null;
-        }
-        return n;
-    }
-
-    private void drop(Pooled o) {
+    /** Lets {@code o} go (any path; the caller counts it): marks it dropped and runs the drop hook. */
+    void drop(Pooled o) {
         o.poolState = Pooled.DROPPED;
         if (onDrop != null) {
             onDrop.accept(o);
@@ -619,14 +550,14 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
     }
 
     /**
-     * Makes and installs the calling platform thread's cache; called only when it has none. Listed in
+     * Makes and installs the calling thread's cache; called only when it has none. Listed in
      * {@code caches} before it is installed in the ThreadLocal, so that no cache in use is missing from
      * stats() and trim(); if installing fails (ThreadLocal.set may fail after storing, when it grows its
      * table), both are undone and the thread has no cache, as before.
      */
     private LocalCache register(Thread t) {
         fault();
-        LocalCache c = new LocalCache(token, t, capacity, inboxCapacity, (int) EPOCH.getOpaque(this));
+        LocalCache c = new LocalCache(token, t, capacity, inboxCapacity, epoch());
         fault();
         caches.add(c);
         try {
@@ -642,26 +573,19 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
     }
 
     private void fault() {
-        Runnable f = allocationFault;
-        if (f != null) {
-            f.run();
+        fault(allocationFault);
+    }
+
+    /** Runs a test's fault hook if one is set (ObjectPool and BufferPool): null in production. */
+    static void fault(Runnable hook) {
+        if (hook != null) {
+            hook.run();
         }
     }
 
     /** The trimmer that won claimRetirement: moves a dead owner's objects out and folds its counters. */
     private void retire(LocalCache c) {
-        for (int i = 0; i < c.primarySize; i++) {
-            rescue(c.primary[i], false);
-            c.primary[i] = null;
-        }
-        for (int i = 0; i < c.victimSize; i++) {
-            rescue(c.victim[i], false);
-            c.victim[i] = null;
-        }
-        c.primarySize = 0;
-        c.victimSize = 0;
-        c.markRetired();
-        c.drainRetired(this);
+        c.retire(this);
         created.add(c.read(LocalCache.CREATED));
         acquired.add(c.read(LocalCache.ACQUIRED));
         released.add(c.read(LocalCache.RELEASED));
@@ -676,12 +600,9 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
             return;
         }
         o.poolHome = token;
-        int e = (int) EPOCH.getOpaque(this);
-        Pooled.STATE.setOpaque(o, Pooled.IN_SHARED | ((e & EPOCH_MASK) << 3));
-        if (!shared.offer(o, SharedSlots.mix(Thread.currentThread().threadId()))) {
-            Pooled.STATE.setOpaque(o, Pooled.DROPPED);
-            drop(o);
-            dropped.increment();
+        Pooled.STATE.setOpaque(o, Pooled.IN_SHARED | ((epoch() & EPOCH_MASK) << 3));
+        if (!shared.offer(o, Hashing.mix(Thread.currentThread().threadId()))) {
+            dropFromInUse(o);
         }
     }
 
@@ -691,6 +612,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
                 + Pooled.stateName(state) + " (released twice?)");
     }
 
+    /** The smallest power of two at least {@code n} (1 for n at most 1). */
     static int nextPow2(int n) {
         return n <= 1 ? 1 : Integer.highestOneBit(n - 1) << 1;
     }
@@ -698,11 +620,6 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
     /** Tests only: the calling thread's cache, or null. */
     Object localCacheForTest() {
         return local.get();
-    }
-
-    /** Package-private: builds with a drop hook (BufferPool forgets dropped buffers). */
-    static <T extends Pooled> ObjectPool<T> build(Builder<T> b, Consumer<Object> onDrop) {
-        return new ObjectPool<>(b, onDrop);
     }
 
     /**
@@ -717,150 +634,5 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
      *                generation)
      */
     public record Stats(long created, long acquired, long released, long dropped, long trimmed) {
-    }
-
-    /**
-     * Configures an {@link ObjectPool}. Not thread-safe: use from one thread, then {@link #build()}.
-     *
-     * @param <T> the pooled type
-     */
-    public static final class Builder<T extends Pooled> {
-        private final Supplier<? extends T> factory;
-        private Consumer<? super T> reset;
-        private int capacityPerThread = 256;
-        private int inboxCapacity = -1;
-        private int stripes = nextPow2(4 * Runtime.getRuntime().availableProcessors());
-        private int slotsPerStripe = 8;
-        private Duration trimPeriod;
-        private boolean sharedOnly;
-        private boolean virtualCaches;
-
-        private Builder(Supplier<? extends T> factory) {
-            this.factory = factory;
-        }
-
-        /**
-         * Sets the hook run on every accepted release, on the releasing thread, before the object becomes
-         * available to others.
-         *
-         * @param reset the hook
-         * @return this builder
-         * @throws IllegalArgumentException if {@code reset} is null
-         */
-        public Builder<T> reset(Consumer<? super T> reset) {
-            if (reset == null) {
-                throw new IllegalArgumentException("reset must not be null");
-            }
-            this.reset = reset;
-            return this;
-        }
-
-        /**
-         * Sets the most objects one platform thread's cache keeps (both generations together).
-         *
-         * @param n 1 to 1,048,576
-         * @return this builder
-         * @throws IllegalArgumentException if {@code n} is out of range
-         */
-        public Builder<T> capacityPerThread(int n) {
-            this.capacityPerThread = check("capacityPerThread", n, 1, 1 << 20);
-            return this;
-        }
-
-        /**
-         * Sets the capacity of each platform thread's inbox for objects returned by other threads (rounded
-         * up to a power of two, at least 2). Default: the cache capacity.
-         *
-         * @param n 1 to 1,048,576
-         * @return this builder
-         * @throws IllegalArgumentException if {@code n} is out of range
-         */
-        public Builder<T> inboxCapacity(int n) {
-            this.inboxCapacity = check("inboxCapacity", n, 1, 1 << 20);
-            return this;
-        }
-
-        /**
-         * Sets the shared slots used by virtual threads and for dead threads' objects.
-         *
-         * @param stripes a power of two, 1 to 65,536
-         * @param slotsPerStripe 1 to 1,024
-         * @return this builder
-         * @throws IllegalArgumentException if a value is out of range or {@code stripes} is not a power of two
-         */
-        public Builder<T> sharedSlots(int stripes, int slotsPerStripe) {
-            check("stripes", stripes, 1, 1 << 16);
-            if (Integer.bitCount(stripes) != 1) {
-                throw new IllegalArgumentException("stripes must be a power of two, was " + stripes);
-            }
-            this.stripes = stripes;
-            this.slotsPerStripe = check("slotsPerStripe", slotsPerStripe, 1, 1024);
-            return this;
-        }
-
-        /**
-         * Makes every thread, platform ones included, use the shared slots as virtual threads do: no
-         * per-thread caches at all, one CAS per acquire and two per release. For pools used by very many
-         * short-lived platform threads, and for tests of the shared path.
-         *
-         * @return this builder
-         */
-        public Builder<T> sharedOnly() {
-            this.sharedOnly = true;
-            return this;
-        }
-
-        /**
-         * Gives each virtual thread that uses the pool a cache of its own, exactly as a platform thread
-         * has: acquire and release by the same virtual thread are then a plain array pop and push (no CAS,
-         * no allocation), other threads return its objects through its inbox, and {@link ObjectPool#trim()}
-         * rescues the cache of a virtual thread that has ended. Without this option (the default) virtual
-         * threads share the striped slots (one CAS per acquire, two per release).
-         *
-         * <p>For pools used by a bounded set of long-lived virtual threads (an event loop or a worker
-         * running on a virtual thread). Not for thread-per-task virtual threads: each one that touches the
-         * pool allocates a cache (its two arrays and its inbox, about 12 bytes per slot of
-         * {@link #capacityPerThread(int)}, plus its registration) at its first acquire, and its idle
-         * objects stay there until the next {@code trim()} after it ends. Ignored with {@link #sharedOnly()}.
-         *
-         * @return this builder
-         */
-        public Builder<T> virtualThreadCaches() {
-            this.virtualCaches = true;
-            return this;
-        }
-
-        /**
-         * Calls {@link ObjectPool#trim()} every {@code period} on a daemon thread, until
-         * {@link ObjectPool#close()} (or until the pool, discarded
-         * without {@code close()}, is collected: the timer holds it weakly).
-         *
-         * @param period at least one millisecond
-         * @return this builder
-         * @throws IllegalArgumentException if {@code period} is null or shorter than a millisecond
-         */
-        public Builder<T> trimEvery(Duration period) {
-            if (period == null || period.toMillis() < 1) {
-                throw new IllegalArgumentException("trim period must be at least 1 ms, was " + period);
-            }
-            this.trimPeriod = period;
-            return this;
-        }
-
-        /**
-         * Builds the pool.
-         *
-         * @return a new pool
-         */
-        public ObjectPool<T> build() {
-            return new ObjectPool<>(this, null);
-        }
-
-        private static int check(String name, int v, int min, int max) {
-            if (v < min || v > max) {
-                throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "], was " + v);
-            }
-            return v;
-        }
     }
 }

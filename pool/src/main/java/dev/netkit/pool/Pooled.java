@@ -1,5 +1,6 @@
 package dev.netkit.pool;
 
+import dev.netkit.padding.internal.Handles;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -32,14 +33,7 @@ public abstract class Pooled {
     static final int IN_SHARED = 4;  // in a shared slot (set by CAS), epoch tag above bit 3
     static final int DROPPED = 5;    // let go to the GC; a later release is a double release
 
-    static final VarHandle STATE;
-    static {
-        try {
-            STATE = MethodHandles.lookup().findVarHandle(Pooled.class, "poolState", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    static final VarHandle STATE = Handles.field(MethodHandles.lookup(), Pooled.class, "poolState", int.class);
 
     /** State word; see above. Accessed plainly by the home owner, through {@link #STATE} elsewhere. */
     int poolState = IN_USE;

@@ -1,7 +1,9 @@
 package dev.netkit.pool;
 
+import dev.netkit.padding.internal.Layout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.function.Consumer;
 
 /**
  * Striped, padded shared slots: a bounded bag of objects that any thread may offer to and poll from
@@ -20,9 +22,9 @@ final class SharedSlots {
      * Implementation notes.
      *
      * Layout: one Object[] holding `stripes` stripes. Stripe s occupies elements
-     * [s * STRIDE + PAD, s * STRIDE + PAD + width); between two stripes lie PAD never-written elements,
-     * at least 128 bytes even with compressed references (4 bytes each), so two stripes never share a
-     * cache line or an adjacent-line prefetch pair. A thread picks its stripe by a hash of its id and,
+     * [s * STRIDE + PAD, s * STRIDE + PAD + width); between two stripes lie PAD (Layout.PAD_REFS)
+     * never-written elements, at least 128 bytes even with compressed references (4 bytes each), so two
+     * stripes never share a cache line or an adjacent-line prefetch pair. A thread picks its stripe by a hash of its id and,
      * only when its own is full (offer) or empty (poll), walks the other stripes in turn: contention stays
      * within a stripe in the common case, and no object is stranded in a stripe nobody hashes to.
      *
@@ -30,7 +32,7 @@ final class SharedSlots {
      * written before it; poll's CAS (volatile read of the old value) acquires them. So writes made before
      * a release are visible to the next acquirer.
      */
-    private static final int PAD = 32;
+    private static final int PAD = Layout.PAD_REFS;
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
 
     private final Object[] slots;
@@ -51,11 +53,6 @@ final class SharedSlots {
 
     int capacity() {
         return (stripeMask + 1) * width;
-    }
-
-    static int mix(long id) {
-        long h = id * 0x9E3779B97F4A7C15L;
-        return (int) (h ^ (h >>> 32));
     }
 
     /** Offers {@code o} to the stripe chosen by {@code hash}, then the others in turn; false when all look full. */
@@ -103,7 +100,7 @@ final class SharedSlots {
     }
 
     /** Visits every occupied slot's object without removing it; a racy snapshot (any thread). */
-    void forEach(java.util.function.Consumer<Object> action) {
+    void forEach(Consumer<Object> action) {
         Object[] a = slots;
         for (int s = 0; s <= stripeMask; s++) {
             int base = s * stride + PAD;
@@ -130,7 +127,7 @@ final class SharedSlots {
      *
      * @return the number removed
      */
-    int trim(Filter filter, java.util.function.Consumer<Object> removed) {
+    int trim(Filter filter, Consumer<Object> removed) {
         int n = 0;
         Object[] a = slots;
         for (int s = 0; s <= stripeMask; s++) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.netkit.testkit.Seeds;
 import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -16,7 +17,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.IntFunction;
 import java.util.function.Consumer;
-import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,7 +50,8 @@ class BufferPoolTest {
     void foreignBuffersAreRejected() {
         BufferPool p = BufferPool.direct().sizeClasses(1024, 65536).build();
         BufferPool other = BufferPool.direct().sizeClasses(1024, 65536).build();
-        assertThrows(IllegalArgumentException.class, () -> p.release(null));
+        NullPointerException npe = assertThrows(NullPointerException.class, () -> p.release(null));
+        assertEquals("buffer", npe.getMessage());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> p.release(ByteBuffer.allocateDirect(16384)));
         assertTrue(e.getMessage().contains("not a live buffer of this pool"), e.getMessage());
@@ -177,10 +178,9 @@ class BufferPoolTest {
         assertEquals(150, p.stats().created());   // all 100 reused
     }
 
-    static final long RUN_SEED = Long.getLong("pool.seed", System.nanoTime());
-
+    /** Seeds of the models: {@code -Dnetkit.seed=N} replays one ({@link Seeds}). */
     static Stream<Long> seeds() {
-        return Stream.concat(LongStream.of(1, 7, 99, 2026).boxed(), Stream.of(RUN_SEED));
+        return Seeds.seeds(1, 7, 99, 2026).boxed();
     }
 
     /**
@@ -217,7 +217,17 @@ class BufferPoolTest {
         runModel(seed, rnd, p, budget, k -> caps[k]);
     }
 
+    /** Runs the model; any failure names the seed and how to replay it. */
     private static void runModel(long seed, SplittableRandom rnd, BufferPool p, long budget,
+            java.util.function.IntUnaryOperator capOf) {
+        try {
+            checkModel(seed, rnd, p, budget, capOf);
+        } catch (RuntimeException | Error e) {
+            throw new AssertionError("seed=" + seed + " (replay: -D" + Seeds.PROPERTY + "=" + seed + "): " + e, e);
+        }
+    }
+
+    private static void checkModel(long seed, SplittableRandom rnd, BufferPool p, long budget,
             java.util.function.IntUnaryOperator capOf) {
         int classes = 5;
         List<List<ByteBuffer>> cur = new ArrayList<>();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.netkit.testkit.Seeds;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
-import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,13 +21,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Seeded model test: one platform thread acquires, releases (sometimes twice), and trims, against a
  * reference made of two {@link ArrayDeque} generations (current and victim) with the same capacity rule.
  * Every acquired object, every counter and the idle count must match the reference after every step.
- * A failure names the seed, the step and the operation; replay with {@code -Dpool.seed=N}.
+ * A failure names the seed, the step and the operation; replay with {@code -Dnetkit.seed=N}
+ * ({@link Seeds}).
  */
 class ObjectPoolModelTest {
-    static final long RUN_SEED = Long.getLong("pool.seed", System.nanoTime());
-
     static Stream<Long> seeds() {
-        return Stream.concat(LongStream.of(1, 2, 3, 42, 2026).boxed(), Stream.of(RUN_SEED));
+        return Seeds.seeds(1, 2, 3, 42, 2026).boxed();
     }
 
     /** The reference: a LIFO current generation, a LIFO victim generation, a bound on both together. */
@@ -78,7 +77,11 @@ class ObjectPoolModelTest {
     @ParameterizedTest(name = "seed={0}")
     @MethodSource("seeds")
     void ownerThreadMatchesModel(long seed) {
-        runModel(seed, ObjectPool.builder(Item::new));
+        try {
+            runModel(seed, ObjectPool.builder(Item::new));
+        } catch (RuntimeException | Error e) {
+            throw new AssertionError("seed=" + seed + " (replay: -D" + Seeds.PROPERTY + "=" + seed + "): " + e, e);
+        }
     }
 
     /**
@@ -98,11 +101,12 @@ class ObjectPoolModelTest {
         });
         t.join();
         if (failure.get() instanceof Throwable e) {
-            throw new AssertionError("seed=" + seed + " on a virtual thread: " + e.getMessage(), e);
+            throw new AssertionError("seed=" + seed + " (replay: -D" + Seeds.PROPERTY + "=" + seed
+                    + ") on a virtual thread: " + e, e);
         }
     }
 
-    private static void runModel(long seed, ObjectPool.Builder<Item> builder) {
+    private static void runModel(long seed, ObjectPoolBuilder<Item> builder) {
         SplittableRandom rnd = new SplittableRandom(seed);
         int capacity = 1 + rnd.nextInt(8);
         ObjectPool<Item> pool = builder.capacityPerThread(capacity)

@@ -79,17 +79,42 @@ class ObjectPoolTest {
         });
     }
 
+    /** Null arguments: NullPointerException naming the parameter, as the JDK's requireNonNull does. */
+    @Test
+    void nullArgumentsAreNamed() {
+        ObjectPool<Item> p = pool(4);
+        assertNpe("object", () -> p.release(null));
+        assertNpe("factory", () -> ObjectPool.builder(null));
+        assertNpe("reset", () -> ObjectPool.builder(Item::new).reset(null));
+        assertNpe("period", () -> ObjectPool.builder(Item::new).trimEvery(null));
+        assertNpe("period", () -> BufferPool.heap().trimEvery(null));
+        BufferPool b = BufferPool.heap().build();
+        assertNpe("buffer", () -> b.release(null));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ObjectPool.builder(Item::new).trimEvery(java.time.Duration.ZERO));
+        assertTrue(e.getMessage().contains("1 ms") && e.getMessage().contains("PT0S"), e.getMessage());
+    }
+
+    private static void assertNpe(String parameter, org.junit.jupiter.api.function.Executable call) {
+        NullPointerException e = assertThrows(NullPointerException.class, call);
+        assertEquals(parameter, e.getMessage());
+    }
+
     @Test
     void misuseIsRejectedWithClearErrors() {
         ObjectPool<Item> p = pool(4);
         ObjectPool<Item> other = pool(4);
         Item a = p.acquire();
-        assertThrows(IllegalArgumentException.class, () -> p.release(null));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> other.release(a));
         assertTrue(e.getMessage().contains("another pool"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ObjectPool.builder(Item::new).capacityPerThread(0));
         assertThrows(IllegalArgumentException.class, () -> ObjectPool.builder(Item::new).sharedSlots(3, 4));
-        assertThrows(IllegalArgumentException.class, () -> ObjectPool.builder(null));
+        e = assertThrows(IllegalArgumentException.class, () -> ObjectPool.builder(Item::new).sharedSlots(3, 4));
+        assertTrue(e.getMessage().contains("power of two") && e.getMessage().contains("3"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ObjectPool.builder(Item::new).capacityPerThread(0));
+        assertEquals("capacityPerThread must be in [1, 1048576], was 0", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> p.maxIdle(-1));
+        assertTrue(e.getMessage().contains("-1"), e.getMessage());
         Item pooled = p.acquire();
         p.release(pooled);
         ObjectPool<Item> bad = ObjectPool.builder(() -> pooled).build();
@@ -402,7 +427,7 @@ class ObjectPoolTest {
         java.util.concurrent.atomic.AtomicReference<ObjectPool<Item>> self = new java.util.concurrent.atomic.AtomicReference<>();
         Item[] fresh = new Item[2];
         java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
-        ObjectPool<Item> p = ObjectPool.build(ObjectPool.builder(Item::new).sharedOnly().sharedSlots(1, 4), o -> {
+        ObjectPool<Item> p = new ObjectPool<>(ObjectPool.builder(Item::new).sharedOnly().sharedSlots(1, 4), o -> {
             if (once.compareAndSet(false, true)) {
                 // while the outer trim (period 2) scans, a concurrent trim starts period 3 and two
                 // objects are released in it, into slots the outer scan has not reached yet
