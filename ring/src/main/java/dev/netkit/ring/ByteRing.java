@@ -245,6 +245,7 @@ public final class ByteRing {
      * @return how many bytes went in, 0 when the ring is full or {@code src} is empty
      */
     public int write(ByteBuffer src) {
+        Objects.requireNonNull(src, "src");
         int n = Math.min(src.remaining(), writable());
         if (n == 0) {
             return 0;
@@ -438,6 +439,7 @@ public final class ByteRing {
      * @throws IOException from the channel
      */
     public long readFrom(ScatteringByteChannel channel) throws IOException {
+        Objects.requireNonNull(channel, "channel");
         int free = writable();
         if (free == 0) {
             return 0;
@@ -492,6 +494,7 @@ public final class ByteRing {
      * @throws IllegalArgumentException if max is negative
      */
     public long writeTo(GatheringByteChannel channel, int max) throws IOException {
+        Objects.requireNonNull(channel, "channel");
         if (max < 0) {
             throw new IllegalArgumentException("max must be >= 0, was " + max);
         }

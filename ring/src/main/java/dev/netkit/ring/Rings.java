@@ -27,6 +27,25 @@ final class Rings {
         Objects.checkFromIndexSize(off, len, array.length);
     }
 
+    /**
+     * The remaining bytes of {@code srcs[0, count)} together, for a gathering offer.
+     *
+     * @throws NullPointerException naming {@code srcs} or the null element
+     * @throws IndexOutOfBoundsException if count is negative or above {@code srcs.length}
+     */
+    static long remaining(ByteBuffer[] srcs, int count) {
+        Objects.checkFromIndexSize(0, count, Objects.requireNonNull(srcs, "srcs").length);
+        long total = 0;
+        for (int i = 0; i < count; i++) {
+            ByteBuffer src = srcs[i];
+            if (src == null) {
+                throw new NullPointerException("srcs[" + i + "]");
+            }
+            total += src.remaining();
+        }
+        return total;
+    }
+
     /** Points {@code view} at {@code [index, index + length)} of its buffer. */
     static void setView(ByteBuffer view, int index, int length) {
         view.clear();
