@@ -202,37 +202,37 @@ public final class ByteRing {
         }
     }
 
-    /** @return the capacity in bytes; owner thread */
+    /** {@return the capacity in bytes; owner thread} */
     public int capacity() {
         return capacity;
     }
 
-    /** @return the number of readable bytes; owner thread */
+    /** {@return the number of readable bytes; owner thread} */
     public int readable() {
         return (int) (writeIndex - readIndex);
     }
 
-    /** @return the number of bytes that can be written before the ring is full; owner thread */
+    /** {@return the number of bytes that can be written before the ring is full; owner thread} */
     public int writable() {
         return capacity - (int) (writeIndex - readIndex);
     }
 
-    /** @return true if no byte is readable; owner thread */
+    /** {@return true if no byte is readable; owner thread} */
     public boolean isEmpty() {
         return writeIndex == readIndex;
     }
 
-    /** @return whether the ring has its memory now (always true unless elastic); owner thread */
+    /** {@return whether the ring has its memory now (always true unless elastic); owner thread} */
     public boolean hasBuffer() {
         return backing != null;
     }
 
-    /** @return whether this ring borrows its memory from a {@link BufferProvider}; owner thread */
+    /** {@return whether this ring borrows its memory from a {@link BufferProvider}; owner thread} */
     public boolean isElastic() {
         return provider != null;
     }
 
-    /** @return true if the ring's own memory is direct (elastic: if the current buffer is); owner thread */
+    /** {@return true if the ring's own memory is direct (elastic: if the current buffer is); owner thread} */
     public boolean isDirect() {
         return backing == null ? directFixed : backing.isDirect();
     }
@@ -289,7 +289,7 @@ public final class ByteRing {
      * @throws IndexOutOfBoundsException if the range is outside the array
      */
     public int write(byte[] src, int off, int len) {
-        Rings.checkRange(src, off, len);
+        Rings.checkRange(src, "src", off, len);
         int n = Math.min(len, writable());
         if (n == 0) {
             return 0;
@@ -366,7 +366,7 @@ public final class ByteRing {
      * @throws IndexOutOfBoundsException if the range is outside the array
      */
     public int read(byte[] dst, int off, int len) {
-        Rings.checkRange(dst, off, len);
+        Rings.checkRange(dst, "dst", off, len);
         int n = Math.min(len, readable());
         if (n == 0) {
             return 0;

@@ -274,12 +274,12 @@ public final class MpscChunkedFrameQueue extends MpscFields {
         this.headers = Objects.requireNonNull(headers, "headers");
     }
 
-    /** @return the size of each chunk in bytes; any thread */
+    /** {@return the size of each chunk in bytes; any thread} */
     public int chunkBytes() {
         return chunkBytes;
     }
 
-    /** @return the byte budget (see the class comment); any thread */
+    /** {@return the byte budget (see the class comment); any thread} */
     public int budgetBytes() {
         return budget;
     }
@@ -429,7 +429,7 @@ public final class MpscChunkedFrameQueue extends MpscFields {
         return (ByteBuffer) SLOTS.getAcquire(slots, slotOf(position));
     }
 
-    /** @return a new, unbound claim object for {@link #tryClaim(int, Claim)}; any thread (allocates) */
+    /** {@return a new, unbound claim object for {@link #tryClaim(int, Claim)}; any thread (allocates)} */
     public Claim newClaim() {
         return new Claim(this);
     }
@@ -561,7 +561,7 @@ public final class MpscChunkedFrameQueue extends MpscFields {
      * @throws IndexOutOfBoundsException if the range is outside the array
      */
     public boolean offer(byte[] src, int off, int len) {
-        Rings.checkRange(src, off, len);
+        Rings.checkRange(src, "src", off, len);
         checkLength(len);
         long pos = claim(len);
         if (pos < 0) {
@@ -973,7 +973,7 @@ public final class MpscChunkedFrameQueue extends MpscFields {
         return holes;
     }
 
-    /** @return how many frames the consumer has reclaimed since creation; consumer */
+    /** {@return how many frames the consumer has reclaimed since creation; consumer} */
     public long reclaimedFrames() {
         return reclaimed;
     }
@@ -1006,7 +1006,7 @@ public final class MpscChunkedFrameQueue extends MpscFields {
         return ((long) TAIL.getVolatile(this) & ~CLOSED) == scan;
     }
 
-    /** @return whether {@link #close()} was called; any thread (a snapshot) */
+    /** {@return whether {@link #close()} was called; any thread (a snapshot)} */
     public boolean isClosed() {
         return ((long) TAIL.getVolatile(this) & CLOSED) != 0;
     }
@@ -1050,7 +1050,7 @@ public final class MpscChunkedFrameQueue extends MpscFields {
             return chunk;
         }
 
-        /** @return the index of the payload's first byte in {@link #buffer()}; the claiming thread */
+        /** {@return the index of the payload's first byte in {@link #buffer()}; the claiming thread} */
         public int offset() {
             return index + HEADER_LENGTH;
         }
@@ -1126,12 +1126,12 @@ public final class MpscChunkedFrameQueue extends MpscFields {
             return this;
         }
 
-        /** @return the payload length claimed; the claiming thread */
+        /** {@return the payload length claimed; the claiming thread} */
         public int length() {
             return length;
         }
 
-        /** @return whether a frame is claimed and neither committed nor aborted; the claiming thread */
+        /** {@return whether a frame is claimed and neither committed nor aborted; the claiming thread} */
         public boolean isOpen() {
             return open;
         }

@@ -175,7 +175,7 @@ public final class MpscFrameRing extends MpscFields {
         this.headers = Objects.requireNonNull(headers, "headers");
     }
 
-    /** @return the capacity in bytes; any thread */
+    /** {@return the capacity in bytes; any thread} */
     public int capacity() {
         return capacity;
     }
@@ -228,7 +228,7 @@ public final class MpscFrameRing extends MpscFields {
         }
     }
 
-    /** @return a new, unbound claim object for {@link #tryClaim(int, Claim)}; any thread (allocates) */
+    /** {@return a new, unbound claim object for {@link #tryClaim(int, Claim)}; any thread (allocates)} */
     public Claim newClaim() {
         return new Claim(this);
     }
@@ -364,7 +364,7 @@ public final class MpscFrameRing extends MpscFields {
      * @throws IndexOutOfBoundsException if the range is outside the array
      */
     public boolean offer(byte[] src, int off, int len) {
-        Rings.checkRange(src, off, len);
+        Rings.checkRange(src, "src", off, len);
         checkLength(len);
         int index = claim(len);
         if (index < 0) {
@@ -512,7 +512,7 @@ public final class MpscFrameRing extends MpscFields {
         return holes;
     }
 
-    /** @return how many frames the consumer has reclaimed since creation; consumer */
+    /** {@return how many frames the consumer has reclaimed since creation; consumer} */
     public long reclaimedFrames() {
         return reclaimed;
     }
@@ -560,17 +560,17 @@ public final class MpscFrameRing extends MpscFields {
             return view;
         }
 
-        /** @return the index of the payload's first byte in {@link #buffer()}; the claiming thread */
+        /** {@return the index of the payload's first byte in {@link #buffer()}; the claiming thread} */
         public int offset() {
             return index + HEADER_LENGTH;
         }
 
-        /** @return the payload length claimed; the claiming thread */
+        /** {@return the payload length claimed; the claiming thread} */
         public int length() {
             return length;
         }
 
-        /** @return whether a frame is claimed and neither committed nor aborted; the claiming thread */
+        /** {@return whether a frame is claimed and neither committed nor aborted; the claiming thread} */
         public boolean isOpen() {
             return open;
         }

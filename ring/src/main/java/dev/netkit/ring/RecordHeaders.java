@@ -45,12 +45,12 @@ class RecordHeaders {
     RecordHeaders() {
     }
 
-    /** @return a header word: length in the high 32 bits, state in the low 32 */
+    /** {@return a header word: length in the high 32 bits, state in the low 32} */
     static long pack(int length, int state) {
         return ((long) length << 32) | state;
     }
 
-    /** @return the bytes of a record: 8-byte header, payload, padded to a multiple of 8 */
+    /** {@return the bytes of a record: 8-byte header, payload, padded to a multiple of 8} */
     static int recordLength(int payload) {
         return (HEADER_LENGTH + payload + 7) & ~7;
     }

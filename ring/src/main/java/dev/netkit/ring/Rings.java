@@ -11,6 +11,7 @@ final class Rings {
     private Rings() {
     }
 
+    /** {@return capacity, checked to be a power of two in [min, MAX_CAPACITY]} */
     static int checkCapacity(int capacity, int min) {
         if (capacity < min || capacity > MAX_CAPACITY || Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException("capacity must be a power of two in [" + min + ", " + MAX_CAPACITY
@@ -19,8 +20,9 @@ final class Rings {
         return capacity;
     }
 
-    static void checkRange(byte[] array, int off, int len) {
-        Objects.requireNonNull(array, "array");
+    /** Checks {@code array[off, off + len)}; {@code name} is the parameter's, for the NullPointerException. */
+    static void checkRange(byte[] array, String name, int off, int len) {
+        Objects.requireNonNull(array, name);
         if (len < 0) {
             throw new IllegalArgumentException("length must be >= 0, was " + len);
         }

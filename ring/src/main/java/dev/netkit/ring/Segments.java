@@ -36,17 +36,17 @@ public final class Segments {
         this.buffers = buffers;
     }
 
-    /** @return how many buffers this view holds, 0 when nothing was readable; consumer thread */
+    /** {@return how many buffers this view holds, 0 when nothing was readable; consumer thread} */
     public int count() {
         return count;
     }
 
-    /** @return the total number of bytes in the buffers, as set by the last peek; consumer thread */
+    /** {@return the total number of bytes in the buffers, as set by the last peek; consumer thread} */
     public int remaining() {
         return remaining;
     }
 
-    /** @return the most buffers a view can hold; consumer thread */
+    /** {@return the most buffers a view can hold; consumer thread} */
     public int maxCount() {
         return buffers.length;
     }

@@ -123,7 +123,7 @@ public final class SpscByteRing extends SpscPad2 {
         return new SpscByteRing(capacity, false);
     }
 
-    /** @return the capacity in bytes; any thread */
+    /** {@return the capacity in bytes; any thread} */
     public int capacity() {
         return capacity;
     }
@@ -191,7 +191,7 @@ public final class SpscByteRing extends SpscPad2 {
      * @throws IndexOutOfBoundsException if the range is outside the array
      */
     public boolean offer(byte[] src, int off, int len) {
-        Rings.checkRange(src, off, len);
+        Rings.checkRange(src, "src", off, len);
         checkOfferLength(len);
         long t = tail;
         if (free(t, len) < len) {
@@ -238,7 +238,7 @@ public final class SpscByteRing extends SpscPad2 {
      * @throws IndexOutOfBoundsException if the range is outside the array
      */
     public int write(byte[] src, int off, int len) {
-        Rings.checkRange(src, off, len);
+        Rings.checkRange(src, "src", off, len);
         long t = tail;
         int n = Math.min(len, free(t, len));
         if (n == 0) {
@@ -353,7 +353,7 @@ public final class SpscByteRing extends SpscPad2 {
      * @throws IndexOutOfBoundsException if the range is outside the array
      */
     public void put(int offset, byte[] src, int off, int len) {
-        Rings.checkRange(src, off, len);
+        Rings.checkRange(src, "src", off, len);
         checkFree(offset, len);
         put(tail + offset, src, off, len);
     }
@@ -509,7 +509,7 @@ public final class SpscByteRing extends SpscPad2 {
      * @throws IndexOutOfBoundsException if the range is outside the array
      */
     public int read(byte[] dst, int off, int len) {
-        Rings.checkRange(dst, off, len);
+        Rings.checkRange(dst, "dst", off, len);
         long h = head;
         int n = Math.min(len, available(h, len));
         if (n == 0) {
