@@ -250,31 +250,19 @@ public final class ByteRing {
         if (n == 0) {
             return 0;
         }
-        ensureBuffer();
-        int index = (int) (writeIndex & mask);
-        int first = Math.min(n, capacity - index);
         int p = src.position();
-        backing.put(index, src, p, first);
-        if (n > first) {
-            backing.put(0, src, p + first, n - first);
-        }
+        writeFrom(src, p, n);
         src.position(p + n);
-        writeIndex += n;
         return n;
     }
 
     /**
      * Copies {@code src[index, index + length)} in whole, without touching {@code src}'s position or limit;
-     * the caller checked that it fits. Owner thread. For the frame queues, whose chunks are shared.
+     * the caller checked that it fits. Owner thread. Also for the frame queues, whose chunks are shared.
      */
     void writeFrom(ByteBuffer src, int index, int length) {
         ensureBuffer();
-        int at = (int) (writeIndex & mask);
-        int first = Math.min(length, capacity - at);
-        backing.put(at, src, index, first);
-        if (length > first) {
-            backing.put(0, src, index + first, length - first);
-        }
+        Rings.put(backing, (int) (writeIndex & mask), capacity, src, index, length);
         writeIndex += length;
     }
 
@@ -295,12 +283,7 @@ public final class ByteRing {
             return 0;
         }
         ensureBuffer();
-        int index = (int) (writeIndex & mask);
-        int first = Math.min(n, capacity - index);
-        backing.put(index, src, off, first);
-        if (n > first) {
-            backing.put(0, src, off + first, n - first);
-        }
+        Rings.put(backing, (int) (writeIndex & mask), capacity, src, off, n);
         writeIndex += n;
         return n;
     }
@@ -322,22 +305,7 @@ public final class ByteRing {
     }
 
     private Segments fillReadable(int n) {
-        Segments s = segments;
-        s.remaining = n;
-        if (n == 0) {
-            s.count = 0;
-            return s;
-        }
-        int index = (int) (readIndex & mask);
-        int first = Math.min(n, capacity - index);
-        Rings.setView(io[0], index, first);
-        if (n > first) {
-            Rings.setView(io[1], 0, n - first);
-            s.count = 2;
-        } else {
-            s.count = 1;
-        }
-        return s;
+        return segments.fill((int) (readIndex & mask), n, capacity);
     }
 
     /**
@@ -371,12 +339,7 @@ public final class ByteRing {
         if (n == 0) {
             return 0;
         }
-        int index = (int) (readIndex & mask);
-        int first = Math.min(n, capacity - index);
-        backing.get(index, dst, off, first);
-        if (n > first) {
-            backing.get(0, dst, off + first, n - first);
-        }
+        Rings.get(backing, (int) (readIndex & mask), capacity, dst, off, n);
         discard(n);
         return n;
     }
@@ -445,14 +408,7 @@ public final class ByteRing {
             return 0;
         }
         ensureBuffer();
-        int index = (int) (writeIndex & mask);
-        int first = Math.min(free, capacity - index);
-        Rings.setView(io[0], index, first);
-        int count = 1;
-        if (free > first) {
-            Rings.setView(io[1], 0, free - first);
-            count = 2;
-        }
+        int count = Rings.setViews(io, (int) (writeIndex & mask), free, capacity);
         segments.count = 0;
         long n;
         try {

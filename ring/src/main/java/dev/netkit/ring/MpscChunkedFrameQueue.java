@@ -797,23 +797,7 @@ public final class MpscChunkedFrameQueue extends MpscFields {
      */
     private void release(boolean park) {
         long h = head;
-        long target = scan;
-        if (holes > 0) {
-            long p = h;
-            while (p < target) {
-                ByteBuffer chunk = consumerChunk(p);
-                long word = headers.getAcquire(chunk, (int) (p & chunkMask));
-                int state = (int) word;
-                if (state == RECLAIMED) {
-                    break;
-                }
-                if (state == FREED) {
-                    holes--;
-                }
-                p += recordLength((int) (word >>> 32));
-            }
-            target = p;
-        }
+        long target = releaseTarget();
         if (target == h) {
             return;
         }
@@ -821,6 +805,12 @@ public final class MpscChunkedFrameQueue extends MpscFields {
             releaseChunk(k, park, chunkBytes);
         }
         HEAD.setRelease(this, target);
+    }
+
+    /** Records in [head, scan) are in installed chunks: their chunks are released only once head passes them. */
+    @Override
+    long headerAt(long position) {
+        return headers.getAcquire(consumerChunk(position), (int) (position & chunkMask));
     }
 
     /**

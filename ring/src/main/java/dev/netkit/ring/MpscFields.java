@@ -79,6 +79,33 @@ abstract class MpscConsumerFields extends MpscPad1 {
         }
         return now - blockedSince >= timeoutNanos;
     }
+
+    /** {@return the header word of the record at {@code position}, with acquire; consumer, for a record in [head, scan)} */
+    abstract long headerAt(long position);
+
+    /**
+     * Where the consumer may move head to now: scan, or with holes the first RECLAIMED record from head on
+     * (FREED records on the way are holes whose producer came back: counted off). Consumer.
+     */
+    final long releaseTarget() {
+        long target = scan;
+        if (holes > 0) {
+            long p = head;
+            while (p < target) {
+                long word = headerAt(p);
+                int state = (int) word;
+                if (state == RecordHeaders.RECLAIMED) {
+                    break;
+                }
+                if (state == RecordHeaders.FREED) {
+                    holes--;
+                }
+                p += RecordHeaders.recordLength((int) (word >>> 32));
+            }
+            target = p;
+        }
+        return target;
+    }
 }
 
 /**

@@ -469,26 +469,15 @@ public final class MpscFrameRing extends MpscFields {
         discard(peeked);
     }
 
+    @Override
+    long headerAt(long position) {
+        return headers.getAcquire(buffer, (int) (position & mask));
+    }
+
     /** Zeroes [head, target) and publishes the new head; target is scan, or the first hole. */
     private void release() {
         long h = head;
-        long target = scan;
-        if (holes > 0) {
-            long p = h;
-            while (p < target) {
-                int index = (int) (p & mask);
-                long word = headers.getAcquire(buffer, index);
-                int state = (int) word;
-                if (state == RECLAIMED) {
-                    break;
-                }
-                if (state == FREED) {
-                    holes--;
-                }
-                p += recordLength((int) (word >>> 32));
-            }
-            target = p;
-        }
+        long target = releaseTarget();
         if (target == h) {
             return;
         }

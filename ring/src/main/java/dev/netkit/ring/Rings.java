@@ -48,6 +48,49 @@ final class Rings {
         return total;
     }
 
+    /**
+     * Points {@code io[0]} (and {@code io[1]} when they wrap) at the {@code n > 0} bytes from ring index
+     * {@code index} of a ring of {@code capacity} bytes.
+     *
+     * @return how many of the two views are in use, 1 or 2
+     */
+    static int setViews(ByteBuffer[] io, int index, int n, int capacity) {
+        int first = Math.min(n, capacity - index);
+        setView(io[0], index, first);
+        if (n > first) {
+            setView(io[1], 0, n - first);
+            return 2;
+        }
+        return 1;
+    }
+
+    /** Copies {@code src[from, from + n)} into ring memory {@code b} from ring index {@code index}, wrapping at {@code capacity}. */
+    static void put(ByteBuffer b, int index, int capacity, ByteBuffer src, int from, int n) {
+        int first = Math.min(n, capacity - index);
+        b.put(index, src, from, first);
+        if (n > first) {
+            b.put(0, src, from + first, n - first);
+        }
+    }
+
+    /** Copies {@code src[off, off + n)} into ring memory {@code b} from ring index {@code index}, wrapping at {@code capacity}. */
+    static void put(ByteBuffer b, int index, int capacity, byte[] src, int off, int n) {
+        int first = Math.min(n, capacity - index);
+        b.put(index, src, off, first);
+        if (n > first) {
+            b.put(0, src, off + first, n - first);
+        }
+    }
+
+    /** Copies {@code n} bytes of ring memory {@code b} from ring index {@code index}, wrapping at {@code capacity}, into {@code dst[off, off + n)}. */
+    static void get(ByteBuffer b, int index, int capacity, byte[] dst, int off, int n) {
+        int first = Math.min(n, capacity - index);
+        b.get(index, dst, off, first);
+        if (n > first) {
+            b.get(0, dst, off + first, n - first);
+        }
+    }
+
     /** Points {@code view} at {@code [index, index + length)} of its buffer. */
     static void setView(ByteBuffer view, int index, int length) {
         view.clear();

@@ -36,6 +36,16 @@ public final class Segments {
         this.buffers = buffers;
     }
 
+    /**
+     * Points this two-buffer view at the {@code n} bytes from ring index {@code index} of a byte ring of
+     * {@code capacity} bytes: one segment, or two when they wrap. The byte rings' peek and claim.
+     */
+    Segments fill(int index, int n, int capacity) {
+        remaining = n;
+        count = n == 0 ? 0 : Rings.setViews(buffers, index, n, capacity);
+        return this;
+    }
+
     /** {@return how many buffers this view holds, 0 when nothing was readable; consumer thread} */
     public int count() {
         return count;

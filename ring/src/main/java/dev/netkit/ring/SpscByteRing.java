@@ -141,23 +141,13 @@ public final class SpscByteRing extends SpscPad2 {
     }
 
     private void put(long t, ByteBuffer src, int n) {
-        int index = (int) (t & mask);
-        int first = Math.min(n, capacity - index);
         int p = src.position();
-        buffer.put(index, src, p, first);
-        if (n > first) {
-            buffer.put(0, src, p + first, n - first);
-        }
+        Rings.put(buffer, (int) (t & mask), capacity, src, p, n);
         src.position(p + n);
     }
 
     private void put(long t, byte[] src, int off, int n) {
-        int index = (int) (t & mask);
-        int first = Math.min(n, capacity - index);
-        buffer.put(index, src, off, first);
-        if (n > first) {
-            buffer.put(0, src, off + first, n - first);
-        }
+        Rings.put(buffer, (int) (t & mask), capacity, src, off, n);
     }
 
     /**
@@ -265,14 +255,7 @@ public final class SpscByteRing extends SpscPad2 {
         if (free == 0) {
             return 0;
         }
-        int index = (int) (t & mask);
-        int first = Math.min(free, capacity - index);
-        Rings.setView(producerIo[0], index, first);
-        int count = 1;
-        if (free > first) {
-            Rings.setView(producerIo[1], 0, free - first);
-            count = 2;
-        }
+        int count = Rings.setViews(producerIo, (int) (t & mask), free, capacity);
         long n = count == 1 ? channel.read(producerIo[0]) : channel.read(producerIo, 0, count);
         if (n > 0) {
             TAIL.setRelease(this, t + n);
@@ -300,7 +283,7 @@ public final class SpscByteRing extends SpscPad2 {
             throw new IllegalArgumentException("n must be >= 0, was " + n);
         }
         long t = tail;
-        return fill(t, Math.min(n, free(t, n)), claimed, producerIo);
+        return claimed.fill((int) (t & mask), Math.min(n, free(t, n)), capacity);
     }
 
     /**
@@ -459,26 +442,7 @@ public final class SpscByteRing extends SpscPad2 {
             throw new IllegalArgumentException("n must be >= 0, was " + n);
         }
         long h = head;
-        return fill(h, Math.min(n, available(h, n)), segments, consumerIo);
-    }
-
-    /** Points {@code s} (over {@code io}) at the {@code n} bytes from counter {@code c}. */
-    private Segments fill(long c, int n, Segments s, ByteBuffer[] io) {
-        s.remaining = n;
-        if (n == 0) {
-            s.count = 0;
-            return s;
-        }
-        int index = (int) (c & mask);
-        int first = Math.min(n, capacity - index);
-        Rings.setView(io[0], index, first);
-        if (n > first) {
-            Rings.setView(io[1], 0, n - first);
-            s.count = 2;
-        } else {
-            s.count = 1;
-        }
-        return s;
+        return segments.fill((int) (h & mask), Math.min(n, available(h, n)), capacity);
     }
 
     /**
@@ -515,12 +479,7 @@ public final class SpscByteRing extends SpscPad2 {
         if (n == 0) {
             return 0;
         }
-        int index = (int) (h & mask);
-        int first = Math.min(n, capacity - index);
-        buffer.get(index, dst, off, first);
-        if (n > first) {
-            buffer.get(0, dst, off + first, n - first);
-        }
+        Rings.get(buffer, (int) (h & mask), capacity, dst, off, n);
         HEAD.setRelease(this, h + n);
         return n;
     }
@@ -577,7 +536,7 @@ public final class SpscByteRing extends SpscPad2 {
         if (n == 0) {
             return 0;
         }
-        Segments s = fill(h, n, segments, consumerIo);
+        Segments s = segments.fill((int) (h & mask), n, capacity);
         long written = s.count == 1 ? channel.write(consumerIo[0]) : channel.write(consumerIo, 0, s.count);
         s.count = 0;
         if (written > 0) {
