@@ -1,7 +1,6 @@
 package dev.netkit.ring;
 
 import java.nio.ByteBuffer;
-import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
@@ -46,19 +45,7 @@ public interface BufferProvider {
      * @return a provider delegating to the two functions; as thread-safe as they are
      */
     static BufferProvider of(IntFunction<ByteBuffer> acquire, Consumer<ByteBuffer> release) {
-        Objects.requireNonNull(acquire, "acquire");
-        Objects.requireNonNull(release, "release");
-        return new BufferProvider() {
-            @Override
-            public ByteBuffer acquire(int minCapacity) {
-                return acquire.apply(minCapacity);
-            }
-
-            @Override
-            public void release(ByteBuffer buffer) {
-                release.accept(buffer);
-            }
-        };
+        return new FunctionProvider(acquire, release, false);
     }
 
     /**
@@ -85,23 +72,7 @@ public interface BufferProvider {
      * @return a provider delegating to the two functions, whose {@link #zeroed()} is true
      */
     static BufferProvider ofZeroed(IntFunction<ByteBuffer> acquire, Consumer<ByteBuffer> release) {
-        BufferProvider p = of(acquire, release);
-        return new BufferProvider() {
-            @Override
-            public ByteBuffer acquire(int minCapacity) {
-                return p.acquire(minCapacity);
-            }
-
-            @Override
-            public void release(ByteBuffer buffer) {
-                p.release(buffer);
-            }
-
-            @Override
-            public boolean zeroed() {
-                return true;
-            }
-        };
+        return new FunctionProvider(acquire, release, true);
     }
 
     /**

@@ -202,37 +202,37 @@ public final class ByteRing {
         }
     }
 
-    /** @return the capacity in bytes; owner thread */
+    /** {@return the capacity in bytes; owner thread} */
     public int capacity() {
         return capacity;
     }
 
-    /** @return the number of readable bytes; owner thread */
+    /** {@return the number of readable bytes; owner thread} */
     public int readable() {
         return (int) (writeIndex - readIndex);
     }
 
-    /** @return the number of bytes that can be written before the ring is full; owner thread */
+    /** {@return the number of bytes that can be written before the ring is full; owner thread} */
     public int writable() {
         return capacity - (int) (writeIndex - readIndex);
     }
 
-    /** @return true if no byte is readable; owner thread */
+    /** {@return true if no byte is readable; owner thread} */
     public boolean isEmpty() {
         return writeIndex == readIndex;
     }
 
-    /** @return whether the ring has its memory now (always true unless elastic); owner thread */
+    /** {@return whether the ring has its memory now (always true unless elastic); owner thread} */
     public boolean hasBuffer() {
         return backing != null;
     }
 
-    /** @return whether this ring borrows its memory from a {@link BufferProvider}; owner thread */
+    /** {@return whether this ring borrows its memory from a {@link BufferProvider}; owner thread} */
     public boolean isElastic() {
         return provider != null;
     }
 
-    /** @return true if the ring's own memory is direct (elastic: if the current buffer is); owner thread */
+    /** {@return true if the ring's own memory is direct (elastic: if the current buffer is); owner thread} */
     public boolean isDirect() {
         return backing == null ? directFixed : backing.isDirect();
     }
@@ -245,35 +245,24 @@ public final class ByteRing {
      * @return how many bytes went in, 0 when the ring is full or {@code src} is empty
      */
     public int write(ByteBuffer src) {
+        Objects.requireNonNull(src, "src");
         int n = Math.min(src.remaining(), writable());
         if (n == 0) {
             return 0;
         }
-        ensureBuffer();
-        int index = (int) (writeIndex & mask);
-        int first = Math.min(n, capacity - index);
         int p = src.position();
-        backing.put(index, src, p, first);
-        if (n > first) {
-            backing.put(0, src, p + first, n - first);
-        }
+        writeFrom(src, p, n);
         src.position(p + n);
-        writeIndex += n;
         return n;
     }
 
     /**
      * Copies {@code src[index, index + length)} in whole, without touching {@code src}'s position or limit;
-     * the caller checked that it fits. Owner thread. For the frame queues, whose chunks are shared.
+     * the caller checked that it fits. Owner thread. Also for the frame queues, whose chunks are shared.
      */
     void writeFrom(ByteBuffer src, int index, int length) {
         ensureBuffer();
-        int at = (int) (writeIndex & mask);
-        int first = Math.min(length, capacity - at);
-        backing.put(at, src, index, first);
-        if (length > first) {
-            backing.put(0, src, index + first, length - first);
-        }
+        Rings.put(backing, (int) (writeIndex & mask), capacity, src, index, length);
         writeIndex += length;
     }
 
@@ -288,18 +277,13 @@ public final class ByteRing {
      * @throws IndexOutOfBoundsException if the range is outside the array
      */
     public int write(byte[] src, int off, int len) {
-        Rings.checkRange(src, off, len);
+        Rings.checkRange(src, "src", off, len);
         int n = Math.min(len, writable());
         if (n == 0) {
             return 0;
         }
         ensureBuffer();
-        int index = (int) (writeIndex & mask);
-        int first = Math.min(n, capacity - index);
-        backing.put(index, src, off, first);
-        if (n > first) {
-            backing.put(0, src, off + first, n - first);
-        }
+        Rings.put(backing, (int) (writeIndex & mask), capacity, src, off, n);
         writeIndex += n;
         return n;
     }
@@ -321,22 +305,7 @@ public final class ByteRing {
     }
 
     private Segments fillReadable(int n) {
-        Segments s = segments;
-        s.remaining = n;
-        if (n == 0) {
-            s.count = 0;
-            return s;
-        }
-        int index = (int) (readIndex & mask);
-        int first = Math.min(n, capacity - index);
-        Rings.setView(io[0], index, first);
-        if (n > first) {
-            Rings.setView(io[1], 0, n - first);
-            s.count = 2;
-        } else {
-            s.count = 1;
-        }
-        return s;
+        return segments.fill((int) (readIndex & mask), n, capacity);
     }
 
     /**
@@ -365,17 +334,12 @@ public final class ByteRing {
      * @throws IndexOutOfBoundsException if the range is outside the array
      */
     public int read(byte[] dst, int off, int len) {
-        Rings.checkRange(dst, off, len);
+        Rings.checkRange(dst, "dst", off, len);
         int n = Math.min(len, readable());
         if (n == 0) {
             return 0;
         }
-        int index = (int) (readIndex & mask);
-        int first = Math.min(n, capacity - index);
-        backing.get(index, dst, off, first);
-        if (n > first) {
-            backing.get(0, dst, off + first, n - first);
-        }
+        Rings.get(backing, (int) (readIndex & mask), capacity, dst, off, n);
         discard(n);
         return n;
     }
@@ -438,19 +402,13 @@ public final class ByteRing {
      * @throws IOException from the channel
      */
     public long readFrom(ScatteringByteChannel channel) throws IOException {
+        Objects.requireNonNull(channel, "channel");
         int free = writable();
         if (free == 0) {
             return 0;
         }
         ensureBuffer();
-        int index = (int) (writeIndex & mask);
-        int first = Math.min(free, capacity - index);
-        Rings.setView(io[0], index, first);
-        int count = 1;
-        if (free > first) {
-            Rings.setView(io[1], 0, free - first);
-            count = 2;
-        }
+        int count = Rings.setViews(io, (int) (writeIndex & mask), free, capacity);
         segments.count = 0;
         long n;
         try {
@@ -492,6 +450,7 @@ public final class ByteRing {
      * @throws IllegalArgumentException if max is negative
      */
     public long writeTo(GatheringByteChannel channel, int max) throws IOException {
+        Objects.requireNonNull(channel, "channel");
         if (max < 0) {
             throw new IllegalArgumentException("max must be >= 0, was " + max);
         }

@@ -1,11 +1,19 @@
 package dev.netkit.ring;
 
+import static dev.netkit.ring.RecordHeaders.ABORTED;
+import static dev.netkit.ring.RecordHeaders.CLAIMED;
+import static dev.netkit.ring.RecordHeaders.COMMITTED;
+import static dev.netkit.ring.RecordHeaders.FREED;
+import static dev.netkit.ring.RecordHeaders.PADDING;
+import static dev.netkit.ring.RecordHeaders.RECLAIMED;
+import static dev.netkit.ring.RecordHeaders.pack;
+import static dev.netkit.ring.RecordHeaders.recordLength;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Objects;
-import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -64,7 +72,7 @@ import java.util.function.LongSupplier;
  * from producer and consumer threads ({@code release}), so it must be thread-safe (the pool module's
  * {@code BufferPool} is). Chunks must be direct buffers whose address is 8-byte aligned.
  */
-public final class MpscChunkedFrameQueue extends MpscPad2 {
+public final class MpscChunkedFrameQueue extends MpscFields {
     /*
      * Implementation notes.
      *
@@ -146,39 +154,13 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
     /** {@link #tryClaim(int, Claim)}: the frame is claimed (0, as {@link #OFFER_COMMITTED}). */
     public static final int CLAIM_OK = 0;
 
-    static final int EMPTY = MpscFrameRing.EMPTY;
-    static final int CLAIMED = MpscFrameRing.CLAIMED;
-    static final int COMMITTED = MpscFrameRing.COMMITTED;
-    static final int ABORTED = MpscFrameRing.ABORTED;
-    static final int PADDING = MpscFrameRing.PADDING;
-    static final int RECLAIMED = MpscFrameRing.RECLAIMED;
-    static final int FREED = MpscFrameRing.FREED;
-
     /** Set in tail by {@link #close()}; positions never reach it. */
     static final long CLOSED = 1L << 62;
     private static final long FULL = -1;
     private static final long SHUT = -2;
 
-    private static final VarHandle TAIL;
-    private static final VarHandle HEAD_CACHE;
-    private static final VarHandle HEAD;
     private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(ByteBuffer[].class);
     private static final VarHandle PARKED = SLOTS;
-    private static final VarHandle HDR =
-            MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
-    private static final VarHandle ARRAY_HDR = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(4096).asReadOnlyBuffer();
-
-    static {
-        try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            TAIL = l.findVarHandle(MpscProducerFields.class, "tail", long.class);
-            HEAD_CACHE = l.findVarHandle(MpscProducerFields.class, "headCache", long.class);
-            HEAD = l.findVarHandle(MpscConsumerFields.class, "head", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private final int chunkBytes;
     private final int chunkShift;
@@ -195,8 +177,8 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
     /** Zeroed chunks kept for the next chunk of each slot: put by the consumer, taken by anyone (PARKED). */
     private final ByteBuffer[] parked;
     private final int maxBatch;
-    /** Null in production; for Lincheck only, each chunk buffer's header words (index / 8). */
-    private final Function<ByteBuffer, long[]> arrayHeaders;
+    /** How headers are read and written: {@link RecordHeaders#IN_BUFFER} but in tests. */
+    private final RecordHeaders headers;
 
     // consumer only (rarely written)
     private ByteBuffer cChunk;
@@ -249,12 +231,12 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
      */
     public MpscChunkedFrameQueue(int chunkBytes, int budgetBytes, int maxBatch, long reclaimTimeoutNanos,
                                  LongSupplier nanoClock, BufferProvider provider) {
-        this(chunkBytes, budgetBytes, maxBatch, reclaimTimeoutNanos, nanoClock, provider, null);
+        this(chunkBytes, budgetBytes, maxBatch, reclaimTimeoutNanos, nanoClock, provider, RecordHeaders.IN_BUFFER);
     }
 
-    /** With {@code arrayHeaders}, header words live in per-chunk {@code long[]}s: for Lincheck only. */
+    /** With {@code headers} other than {@link RecordHeaders#IN_BUFFER}: tests (Lincheck), see RecordHeaders. */
     MpscChunkedFrameQueue(int chunkBytes, int budgetBytes, int maxBatch, long reclaimTimeoutNanos,
-                          LongSupplier nanoClock, BufferProvider provider, Function<ByteBuffer, long[]> arrayHeaders) {
+                          LongSupplier nanoClock, BufferProvider provider, RecordHeaders headers) {
         if (chunkBytes < MIN_CHUNK_BYTES || chunkBytes > Rings.MAX_CAPACITY / 2 || Integer.bitCount(chunkBytes) != 1) {
             throw new IllegalArgumentException("chunkBytes must be a power of two in [" + MIN_CHUNK_BYTES + ", "
                     + Rings.MAX_CAPACITY / 2 + "], was " + chunkBytes);
@@ -289,15 +271,15 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         this.parked = new ByteBuffer[slots.length];
         this.slotMask = slots.length - 1;
         this.maxBatch = maxBatch;
-        this.arrayHeaders = arrayHeaders;
+        this.headers = Objects.requireNonNull(headers, "headers");
     }
 
-    /** @return the size of each chunk in bytes; any thread */
+    /** {@return the size of each chunk in bytes; any thread} */
     public int chunkBytes() {
         return chunkBytes;
     }
 
-    /** @return the byte budget (see the class comment); any thread */
+    /** {@return the byte budget (see the class comment); any thread} */
     public int budgetBytes() {
         return budget;
     }
@@ -313,29 +295,7 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         return maxFrameLength;
     }
 
-    // ------------------------------------------------------------------ headers
-
-    private long hdrGetAcquire(ByteBuffer chunk, int offset) {
-        Function<ByteBuffer, long[]> a = arrayHeaders;
-        return a == null ? (long) HDR.getAcquire(chunk, offset)
-                : (long) ARRAY_HDR.getAcquire(a.apply(chunk), offset >>> 3);
-    }
-
-    private void hdrSetRelease(ByteBuffer chunk, int offset, long word) {
-        Function<ByteBuffer, long[]> a = arrayHeaders;
-        if (a == null) {
-            HDR.setRelease(chunk, offset, word);
-        } else {
-            ARRAY_HDR.setRelease(a.apply(chunk), offset >>> 3, word);
-        }
-    }
-
-    private boolean hdrCas(ByteBuffer chunk, int offset, long expected, long word) {
-        Function<ByteBuffer, long[]> a = arrayHeaders;
-        return a == null ? HDR.compareAndSet(chunk, offset, expected, word)
-                : ARRAY_HDR.compareAndSet(a.apply(chunk), offset >>> 3, expected, word);
-    }
-
+    // ------------------------------------------------------------------ chunks
 
     private int slotOf(long position) {
         return (int) (position >>> chunkShift) & slotMask;
@@ -343,17 +303,7 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
 
     /** Zeroes the first {@code n} bytes of {@code chunk} (a multiple of 8). */
     private void zero(ByteBuffer chunk, int n) {
-        Function<ByteBuffer, long[]> a = arrayHeaders;
-        if (a != null) {
-            java.util.Arrays.fill(a.apply(chunk), 0, n >>> 3, 0L);
-        }
-        int index = 0;
-        while (n > 0) {
-            int k = Math.min(n, ZEROS.capacity());
-            chunk.put(index, ZEROS, 0, k);
-            index += k;
-            n -= k;
-        }
+        headers.zero(chunk, 0, n);
     }
 
     // ------------------------------------------------------------------ producers
@@ -372,8 +322,7 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
             return c;
         }
         c = provider.acquire(chunkBytes);
-        if (c == null || c.capacity() < chunkBytes || c.isReadOnly() || (arrayHeaders == null
-                && (!c.isDirect() || c.alignmentOffset(0, 8) != 0))) {
+        if (c == null || c.capacity() < chunkBytes || c.isReadOnly() || !headers.accepts(c)) {
             if (c != null) {
                 giveBack(c);
             }
@@ -459,9 +408,9 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
                     // chunks borrowed but not used (another producer installed first) go back in the
                     // finally below, after the headers: no foreign code between the claim and the headers
                     if (padChunk != null) {
-                        hdrSetRelease(padChunk, (int) (t & chunkMask), pack(pad - HEADER_LENGTH, PADDING));
+                        headers.setRelease(padChunk, (int) (t & chunkMask), pack(pad - HEADER_LENGTH, PADDING));
                     }
-                    hdrSetRelease(chunk, (int) (start & chunkMask), pack(length, CLAIMED));
+                    headers.setRelease(chunk, (int) (start & chunkMask), pack(length, CLAIMED));
                     return start;
                 }
             }
@@ -480,7 +429,7 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         return (ByteBuffer) SLOTS.getAcquire(slots, slotOf(position));
     }
 
-    /** @return a new, unbound claim object for {@link #tryClaim(int, Claim)}; any thread (allocates) */
+    /** {@return a new, unbound claim object for {@link #tryClaim(int, Claim)}; any thread (allocates)} */
     public Claim newClaim() {
         return new Claim(this);
     }
@@ -499,6 +448,7 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
      *                               {@code acquire} throws propagates, with nothing claimed
      */
     public int tryClaim(int length, Claim claim) {
+        Objects.requireNonNull(claim, "claim");
         checkLength(length);
         if (claim.queue != this) {
             throw new IllegalArgumentException("claim belongs to another queue");
@@ -542,6 +492,7 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
      *                               the provider's {@code acquire} throws propagates, nothing written
      */
     public int tryOffer(ByteBuffer src) {
+        Objects.requireNonNull(src, "src");
         int length = src.remaining();
         checkLength(length);
         long pos = claim(length);
@@ -572,11 +523,7 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
      * @throws IndexOutOfBoundsException if count is negative or above {@code srcs.length}
      */
     public int tryOffer(ByteBuffer[] srcs, int count) {
-        Objects.checkFromIndexSize(0, count, srcs.length);
-        long total = 0;
-        for (int i = 0; i < count; i++) {
-            total += srcs[i].remaining();
-        }
+        long total = Rings.remaining(srcs, count);
         checkLength(total);
         int length = (int) total;
         long pos = claim(length);
@@ -614,7 +561,7 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
      * @throws IndexOutOfBoundsException if the range is outside the array
      */
     public boolean offer(byte[] src, int off, int len) {
-        Rings.checkRange(src, off, len);
+        Rings.checkRange(src, "src", off, len);
         checkLength(len);
         long pos = claim(len);
         if (pos < 0) {
@@ -627,27 +574,11 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
     }
 
     private boolean commit(ByteBuffer chunk, int index, int length) {
-        if (reclaimTimeoutNanos == Long.MAX_VALUE) {
-            hdrSetRelease(chunk, index, pack(length, COMMITTED));
-            return true;
-        }
-        if (hdrCas(chunk, index, pack(length, CLAIMED), pack(length, COMMITTED))) {
-            return true;
-        }
-        hdrSetRelease(chunk, index, pack(length, FREED));     // reclaimed: give the space back
-        return false;
+        return headers.finish(chunk, index, length, COMMITTED, reclaimTimeoutNanos == Long.MAX_VALUE);
     }
 
     private boolean abort(ByteBuffer chunk, int index, int length) {
-        if (reclaimTimeoutNanos == Long.MAX_VALUE) {
-            hdrSetRelease(chunk, index, pack(length, ABORTED));
-            return true;
-        }
-        if (hdrCas(chunk, index, pack(length, CLAIMED), pack(length, ABORTED))) {
-            return true;
-        }
-        hdrSetRelease(chunk, index, pack(length, FREED));
-        return false;
+        return headers.finish(chunk, index, length, ABORTED, reclaimTimeoutNanos == Long.MAX_VALUE);
     }
 
     // ------------------------------------------------------------------ consumer
@@ -725,7 +656,7 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
                 break;                          // its first claimer has not installed it yet
             }
             int index = (int) (pos & chunkMask);
-            long word = hdrGetAcquire(chunk, index);
+            long word = headers.getAcquire(chunk, index);
             int state = (int) word;
             int length = (int) (word >>> 32);
             if (state == COMMITTED) {
@@ -741,7 +672,7 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
                     front = pos;
                 }
             } else if (state == CLAIMED && count == 0 && reclaimDue(pos, reclaimTimeoutNanos, nanoClock)) {
-                if (hdrCas(chunk, index, word, pack(length, RECLAIMED))) {
+                if (headers.compareAndSet(chunk, index, word, pack(length, RECLAIMED))) {
                     holes++;
                     reclaimed++;
                     pos += recordLength(length);
@@ -836,7 +767,7 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
                 break;
             }
             int index = (int) (pos & chunkMask);
-            long word = hdrGetAcquire(chunk, index);
+            long word = headers.getAcquire(chunk, index);
             int state = (int) word;
             int length = (int) (word >>> 32);
             if (state == COMMITTED) {
@@ -846,7 +777,7 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
                 dst.writeFrom(chunk, index + HEADER_LENGTH, length);
                 moved++;
             } else if (state == CLAIMED && reclaimDue(pos, reclaimTimeoutNanos, nanoClock)) {
-                if (!hdrCas(chunk, index, word, pack(length, RECLAIMED))) {
+                if (!headers.compareAndSet(chunk, index, word, pack(length, RECLAIMED))) {
                     continue;                   // committed or aborted meanwhile: read it again
                 }
                 holes++;
@@ -866,23 +797,7 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
      */
     private void release(boolean park) {
         long h = head;
-        long target = scan;
-        if (holes > 0) {
-            long p = h;
-            while (p < target) {
-                ByteBuffer chunk = consumerChunk(p);
-                long word = hdrGetAcquire(chunk, (int) (p & chunkMask));
-                int state = (int) word;
-                if (state == RECLAIMED) {
-                    break;
-                }
-                if (state == FREED) {
-                    holes--;
-                }
-                p += recordLength((int) (word >>> 32));
-            }
-            target = p;
-        }
+        long target = releaseTarget();
         if (target == h) {
             return;
         }
@@ -890,6 +805,12 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
             releaseChunk(k, park, chunkBytes);
         }
         HEAD.setRelease(this, target);
+    }
+
+    /** Records in [head, scan) are in installed chunks: their chunks are released only once head passes them. */
+    @Override
+    long headerAt(long position) {
+        return headers.getAcquire(consumerChunk(position), (int) (position & chunkMask));
     }
 
     /**
@@ -975,7 +896,7 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
             if (chunk == null) {
                 break;
             }
-            long word = hdrGetAcquire(chunk, (int) (pos & chunkMask));
+            long word = headers.getAcquire(chunk, (int) (pos & chunkMask));
             int state = (int) word;
             if (state != ABORTED && state != PADDING && !(committed && state == COMMITTED)) {
                 break;
@@ -1042,7 +963,7 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         return holes;
     }
 
-    /** @return how many frames the consumer has reclaimed since creation; consumer */
+    /** {@return how many frames the consumer has reclaimed since creation; consumer} */
     public long reclaimedFrames() {
         return reclaimed;
     }
@@ -1075,7 +996,7 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
         return ((long) TAIL.getVolatile(this) & ~CLOSED) == scan;
     }
 
-    /** @return whether {@link #close()} was called; any thread (a snapshot) */
+    /** {@return whether {@link #close()} was called; any thread (a snapshot)} */
     public boolean isClosed() {
         return ((long) TAIL.getVolatile(this) & CLOSED) != 0;
     }
@@ -1119,7 +1040,7 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
             return chunk;
         }
 
-        /** @return the index of the payload's first byte in {@link #buffer()}; the claiming thread */
+        /** {@return the index of the payload's first byte in {@link #buffer()}; the claiming thread} */
         public int offset() {
             return index + HEADER_LENGTH;
         }
@@ -1141,6 +1062,7 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
          * @throws IllegalStateException if no frame is open
          */
         public Claim put(int at, ByteBuffer src) {
+            Objects.requireNonNull(src, "src");
             int n = src.remaining();
             int i = at(at, n);
             chunk.put(i, src, src.position(), n);
@@ -1160,6 +1082,7 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
          * @throws IllegalStateException if no frame is open
          */
         public Claim put(int at, byte[] src, int off, int len) {
+            Objects.requireNonNull(src, "src");
             Objects.checkFromIndexSize(off, len, src.length);
             chunk.put(at(at, len), src, off, len);
             return this;
@@ -1193,12 +1116,12 @@ public final class MpscChunkedFrameQueue extends MpscPad2 {
             return this;
         }
 
-        /** @return the payload length claimed; the claiming thread */
+        /** {@return the payload length claimed; the claiming thread} */
         public int length() {
             return length;
         }
 
-        /** @return whether a frame is claimed and neither committed nor aborted; the claiming thread */
+        /** {@return whether a frame is claimed and neither committed nor aborted; the claiming thread} */
         public boolean isOpen() {
             return open;
         }

@@ -1,7 +1,14 @@
 package dev.netkit.ring;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import static dev.netkit.ring.RecordHeaders.ABORTED;
+import static dev.netkit.ring.RecordHeaders.CLAIMED;
+import static dev.netkit.ring.RecordHeaders.COMMITTED;
+import static dev.netkit.ring.RecordHeaders.FREED;
+import static dev.netkit.ring.RecordHeaders.PADDING;
+import static dev.netkit.ring.RecordHeaders.RECLAIMED;
+import static dev.netkit.ring.RecordHeaders.pack;
+import static dev.netkit.ring.RecordHeaders.recordLength;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Objects;
@@ -47,13 +54,14 @@ import java.util.function.LongSupplier;
  * {@code reclaimedFrames}: the one consumer thread (one at a time, handed over only through a
  * happens-before edge). The memory is direct and its capacity a power of two of at least 32.
  */
-public final class MpscFrameRing extends MpscPad2 {
+public final class MpscFrameRing extends MpscFields {
     /*
      * Implementation notes.
      *
      * Records: [header: 8 bytes][payload][pad to a multiple of 8]. The header is one long, accessed only
-     * through HDR (a byteBufferViewVarHandle; every record starts 8-aligned in an 8-aligned direct buffer,
-     * so atomic access modes are allowed): length in the high 32 bits, state in the low 32 bits. States:
+     * through `headers` (RecordHeaders: a byteBufferViewVarHandle; every record starts 8-aligned in an
+     * 8-aligned direct buffer, so atomic access modes are allowed): length in the high 32 bits, state in the
+     * low 32 bits. The fields tail, headCache, head and the consumer's state are padded (MpscFields). States:
      * EMPTY (0: no header yet), CLAIMED, COMMITTED, ABORTED, PADDING (fills the end of the ring; its length
      * is the bytes to the end minus the header), RECLAIMED (the consumer took it), FREED (a reclaimed
      * record whose producer came back).
@@ -88,7 +96,7 @@ public final class MpscFrameRing extends MpscPad2 {
      * reused space and the header the late commit CASes cannot have been reused (no ABA).
      */
     /** Header bytes in front of each frame. */
-    public static final int HEADER_LENGTH = 8;
+    public static final int HEADER_LENGTH = RecordHeaders.HEADER_LENGTH;
     /** The smallest capacity. */
     public static final int MIN_CAPACITY = 32;
     /** The consumer's default reclaim timeout: one second. */
@@ -102,33 +110,6 @@ public final class MpscFrameRing extends MpscPad2 {
     /** {@link #tryOffer(ByteBuffer)}: the consumer reclaimed the frame before its commit; it is dropped. */
     public static final int OFFER_RECLAIMED = 2;
 
-    static final int EMPTY = 0;
-    static final int CLAIMED = 1;
-    static final int COMMITTED = 2;
-    static final int ABORTED = 3;
-    static final int PADDING = 4;
-    static final int RECLAIMED = 5;
-    static final int FREED = 6;
-
-    private static final VarHandle TAIL;
-    private static final VarHandle HEAD_CACHE;
-    private static final VarHandle HEAD;
-    private static final VarHandle HDR =
-            MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
-    private static final VarHandle ARRAY_HDR = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(4096).asReadOnlyBuffer();
-
-    static {
-        try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            TAIL = l.findVarHandle(MpscProducerFields.class, "tail", long.class);
-            HEAD_CACHE = l.findVarHandle(MpscProducerFields.class, "headCache", long.class);
-            HEAD = l.findVarHandle(MpscConsumerFields.class, "head", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     private final int capacity;
     private final int mask;
     private final int maxFrameLength;
@@ -137,8 +118,8 @@ public final class MpscFrameRing extends MpscPad2 {
     private final LongSupplier nanoClock;
     private final Segments segments;
     private final long[] ends;
-    /** Null in production; for Lincheck only, the header words (index / 8), see the implementation notes. */
-    private final long[] arrayHeaders;
+    /** How headers are read and written: {@link RecordHeaders#IN_BUFFER} but in tests. */
+    private final RecordHeaders headers;
 
     /**
      * Creates a ring with a batch of {@value #DEFAULT_MAX_BATCH} frames per peek (fewer if the capacity
@@ -166,11 +147,11 @@ public final class MpscFrameRing extends MpscPad2 {
      * @throws IllegalArgumentException if a value is outside its range
      */
     public MpscFrameRing(int capacity, int maxBatch, long reclaimTimeoutNanos, LongSupplier nanoClock) {
-        this(capacity, maxBatch, reclaimTimeoutNanos, nanoClock, false);
+        this(capacity, maxBatch, reclaimTimeoutNanos, nanoClock, RecordHeaders.IN_BUFFER);
     }
 
-    /** With {@code arrayHeaders}, header words live in a {@code long[]}: for Lincheck, which cannot follow buffer VarHandles. */
-    MpscFrameRing(int capacity, int maxBatch, long reclaimTimeoutNanos, LongSupplier nanoClock, boolean arrayHeaders) {
+    /** With {@code headers} other than {@link RecordHeaders#IN_BUFFER}: tests (Lincheck), see RecordHeaders. */
+    MpscFrameRing(int capacity, int maxBatch, long reclaimTimeoutNanos, LongSupplier nanoClock, RecordHeaders headers) {
         this.capacity = Rings.checkCapacity(capacity, MIN_CAPACITY);
         if (maxBatch < 1 || maxBatch > capacity / HEADER_LENGTH) {
             throw new IllegalArgumentException("maxBatch must be in [1, " + capacity / HEADER_LENGTH + "], was "
@@ -191,30 +172,10 @@ public final class MpscFrameRing extends MpscPad2 {
         }
         this.segments = new Segments(views);
         this.ends = new long[maxBatch];
-        this.arrayHeaders = arrayHeaders ? new long[capacity / HEADER_LENGTH] : null;
+        this.headers = Objects.requireNonNull(headers, "headers");
     }
 
-    private long hdrGetAcquire(int index) {
-        long[] a = arrayHeaders;
-        return a == null ? (long) HDR.getAcquire(buffer, index) : (long) ARRAY_HDR.getAcquire(a, index >>> 3);
-    }
-
-    private void hdrSetRelease(int index, long word) {
-        long[] a = arrayHeaders;
-        if (a == null) {
-            HDR.setRelease(buffer, index, word);
-        } else {
-            ARRAY_HDR.setRelease(a, index >>> 3, word);
-        }
-    }
-
-    private boolean hdrCas(int index, long expected, long word) {
-        long[] a = arrayHeaders;
-        return a == null ? HDR.compareAndSet(buffer, index, expected, word)
-                : ARRAY_HDR.compareAndSet(a, index >>> 3, expected, word);
-    }
-
-    /** @return the capacity in bytes; any thread */
+    /** {@return the capacity in bytes; any thread} */
     public int capacity() {
         return capacity;
     }
@@ -258,16 +219,16 @@ public final class MpscFrameRing extends MpscPad2 {
             }
             if (TAIL.compareAndSet(this, t, end)) {
                 if (pad > 0) {
-                    hdrSetRelease(index, pack(pad - HEADER_LENGTH, PADDING));
+                    headers.setRelease(buffer, index, pack(pad - HEADER_LENGTH, PADDING));
                     index = 0;
                 }
-                hdrSetRelease(index, pack(length, CLAIMED));
+                headers.setRelease(buffer, index, pack(length, CLAIMED));
                 return index;
             }
         }
     }
 
-    /** @return a new, unbound claim object for {@link #tryClaim(int, Claim)}; any thread (allocates) */
+    /** {@return a new, unbound claim object for {@link #tryClaim(int, Claim)}; any thread (allocates)} */
     public Claim newClaim() {
         return new Claim(this);
     }
@@ -283,6 +244,7 @@ public final class MpscFrameRing extends MpscPad2 {
      * @throws IllegalStateException if the claim holds an open frame
      */
     public boolean tryClaim(int length, Claim claim) {
+        Objects.requireNonNull(claim, "claim");
         checkLength(length);
         if (claim.ring != this) {
             throw new IllegalArgumentException("claim belongs to another ring");
@@ -341,6 +303,7 @@ public final class MpscFrameRing extends MpscPad2 {
      * @throws IllegalArgumentException if the length is out of range
      */
     public int tryOffer(ByteBuffer src) {
+        Objects.requireNonNull(src, "src");
         int length = src.remaining();
         checkLength(length);
         int index = claim(length);
@@ -365,11 +328,7 @@ public final class MpscFrameRing extends MpscPad2 {
      * @throws IndexOutOfBoundsException if count is negative or above {@code srcs.length}
      */
     public int tryOffer(ByteBuffer[] srcs, int count) {
-        java.util.Objects.checkFromIndexSize(0, count, srcs.length);
-        long total = 0;
-        for (int i = 0; i < count; i++) {
-            total += srcs[i].remaining();
-        }
+        long total = Rings.remaining(srcs, count);
         if (total > maxFrameLength) {
             throw new IllegalArgumentException("frame length " + total + " outside [1, " + maxFrameLength
                     + "] (capacity " + capacity + ")");
@@ -405,7 +364,7 @@ public final class MpscFrameRing extends MpscPad2 {
      * @throws IndexOutOfBoundsException if the range is outside the array
      */
     public boolean offer(byte[] src, int off, int len) {
-        Rings.checkRange(src, off, len);
+        Rings.checkRange(src, "src", off, len);
         checkLength(len);
         int index = claim(len);
         if (index < 0) {
@@ -416,27 +375,11 @@ public final class MpscFrameRing extends MpscPad2 {
     }
 
     private boolean commit(int index, int length) {
-        if (reclaimTimeoutNanos == Long.MAX_VALUE) {
-            hdrSetRelease(index, pack(length, COMMITTED));     // no reclaim: nobody else writes this header
-            return true;
-        }
-        if (hdrCas(index, pack(length, CLAIMED), pack(length, COMMITTED))) {
-            return true;
-        }
-        hdrSetRelease(index, pack(length, FREED));     // reclaimed by the consumer: give the space back
-        return false;
+        return headers.finish(buffer, index, length, COMMITTED, reclaimTimeoutNanos == Long.MAX_VALUE);
     }
 
     private boolean abort(int index, int length) {
-        if (reclaimTimeoutNanos == Long.MAX_VALUE) {
-            hdrSetRelease(index, pack(length, ABORTED));
-            return true;
-        }
-        if (hdrCas(index, pack(length, CLAIMED), pack(length, ABORTED))) {
-            return true;
-        }
-        hdrSetRelease(index, pack(length, FREED));
-        return false;
+        return headers.finish(buffer, index, length, ABORTED, reclaimTimeoutNanos == Long.MAX_VALUE);
     }
 
     // ------------------------------------------------------------------ consumer
@@ -464,7 +407,7 @@ public final class MpscFrameRing extends MpscPad2 {
         int bytes = 0;
         while (count < maxFrames && pos - h < capacity) {
             int index = (int) (pos & mask);
-            long word = hdrGetAcquire(index);
+            long word = headers.getAcquire(buffer, index);
             int state = (int) word;
             int length = (int) (word >>> 32);
             if (state == COMMITTED) {
@@ -478,7 +421,7 @@ public final class MpscFrameRing extends MpscPad2 {
                     front = pos;
                 }
             } else if (state == CLAIMED && count == 0 && reclaimDue(pos, reclaimTimeoutNanos, nanoClock)) {
-                if (hdrCas(index, word, pack(length, RECLAIMED))) {
+                if (headers.compareAndSet(buffer, index, word, pack(length, RECLAIMED))) {
                     holes++;
                     reclaimed++;
                     pos += recordLength(length);
@@ -526,49 +469,26 @@ public final class MpscFrameRing extends MpscPad2 {
         discard(peeked);
     }
 
+    @Override
+    long headerAt(long position) {
+        return headers.getAcquire(buffer, (int) (position & mask));
+    }
+
     /** Zeroes [head, target) and publishes the new head; target is scan, or the first hole. */
     private void release() {
         long h = head;
-        long target = scan;
-        if (holes > 0) {
-            long p = h;
-            while (p < target) {
-                int index = (int) (p & mask);
-                long word = hdrGetAcquire(index);
-                int state = (int) word;
-                if (state == RECLAIMED) {
-                    break;
-                }
-                if (state == FREED) {
-                    holes--;
-                }
-                p += recordLength((int) (word >>> 32));
-            }
-            target = p;
-        }
+        long target = releaseTarget();
         if (target == h) {
             return;
         }
         int index = (int) (h & mask);
         int n = (int) (target - h);
         int first = Math.min(n, capacity - index);
-        zero(index, first);
+        headers.zero(buffer, index, first);
         if (n > first) {
-            zero(0, n - first);
+            headers.zero(buffer, 0, n - first);
         }
         HEAD.setRelease(this, target);
-    }
-
-    private void zero(int index, int n) {
-        if (arrayHeaders != null) {
-            java.util.Arrays.fill(arrayHeaders, index >>> 3, (index + n) >>> 3, 0L);
-        }
-        while (n > 0) {
-            int k = Math.min(n, ZEROS.capacity());
-            buffer.put(index, ZEROS, 0, k);
-            index += k;
-            n -= k;
-        }
     }
 
     /**
@@ -581,7 +501,7 @@ public final class MpscFrameRing extends MpscPad2 {
         return holes;
     }
 
-    /** @return how many frames the consumer has reclaimed since creation; consumer */
+    /** {@return how many frames the consumer has reclaimed since creation; consumer} */
     public long reclaimedFrames() {
         return reclaimed;
     }
@@ -629,17 +549,17 @@ public final class MpscFrameRing extends MpscPad2 {
             return view;
         }
 
-        /** @return the index of the payload's first byte in {@link #buffer()}; the claiming thread */
+        /** {@return the index of the payload's first byte in {@link #buffer()}; the claiming thread} */
         public int offset() {
             return index + HEADER_LENGTH;
         }
 
-        /** @return the payload length claimed; the claiming thread */
+        /** {@return the payload length claimed; the claiming thread} */
         public int length() {
             return length;
         }
 
-        /** @return whether a frame is claimed and neither committed nor aborted; the claiming thread */
+        /** {@return whether a frame is claimed and neither committed nor aborted; the claiming thread} */
         public boolean isOpen() {
             return open;
         }

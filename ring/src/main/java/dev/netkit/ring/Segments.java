@@ -36,17 +36,27 @@ public final class Segments {
         this.buffers = buffers;
     }
 
-    /** @return how many buffers this view holds, 0 when nothing was readable; consumer thread */
+    /**
+     * Points this two-buffer view at the {@code n} bytes from ring index {@code index} of a byte ring of
+     * {@code capacity} bytes: one segment, or two when they wrap. The byte rings' peek and claim.
+     */
+    Segments fill(int index, int n, int capacity) {
+        remaining = n;
+        count = n == 0 ? 0 : Rings.setViews(buffers, index, n, capacity);
+        return this;
+    }
+
+    /** {@return how many buffers this view holds, 0 when nothing was readable; consumer thread} */
     public int count() {
         return count;
     }
 
-    /** @return the total number of bytes in the buffers, as set by the last peek; consumer thread */
+    /** {@return the total number of bytes in the buffers, as set by the last peek; consumer thread} */
     public int remaining() {
         return remaining;
     }
 
-    /** @return the most buffers a view can hold; consumer thread */
+    /** {@return the most buffers a view can hold; consumer thread} */
     public int maxCount() {
         return buffers.length;
     }

@@ -1,5 +1,6 @@
 package dev.netkit.ring;
 
+import dev.netkit.padding.internal.Handles;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -7,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.ScatteringByteChannel;
+import java.util.Objects;
 
 /**
  * A wait-free byte ring between one producer thread and one consumer thread, with the peek/discard
@@ -50,7 +52,7 @@ public final class SpscByteRing extends SpscPad2 {
      *
      * tail (producer) and head (consumer) are long byte counters that only grow; readable = tail - head is
      * in [0, capacity]; byte counter c lives at index c & mask. Each sits with its owner's cache of the
-     * other index on its own padded region (see SpscPad0): the producer writes tail and
+     * other index on its own padded region (the ladder at the end of this file): the producer writes tail and
      * headCache, the consumer writes head and tailCache; neither ever writes the other's line.
      *
      * Producer: copies bytes into [tail, tail + n) with plain bulk puts, then TAIL.setRelease(tail + n).
@@ -77,18 +79,8 @@ public final class SpscByteRing extends SpscPad2 {
      * Views: the producer (readFrom, claim) and the consumer (peek, writeTo) each own two duplicates of the
      * backing buffer and a ByteBuffer[2]; the absolute bulk get/put used for copies touch no position.
      */
-    private static final VarHandle TAIL;
-    private static final VarHandle HEAD;
-
-    static {
-        try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            TAIL = l.findVarHandle(SpscProducerFields.class, "tail", long.class);
-            HEAD = l.findVarHandle(SpscConsumerFields.class, "head", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle TAIL = Handles.field(MethodHandles.lookup(), SpscProducerFields.class, "tail", long.class);
+    private static final VarHandle HEAD = Handles.field(MethodHandles.lookup(), SpscConsumerFields.class, "head", long.class);
 
     private final int capacity;
     private final int mask;
@@ -131,7 +123,7 @@ public final class SpscByteRing extends SpscPad2 {
         return new SpscByteRing(capacity, false);
     }
 
-    /** @return the capacity in bytes; any thread */
+    /** {@return the capacity in bytes; any thread} */
     public int capacity() {
         return capacity;
     }
@@ -149,23 +141,13 @@ public final class SpscByteRing extends SpscPad2 {
     }
 
     private void put(long t, ByteBuffer src, int n) {
-        int index = (int) (t & mask);
-        int first = Math.min(n, capacity - index);
         int p = src.position();
-        buffer.put(index, src, p, first);
-        if (n > first) {
-            buffer.put(0, src, p + first, n - first);
-        }
+        Rings.put(buffer, (int) (t & mask), capacity, src, p, n);
         src.position(p + n);
     }
 
     private void put(long t, byte[] src, int off, int n) {
-        int index = (int) (t & mask);
-        int first = Math.min(n, capacity - index);
-        buffer.put(index, src, off, first);
-        if (n > first) {
-            buffer.put(0, src, off + first, n - first);
-        }
+        Rings.put(buffer, (int) (t & mask), capacity, src, off, n);
     }
 
     /**
@@ -176,6 +158,7 @@ public final class SpscByteRing extends SpscPad2 {
      * @throws IllegalArgumentException if more bytes remain than the capacity (they could never fit)
      */
     public boolean offer(ByteBuffer src) {
+        Objects.requireNonNull(src, "src");
         int n = src.remaining();
         checkOfferLength(n);
         long t = tail;
@@ -198,7 +181,7 @@ public final class SpscByteRing extends SpscPad2 {
      * @throws IndexOutOfBoundsException if the range is outside the array
      */
     public boolean offer(byte[] src, int off, int len) {
-        Rings.checkRange(src, off, len);
+        Rings.checkRange(src, "src", off, len);
         checkOfferLength(len);
         long t = tail;
         if (free(t, len) < len) {
@@ -223,6 +206,7 @@ public final class SpscByteRing extends SpscPad2 {
      * @return how many bytes went in
      */
     public int write(ByteBuffer src) {
+        Objects.requireNonNull(src, "src");
         long t = tail;
         int n = Math.min(src.remaining(), free(t, src.remaining()));
         if (n == 0) {
@@ -244,7 +228,7 @@ public final class SpscByteRing extends SpscPad2 {
      * @throws IndexOutOfBoundsException if the range is outside the array
      */
     public int write(byte[] src, int off, int len) {
-        Rings.checkRange(src, off, len);
+        Rings.checkRange(src, "src", off, len);
         long t = tail;
         int n = Math.min(len, free(t, len));
         if (n == 0) {
@@ -265,19 +249,13 @@ public final class SpscByteRing extends SpscPad2 {
      * @throws IOException from the channel
      */
     public long readFrom(ScatteringByteChannel channel) throws IOException {
+        Objects.requireNonNull(channel, "channel");
         long t = tail;
         int free = free(t, capacity);
         if (free == 0) {
             return 0;
         }
-        int index = (int) (t & mask);
-        int first = Math.min(free, capacity - index);
-        Rings.setView(producerIo[0], index, first);
-        int count = 1;
-        if (free > first) {
-            Rings.setView(producerIo[1], 0, free - first);
-            count = 2;
-        }
+        int count = Rings.setViews(producerIo, (int) (t & mask), free, capacity);
         long n = count == 1 ? channel.read(producerIo[0]) : channel.read(producerIo, 0, count);
         if (n > 0) {
             TAIL.setRelease(this, t + n);
@@ -305,7 +283,7 @@ public final class SpscByteRing extends SpscPad2 {
             throw new IllegalArgumentException("n must be >= 0, was " + n);
         }
         long t = tail;
-        return fill(t, Math.min(n, free(t, n)), claimed, producerIo);
+        return claimed.fill((int) (t & mask), Math.min(n, free(t, n)), capacity);
     }
 
     /**
@@ -358,7 +336,7 @@ public final class SpscByteRing extends SpscPad2 {
      * @throws IndexOutOfBoundsException if the range is outside the array
      */
     public void put(int offset, byte[] src, int off, int len) {
-        Rings.checkRange(src, off, len);
+        Rings.checkRange(src, "src", off, len);
         checkFree(offset, len);
         put(tail + offset, src, off, len);
     }
@@ -373,6 +351,7 @@ public final class SpscByteRing extends SpscPad2 {
      * @throws IllegalArgumentException if fewer bytes are free (src is then left as it was)
      */
     public void put(int offset, ByteBuffer src) {
+        Objects.requireNonNull(src, "src");
         int n = src.remaining();
         checkFree(offset, n);
         put(tail + offset, src, n);
@@ -463,26 +442,7 @@ public final class SpscByteRing extends SpscPad2 {
             throw new IllegalArgumentException("n must be >= 0, was " + n);
         }
         long h = head;
-        return fill(h, Math.min(n, available(h, n)), segments, consumerIo);
-    }
-
-    /** Points {@code s} (over {@code io}) at the {@code n} bytes from counter {@code c}. */
-    private Segments fill(long c, int n, Segments s, ByteBuffer[] io) {
-        s.remaining = n;
-        if (n == 0) {
-            s.count = 0;
-            return s;
-        }
-        int index = (int) (c & mask);
-        int first = Math.min(n, capacity - index);
-        Rings.setView(io[0], index, first);
-        if (n > first) {
-            Rings.setView(io[1], 0, n - first);
-            s.count = 2;
-        } else {
-            s.count = 1;
-        }
-        return s;
+        return segments.fill((int) (h & mask), Math.min(n, available(h, n)), capacity);
     }
 
     /**
@@ -513,18 +473,13 @@ public final class SpscByteRing extends SpscPad2 {
      * @throws IndexOutOfBoundsException if the range is outside the array
      */
     public int read(byte[] dst, int off, int len) {
-        Rings.checkRange(dst, off, len);
+        Rings.checkRange(dst, "dst", off, len);
         long h = head;
         int n = Math.min(len, available(h, len));
         if (n == 0) {
             return 0;
         }
-        int index = (int) (h & mask);
-        int first = Math.min(n, capacity - index);
-        buffer.get(index, dst, off, first);
-        if (n > first) {
-            buffer.get(0, dst, off + first, n - first);
-        }
+        Rings.get(buffer, (int) (h & mask), capacity, dst, off, n);
         HEAD.setRelease(this, h + n);
         return n;
     }
@@ -575,12 +530,13 @@ public final class SpscByteRing extends SpscPad2 {
      * @throws IOException from the channel
      */
     public long writeTo(GatheringByteChannel channel) throws IOException {
+        Objects.requireNonNull(channel, "channel");
         long h = head;
         int n = available(h, capacity);
         if (n == 0) {
             return 0;
         }
-        Segments s = fill(h, n, segments, consumerIo);
+        Segments s = segments.fill((int) (h & mask), n, capacity);
         long written = s.count == 1 ? channel.write(consumerIo[0]) : channel.write(consumerIo, 0, s.count);
         s.count = 0;
         if (written > 0) {
@@ -593,4 +549,66 @@ public final class SpscByteRing extends SpscPad2 {
     public String toString() {
         return "SpscByteRing[capacity=" + capacity + ", readable=" + readable() + "]";
     }
+}
+
+/*
+ * The field layout of SpscByteRing, padded by class hierarchy (the layout rule: see dev.netkit.padding's
+ * package documentation; RingLayoutTest checks the result with JOL, in both header modes):
+ *
+ *   header | SpscPad0 | tail, headCache (producer) | SpscPad1 | head, tailCache (consumer) | SpscPad2 | final fields
+ *
+ * SpscPad0 is 128 bytes: nothing moves in front of it. SpscPad1 and SpscPad2 are 136: HotSpot fills the
+ * alignment gap before a long (up to 7 bytes; 4 after the default 12-byte header, none after a compact
+ * 8-byte one) with the first fields of the class below, so 128-byte pads would leave only 124 bytes
+ * between the groups (measured: EVIDENCE.md, "Padding: why 136 bytes").
+ */
+
+/** 128 bytes between the object header and the producer's fields. */
+abstract class SpscPad0 {
+    byte a000, a001, a002, a003, a004, a005, a006, a007, a008, a009, a010, a011, a012, a013, a014, a015;
+    byte a016, a017, a018, a019, a020, a021, a022, a023, a024, a025, a026, a027, a028, a029, a030, a031;
+    byte a032, a033, a034, a035, a036, a037, a038, a039, a040, a041, a042, a043, a044, a045, a046, a047;
+    byte a048, a049, a050, a051, a052, a053, a054, a055, a056, a057, a058, a059, a060, a061, a062, a063;
+    byte a064, a065, a066, a067, a068, a069, a070, a071, a072, a073, a074, a075, a076, a077, a078, a079;
+    byte a080, a081, a082, a083, a084, a085, a086, a087, a088, a089, a090, a091, a092, a093, a094, a095;
+    byte a096, a097, a098, a099, a100, a101, a102, a103, a104, a105, a106, a107, a108, a109, a110, a111;
+    byte a112, a113, a114, a115, a116, a117, a118, a119, a120, a121, a122, a123, a124, a125, a126, a127;
+}
+
+/** Written by the producer only: tail (read by the consumer) and its cache of head. */
+abstract class SpscProducerFields extends SpscPad0 {
+    long tail;
+    long headCache;
+}
+
+/** 136 bytes between the producer's and the consumer's fields. */
+abstract class SpscPad1 extends SpscProducerFields {
+    byte b000, b001, b002, b003, b004, b005, b006, b007, b008, b009, b010, b011, b012, b013, b014, b015;
+    byte b016, b017, b018, b019, b020, b021, b022, b023, b024, b025, b026, b027, b028, b029, b030, b031;
+    byte b032, b033, b034, b035, b036, b037, b038, b039, b040, b041, b042, b043, b044, b045, b046, b047;
+    byte b048, b049, b050, b051, b052, b053, b054, b055, b056, b057, b058, b059, b060, b061, b062, b063;
+    byte b064, b065, b066, b067, b068, b069, b070, b071, b072, b073, b074, b075, b076, b077, b078, b079;
+    byte b080, b081, b082, b083, b084, b085, b086, b087, b088, b089, b090, b091, b092, b093, b094, b095;
+    byte b096, b097, b098, b099, b100, b101, b102, b103, b104, b105, b106, b107, b108, b109, b110, b111;
+    byte b112, b113, b114, b115, b116, b117, b118, b119, b120, b121, b122, b123, b124, b125, b126, b127;
+    byte b128, b129, b130, b131, b132, b133, b134, b135;
+}
+
+/** Written by the consumer only: head (read by the producer) and its cache of tail. */
+abstract class SpscConsumerFields extends SpscPad1 {
+    long head;
+    long tailCache;
+}
+
+/** 136 bytes between the consumer's fields and the final fields (and whatever follows the object). */
+abstract class SpscPad2 extends SpscConsumerFields {
+    byte c000, c001, c002, c003, c004, c005, c006, c007, c008, c009, c010, c011, c012, c013, c014, c015;
+    byte c016, c017, c018, c019, c020, c021, c022, c023, c024, c025, c026, c027, c028, c029, c030, c031;
+    byte c032, c033, c034, c035, c036, c037, c038, c039, c040, c041, c042, c043, c044, c045, c046, c047;
+    byte c048, c049, c050, c051, c052, c053, c054, c055, c056, c057, c058, c059, c060, c061, c062, c063;
+    byte c064, c065, c066, c067, c068, c069, c070, c071, c072, c073, c074, c075, c076, c077, c078, c079;
+    byte c080, c081, c082, c083, c084, c085, c086, c087, c088, c089, c090, c091, c092, c093, c094, c095;
+    byte c096, c097, c098, c099, c100, c101, c102, c103, c104, c105, c106, c107, c108, c109, c110, c111;
+    byte c112, c113, c114, c115, c116, c117, c118, c119, c120, c121, c122, c123, c124, c125, c126, c127;
+    byte c128, c129, c130, c131, c132, c133, c134, c135;
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.netkit.testkit.Seeds;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
@@ -28,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * read, getInt/getLong, readFrom and writeTo, at capacities 16 to 4096. After every step the readable bytes,
  * free bytes and (for elastic rings) whether a buffer is held must match the model; every peek and
  * getInt/getLong is compared byte for byte. Failures name the ring, capacity, seed and step;
- * {@code -Dring.seed=N} replays a seed.
+ * {@code -Dnetkit.seed=N} replays a seed.
  *
  * <p>{@link #wrapAtEveryOffset} places the read position at every offset of a 16- and a 64-byte ring and
  * writes every length from there, so each split of a wrapping write, peek, read and int/long read is met.
@@ -310,7 +311,7 @@ class ByteRingModelTest {
             }
         } catch (AssertionError | RuntimeException e) {
             throw new AssertionError(f + " capacity=" + capacity + " seed=" + seed + " step=" + step + " op=" + op
-                    + " (replay with -Dring.seed=" + seed + "): " + e, e);
+                    + " (replay with -Dnetkit.seed=" + seed + "): " + e, e);
         }
     }
 

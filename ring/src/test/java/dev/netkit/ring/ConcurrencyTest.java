@@ -3,6 +3,7 @@ package dev.netkit.ring;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.netkit.testkit.Seeds;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * Real threads, no timing assertions: a producer and a consumer stream bytes through {@link SpscByteRing},
  * and three producers stream frames through {@link MpscFrameRing} (with and without reclaim at first sight),
  * while the consumer checks every byte, each producer's order, and that nothing is lost or duplicated.
- * Seeds are printed on failure; {@code -Dring.seed=N} replays the chunk sizes (not the thread schedule).
+ * Seeds are printed on failure; {@code -Dnetkit.seed=N} replays the chunk sizes (not the thread schedule).
  */
 class ConcurrencyTest {
 
@@ -26,7 +27,7 @@ class ConcurrencyTest {
 
     @Test
     void spscStreamsEveryByteInOrder() throws Exception {
-        long seed = Seeds.seeds().findFirst().getAsLong();
+        long seed = Seeds.seed();
         for (int cap : new int[] {16, 256, 4096}) {
             SpscByteRing ring = cap == 256 ? SpscByteRing.heap(cap) : SpscByteRing.direct(cap);
             long total = 1_000_000;
@@ -97,7 +98,7 @@ class ConcurrencyTest {
     }
 
     void mpsc(long reclaimTimeout) throws Exception {
-        long seed = Seeds.seeds().findFirst().getAsLong();
+        long seed = Seeds.seed();
         int producers = 3;
         int perProducer = 50_000;
         MpscFrameRing ring = new MpscFrameRing(512, 16, reclaimTimeout, System::nanoTime);

@@ -578,7 +578,7 @@ class MpscChunkedFrameQueueFaultTest {
         nest[0] = true;
         byte[] a = bytes(1, 8);
         assertEquals(MpscChunkedFrameQueue.OFFER_COMMITTED, q.tryOffer(ByteBuffer.wrap(a)), "lands at [16, 32)");
-        assertEquals(List.of(8L << 32 | MpscChunkedFrameQueue.CLAIMED), headerAtRelease,
+        assertEquals(List.of(8L << 32 | RecordHeaders.CLAIMED), headerAtRelease,
                 "the unused chunk went back once, after the claim's header was written");
         assertEquals(2, pool.acquires.get());
         assertEquals(1, pool.releases.get());

@@ -2,7 +2,6 @@ package dev.netkit.ring;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.function.Function;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
@@ -30,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * chunk parked there (one takes it, the others borrow from the provider and give back what they did not
  * install). The provider lends heap buffers from a fixed set made up front (released ones again, LIFO, under
  * a lock), each with its own {@code long[]} of header words, which the queue finds through the
- * package-private constructor's {@code arrayHeaders} function ({@link HeaderWords}): Lincheck 3.7 cannot
+ * package-private constructor's {@link RecordHeaders} strategy ({@link HeaderWords}, an {@link ArrayHeaders}): Lincheck 3.7 cannot
  * follow {@code byteBufferViewVarHandle} accesses; the algorithm is the same code. The provider also records
  * a buffer lent twice or given back twice (as a queue that took a parked chunk twice would), and every
  * operation throws if it has: an exception the sequential runs never throw fails the check. A second run adds
@@ -96,7 +95,7 @@ class MpscChunkedFrameQueueLincheckTest {
      * once the scenario runs, so a map filled before (in the constructor) misses, and it cannot read a method
      * reference's captured field.
      */
-    static final class HeaderWords implements Function<ByteBuffer, long[]> {
+    static final class HeaderWords extends ArrayHeaders {
         private final long[][] headers;
 
         HeaderWords(long[][] headers) {
@@ -104,7 +103,7 @@ class MpscChunkedFrameQueueLincheckTest {
         }
 
         @Override
-        public long[] apply(ByteBuffer b) {
+        long[] words(ByteBuffer b) {
             return headers[b.arrayOffset() / CHUNK];
         }
     }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.netkit.testkit.Seeds;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
@@ -54,7 +55,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>{@link #everyChunkBoundaryOffset()} sweeps, for each chunk size and both providers, every reachable tail
  * offset within a chunk and frames whose record just fits, exactly fills, or crosses the chunk end (every
  * record size for chunks up to 256 bytes), with and without a trim in front. Failures name chunk, budget,
- * provider, seed, step and operation; {@code -Dring.seed=N} replays a seed.
+ * provider, seed, step and operation; {@code -Dnetkit.seed=N} replays a seed.
  */
 class MpscChunkedFrameQueueModelTest {
 
@@ -846,7 +847,7 @@ class MpscChunkedFrameQueueModelTest {
             h.closeAndCheck();
         } catch (AssertionError | RuntimeException e) {
             throw new AssertionError(h.name() + " seed=" + seed + " step=" + step + " op=" + op
-                    + " (replay with -Dring.seed=" + seed + "): " + e, e);
+                    + " (replay with -Dnetkit.seed=" + seed + "): " + e, e);
         }
         String where = h.name() + " seed=" + seed;
         assertTrue(h.deliveredFrames > 0, "frames delivered: " + where);
@@ -881,7 +882,7 @@ class MpscChunkedFrameQueueModelTest {
 
     @Test
     void everyChunkBoundaryOffset() {
-        long seed = Seeds.seeds().findFirst().getAsLong();
+        long seed = Seeds.seed();
         SplittableRandom rnd = new SplittableRandom(seed);
         for (boolean zeroed : new boolean[] {false, true}) {
             for (int chunk : CHUNKS) {
@@ -958,7 +959,7 @@ class MpscChunkedFrameQueueModelTest {
                     h.closeAndCheck();
                 } catch (AssertionError | RuntimeException e) {
                     throw new AssertionError(h.name() + " seed=" + seed + " case " + cases + ": " + op
-                            + " (replay with -Dring.seed=" + seed + "): " + e, e);
+                            + " (replay with -Dnetkit.seed=" + seed + "): " + e, e);
                 }
                 assertTrue(cases > 0);
             }
@@ -976,7 +977,7 @@ class MpscChunkedFrameQueueModelTest {
      */
     @Test
     void aBudgetOfTwoChunksNeverAnswersFullOnAnEmptyQueue() {
-        long seed = Seeds.seeds().findFirst().getAsLong();
+        long seed = Seeds.seed();
         SplittableRandom rnd = new SplittableRandom(seed);
         for (int chunk : CHUNKS) {
             for (boolean zeroed : new boolean[] {false, true}) {
@@ -1029,7 +1030,7 @@ class MpscChunkedFrameQueueModelTest {
                     }
                     h.closeAndCheck();
                 } catch (AssertionError | RuntimeException e) {
-                    throw new AssertionError(h.name() + " seed=" + seed + ": " + op + " (replay with -Dring.seed="
+                    throw new AssertionError(h.name() + " seed=" + seed + ": " + op + " (replay with -Dnetkit.seed="
                             + seed + "): " + e, e);
                 }
             }

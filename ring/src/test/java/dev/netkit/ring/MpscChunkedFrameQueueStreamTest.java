@@ -3,6 +3,7 @@ package dev.netkit.ring;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.netkit.testkit.Seeds;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -46,7 +47,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  *
  * <p>Run with reclaim off, at first sight (0) and after 20 microseconds, at four chunk sizes (one with the
  * smallest budget, two chunks), each pool at every size and every reclaim setting across the runs. Each run
- * is bounded (frames and about half a second); {@code -Dring.seed=N} replays a seed's random choices (not the
+ * is bounded (frames and about half a second); {@code -Dnetkit.seed=N} replays a seed's random choices (not the
  * thread schedule).
  *
  * <p>{@link #aTwoChunkBudgetNeverAnswersFullWhileTrimRaces(int)}: a budget of exactly two chunks never answers
@@ -73,7 +74,7 @@ class MpscChunkedFrameQueueStreamTest {
     }
 
     static Stream<Arguments> runs() {
-        long seed = Seeds.seeds().findFirst().getAsLong();
+        long seed = Seeds.seed();
         List<Arguments> out = new ArrayList<>();
         int[][] sizes = {{64, 256}, {256, 1000}, {4096, 3 * 4096 + 8}, {128, 256}};
         long[] reclaims = {Long.MAX_VALUE, 0, 20_000};
@@ -186,7 +187,7 @@ class MpscChunkedFrameQueueStreamTest {
         assertTrue(max >= MIN_FRAME);
         boolean reclaimOn = reclaimNanos != Long.MAX_VALUE;
         String where = "chunk=" + chunk + " budget=" + budget + " reclaimNanos=" + reclaimNanos
-                + (zeroed ? " zeroed pool" : " garbage pool") + " seed=" + seed + " (replay with -Dring.seed=" + seed + ")";
+                + (zeroed ? " zeroed pool" : " garbage pool") + " seed=" + seed + " (replay with -Dnetkit.seed=" + seed + ")";
         long deadline = System.nanoTime() + RUN_NANOS;
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger done = new AtomicInteger();
@@ -352,14 +353,14 @@ class MpscChunkedFrameQueueStreamTest {
     @ParameterizedTest(name = "chunk={0}")
     @ValueSource(ints = {32, 64, 4096})
     void aTwoChunkBudgetNeverAnswersFullWhileTrimRaces(int chunk) throws Exception {
-        long seed = Seeds.seeds().findFirst().getAsLong();
+        long seed = Seeds.seed();
         TrackingProvider pool = new TrackingProvider(chunk == 64);
         pool.releaseSpins = 200;        // trim gives the retired chunk back between its tail CAS and its head store
         MpscChunkedFrameQueue q = new MpscChunkedFrameQueue(chunk, 2 * chunk, Math.min(8, chunk / 8), Long.MAX_VALUE,
                 System::nanoTime, pool);
         int max = q.maxFrameLength();
         assertEquals(chunk - 8, max);
-        String where = "chunk=" + chunk + " budget=" + 2 * chunk + " seed=" + seed + " (replay with -Dring.seed="
+        String where = "chunk=" + chunk + " budget=" + 2 * chunk + " seed=" + seed + " (replay with -Dnetkit.seed="
                 + seed + ")";
         AtomicLong consumed = new AtomicLong();
         AtomicLong trims = new AtomicLong();

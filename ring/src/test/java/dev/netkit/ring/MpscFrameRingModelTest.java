@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.netkit.testkit.Seeds;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and discards, at capacities 32 to 4096. The model lays records out by the documented rule (8-byte header,
  * payload rounded up to 8, a padding record when a frame would cross the end), so it predicts exactly when
  * a claim must fail for want of space; a peek must return exactly the committed frames in claim order up to
- * the first open one, with their bytes. Failures name capacity, seed and step; {@code -Dring.seed=N}
+ * the first open one, with their bytes. Failures name capacity, seed and step; {@code -Dnetkit.seed=N}
  * replays a seed.
  */
 class MpscFrameRingModelTest {
@@ -164,7 +165,7 @@ class MpscFrameRingModelTest {
             }
         } catch (AssertionError | RuntimeException e) {
             throw new AssertionError("capacity=" + capacity + " seed=" + seed + " step=" + step + " op=" + op
-                    + " (replay with -Dring.seed=" + seed + "): " + e, e);
+                    + " (replay with -Dnetkit.seed=" + seed + "): " + e, e);
         }
     }
 

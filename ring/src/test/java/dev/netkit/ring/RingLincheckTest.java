@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
  * aborted record at the front is freed when a peek walks past it), so an offer after two aborts can fail
  * for want of space in one order and succeed in another; Lincheck found exactly that with capacity 32. Full
  * rings and the wrap point are covered by the model tests (an exact space model) and by jcstress. The
- * instance keeps its header words in a {@code long[]} (package-private constructor), because Lincheck 3.7
+ * instance keeps its header words in a {@code long[]} ({@link ArrayHeaders}, through the package-private
+ * constructor), because Lincheck 3.7
  * cannot follow {@code byteBufferViewVarHandle} accesses; the algorithm is the same code.
  *
  * <p>{@link #brokenSpscIsCaught()} runs the same SPSC harness on a ring whose producer publishes tail before
@@ -148,7 +149,7 @@ class RingLincheckTest {
 
     /** The MPSC ring as an int queue. */
     public static class MpscHarness {
-        private final MpscFrameRing ring = new MpscFrameRing(256, 2, Long.MAX_VALUE, System::nanoTime, true);
+        private final MpscFrameRing ring = new MpscFrameRing(256, 2, Long.MAX_VALUE, System::nanoTime, ArrayHeaders.of(256));
 
         @Operation
         public boolean offer(@Param(gen = IntGen.class, conf = "1:9") int v) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.netkit.testkit.Seeds;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * to the queue; an offer or write replaces the first bytes of the pending array and commits them. After
  * every step readable and writable must match; a claim must cover exactly {@code min(n, free)} bytes in
  * one or two views (two exactly when they wrap) and show the pending bytes; out-of-range offsets and
- * counts must throw and change nothing. A failure names the seed: replay it with {@code -Dring.seed=N}.
+ * counts must throw and change nothing. A failure names the seed: replay it with {@code -Dnetkit.seed=N}.
  */
 class SpscBatchModelTest {
 
@@ -223,7 +224,7 @@ class SpscBatchModelTest {
             }
         } catch (AssertionError | RuntimeException e) {
             throw new AssertionError((direct ? "direct" : "heap") + " capacity=" + capacity + " seed=" + seed
-                    + " step=" + step + " op=" + op + " (replay with -Dring.seed=" + seed + "): " + e, e);
+                    + " step=" + step + " op=" + op + " (replay with -Dnetkit.seed=" + seed + "): " + e, e);
         }
     }
 

@@ -37,7 +37,7 @@ final class TrackingProvider implements BufferProvider {
         java.util.Arrays.fill(GARBAGE_BYTES, GARBAGE);
         ByteBuffer f = ByteBuffer.wrap(FAKE_HEADERS).order(ByteOrder.nativeOrder());
         while (f.hasRemaining()) {
-            f.putLong(8L << 32 | MpscChunkedFrameQueue.COMMITTED);
+            f.putLong(8L << 32 | RecordHeaders.COMMITTED);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.netkit.ring;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.netkit.testkit.Seeds;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.SplittableRandom;
@@ -16,7 +17,7 @@ import java.util.stream.Stream;
  * writes and bounded writes (max 0 to past readable, the channel taking a random part) at capacities 16 to
  * 4096; the bytes out are the model's first ones, never more than {@code max}, one channel call exactly
  * when there is something to write, two buffers exactly when the written region wraps. Seeded; the seed
- * is in every failure message ({@code -Dring.seed=} replays it).
+ * is in every failure message ({@code -Dnetkit.seed=} replays it).
  */
 class WriteToLimitTest {
     @TestFactory
