@@ -104,7 +104,7 @@ public final class BufferPool implements AutoCloseable {
         }
     }
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private BufferPool(Builder b) {
         this.direct = b.direct;
         this.minShift = Integer.numberOfTrailingZeros(b.minClass);
