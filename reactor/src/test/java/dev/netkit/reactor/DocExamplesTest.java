@@ -1,19 +1,7 @@
 package dev.netkit.reactor;
 
-import dev.netkit.testkit.Snippets;
+import dev.netkit.testkit.ModuleDocExamplesTest;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
-
-/** The Java examples of the reactor's README and package-infos compile (testkit's {@link Snippets} rules). */
-class DocExamplesTest {
-    @Test
-    void readmeExamplesCompile() {
-        Snippets.assertCompile(Snippets.fromMarkdown(Path.of("README.md")));
-    }
-
-    @Test
-    void packageExamplesCompile() {
-        Snippets.assertCompile(Snippets.fromPackageInfos(Path.of("src/main/java")));
-    }
+/** The Java examples of reactor's README and package documentation compile (testkit's Snippets rules). */
+class DocExamplesTest extends ModuleDocExamplesTest {
 }

@@ -1,18 +1,7 @@
 package dev.netkit.ring;
 
-import dev.netkit.testkit.Snippets;
-import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
+import dev.netkit.testkit.ModuleDocExamplesTest;
 
-/** The Java examples of ring's README and package documentation compile (testkit's {@link Snippets} rules). */
-class DocExamplesTest {
-    @Test
-    void readmeExamplesCompile() {
-        Snippets.assertCompile(Snippets.fromMarkdown(Path.of("README.md")));
-    }
-
-    @Test
-    void packageExamplesCompile() {
-        Snippets.assertCompile(Snippets.fromPackageInfos(Path.of("src/main/java")));
-    }
+/** The Java examples of ring's README and package documentation compile (testkit's Snippets rules). */
+class DocExamplesTest extends ModuleDocExamplesTest {
 }
