@@ -297,17 +297,21 @@ final class LocalCache extends LocalCachePad {
 
     /**
      * Another thread returns {@code o} (already IN_QUEUE and reset) to this cache's inbox; false if the
-     * inbox is full. If the cache was retired meanwhile, drains the inbox itself (the releaser's side of
-     * the Dekker pair in the notes above), so nothing stays in a retired inbox.
+     * inbox is full. The caller then calls {@link #drainIfRetired}: the offer's CAS followed by that
+     * volatile read of {@code retired} is the releaser's side of the Dekker pair in the notes above.
      */
-    boolean offerReturn(Pooled o, ObjectPool<?> pool) {
-        if (!inbox.offer(o)) {
-            return false;
-        }
+    boolean offerReturn(Pooled o) {
+        return inbox.offer(o);
+    }
+
+    /**
+     * After a successful {@link #offerReturn}: if the cache was retired meanwhile, drains the inbox itself, so
+     * nothing stays in a retired inbox.
+     */
+    void drainIfRetired(ObjectPool<?> pool) {
         if (retired) {
             drainRetired(pool);
         }
-        return true;
     }
 
     // ---- retirement of a dead owner's cache ----

@@ -466,8 +466,9 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
     private void releaseToInbox(Pooled o, LocalCache h) {
         casFromInUse(o, Pooled.IN_QUEUE);
         runReset(o);
-        if (h.offerReturn(o, this)) {
-            released.increment();
+        if (h.offerReturn(o)) {
+            released.increment();       // counted before a retired inbox's drain may drop it, as before
+            h.drainIfRetired(this);
         } else {
             dropFromInUse(o);
         }

@@ -14,8 +14,8 @@ import java.nio.ByteOrder;
  * <p>A strategy chosen at construction: the public constructors use {@link #IN_BUFFER}; a test may pass a
  * subclass that keeps the header words elsewhere (Lincheck cannot follow byte-buffer view VarHandles) through
  * the package-private constructors. Production code loads no subclass, so every call below is monomorphic and
- * inlined (class hierarchy analysis); where a test loaded its subclass too, a call site sees at most two
- * receiver types. The bytes, payloads and zeroing are the same code either way.
+ * inlined (class hierarchy analysis); only a test JVM that loads the test subclasses sees more receiver
+ * types at these call sites. The bytes, payloads and zeroing are the same code either way.
  */
 class RecordHeaders {
     /** Header bytes in front of each frame. */
