@@ -138,8 +138,13 @@ public final class Snippets {
         }
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         StringWriter out = new StringWriter();
+        Path classes;
+        try {
+            classes = Files.createTempDirectory("netkit-snippet");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, null, null)) {
-            Path classes = Files.createTempDirectory("netkit-snippet");
             List<String> options = List.of("-proc:none", "-d", classes.toString(), "-classpath", searchPath());
             JavaFileObject unit = new SimpleJavaFileObject(URI.create("string:///Snippet.java"), JavaFileObject.Kind.SOURCE) {
                 @Override
@@ -150,6 +155,8 @@ public final class Snippets {
             javac.getTask(out, files, diagnostics, options, null, List.of(unit)).call();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            deleteTree(classes);
         }
         StringBuilder errors = new StringBuilder();
         for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
@@ -194,6 +201,17 @@ public final class Snippets {
             }
         }
         return String.join(File.pathSeparator, entries);
+    }
+
+    /** Removes the example's class files: only whether it compiles is kept. */
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static int closingBrace(String text, int openBrace) {
