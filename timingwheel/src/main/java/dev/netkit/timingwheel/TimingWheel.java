@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  *
  * <p><b>Thread safety.</b> None: every method must be called by one owner thread at a time (typically an
  * event loop), or under the caller's own mutual exclusion. {@link WheelTimer} is the thread-safe service
- * built over this class.
+ * (its wheel follows this class's design, with its timeouts as the nodes).
  *
  * <p><b>Time.</b> Time always comes from the caller, in nanoseconds on the {@link System#nanoTime()}
  * scale (any origin, any sign). The wheel counts ticks of {@code tickNanos} from the {@code startNanos}
@@ -355,8 +355,8 @@ public final class TimingWheel<T> {
         return scheduleTick(tickOf(deadlineNanos), payload);
     }
 
-    /** Schedules at an absolute tick (the WheelTimer's worker computes ticks itself). Owner thread only. */
-    long scheduleTick(long tick, T payload) {
+    /** Schedules at an absolute tick. Owner thread only. */
+    private long scheduleTick(long tick, T payload) {
         Objects.requireNonNull(payload, "payload");
         long d = tick < cur ? cur : tick;
         reserveOverflow(d);
@@ -377,20 +377,6 @@ public final class TimingWheel<T> {
     public boolean cancel(long handle) {
         int i = live(handle);
         if (i < 0) {
-            return false;
-        }
-        remove(i);
-        return true;
-    }
-
-    /**
-     * Cancels a pending timer only if its payload is {@code payload} (the same reference). O(1). Owner
-     * thread only. For a caller that may hold a handle so old that its generation has wrapped and names
-     * another timer again: {@link WheelTimer}'s queued cancellations, whose payloads each enter the wheel once.
-     */
-    boolean cancelIf(long handle, T payload) {
-        int i = live(handle);
-        if (i < 0 || payloadAt(i) != payload) {
             return false;
         }
         remove(i);

@@ -17,9 +17,9 @@ import java.util.function.LongSupplier;
 import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
 /**
- * A thread-safe timer service: one worker thread owns a {@link TimingWheel}; {@link #newTimeout} and
- * {@link Timeout#cancel()} may be called from any thread and reach the worker through a lock-free JCTools
- * MPSC queue. A drop-in for the role of Netty's {@code HashedWheelTimer}, with a hierarchical wheel (no
+ * A thread-safe timer service: one worker thread owns a hierarchical timing wheel; {@link #newTimeout} and
+ * {@link Timeout#cancel()} may be called from any thread: a new timeout reaches the worker through a
+ * lock-free JCTools MPSC queue, a cancel is one CAS on the timeout. A drop-in for the role of Netty's {@code HashedWheelTimer}, with a hierarchical wheel (no
  * per-tick bucket scan), a worker that sleeps while nothing is due, and no shared pending counter.
  *
  * <p><b>Guarantees.</b>
@@ -42,8 +42,8 @@ import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
  *       timeout that never ran is cancelled, and the first {@link #stop()} returns them. In manual mode
  *       the Error propagates from {@link #advance()}, and the timer stays usable: nothing is lost.</li>
  *   <li>The worker parks while no timeout is pending (no ticking), and while timeouts are pending it sleeps
- *       until the next one is due, waking at least every 16 ms (every tick if the tick is longer) to free
- *       cancelled timeouts' slots. A
+ *       until the next one is due, waking at least every 16 ms (every tick if the tick is longer) to take
+ *       in queued timeouts and drop cancelled ones. A
  *       {@code newTimeout} wakes it (an unpark) only if it is asleep and the new deadline is earlier than
  *       its planned wake-up.</li>
  * </ul>
@@ -52,19 +52,24 @@ import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
  * {@link #advance()} (an event loop, or a test), which does the worker's work once and runs due tasks
  * inline. Everything else is as above. The jcstress tests use it to drive expiry deterministically.
  *
- * <p><b>Memory.</b> Per pending timeout: the {@link Timeout} (32 bytes with compressed references) and a
- * wheel slot (16 bytes), 48 bytes, plus the user's task. {@code newTimeout} allocates the {@code Timeout}
- * and, amortized, the MPSC queue's 1,024-entry chunks. The wheel holds at most about 16.7 million
- * timeouts: beyond that the worker cancels a new timeout (it never runs; {@code isCancelled()} turns
- * true) and reports an {@code IllegalStateException} to its uncaught-exception handler; set
- * {@code maxPending} to have the caller rejected instead.
+ * <p><b>Memory.</b> Per pending timeout: the {@link Timeout}, 32 bytes with compressed references, plus
+ * the user's task: the timeout is its own node in the wheel (it carries the wheel's link), so nothing else
+ * is allocated per timeout. {@code newTimeout} allocates the {@code Timeout} and, amortized, the MPSC
+ * queue's 1,024-entry chunks; {@code cancel} allocates nothing. A cancelled timeout (and its task, with
+ * whatever the task captures) stays linked in the wheel until the worker meets it: at its slot, or in a
+ * sweep. The worker sweeps, when it takes in new timeouts (at least every 16 ms while timeouts are
+ * pending), if cancelled timeouts are more than a quarter of the linked ones and more than 1,024, or if
+ * nothing is pending: so at those points at most max(1,024, a third of the pending) cancelled timeouts
+ * are kept. Timeouts in a later 2<sup>30</sup>-tick block than the wheel's time (at most 2<sup>30</sup>
+ * ticks ahead, 12.4 days at 1 ms; some nearer ones when the block boundary is near) take 12 more bytes in an
+ * overflow array until the wheel reaches their block.
  */
 public final class WheelTimer {
     /*
      * Implementation notes.
      *
-     * Threads. `wheel` is read and written only by the worker (in manual mode: the driver calling
-     * advance(), and stop()). `queue` has many producers (newTimeout, cancel) and the worker as its only
+     * Threads. `wheel` (a TimeoutWheel, whose nodes are the Timeouts) is read and written only by the worker (in manual mode: the driver calling
+     * advance(), and stop()). `queue` has many producers (newTimeout) and the worker as its only
      * consumer. `state` (RUNNING -> STOPPED by CAS in stop; or RUNNING -> DEAD by CAS in a worker that an
      * Error ends, then DEAD -> STOPPED by CAS in stop) and `sleeping` are volatile; `wakeAtTick`
      * is written by the worker (opaque) before its volatile write of `sleeping`, and read by producers
@@ -97,18 +102,24 @@ public final class WheelTimer {
      * worker and returns `unprocessed`, which the worker wrote before it ended (the join orders that write
      * before the read); later calls lose the CAS and return an empty set.
      *
-     * Queued cancellations. A cancel() that won its claim queues the timeout only if the word it replaced
-     * had IN_WHEEL; the worker frees its wheel node with the handle in its word. A timeout cancelled before
-     * that is not queued again: its newTimeout entry is in the queue, or the worker has taken it (in
-     * takeIn, or as `stranded`). takeIn reads the word, schedules, then CASes in IN_WHEEL: if the cancel's
-     * CAS came first, takeIn's read shows CANCELLED (dropped, never scheduled) or its CAS fails (it
-     * removes the node it just scheduled); if takeIn's CAS came first, the cancel's CAS replaced a word
-     * with IN_WHEEL and queues the timeout. So every cancelled timeout's node is freed, once, by the
-     * worker, and a schedule + cancel before the worker's take-in costs the caller one queue offer. Between the claim and the offer the canceller may be preempted for
-     * any time: the deadline passes, the worker frees the node (the expiry loses its claim), and the node
-     * may be reused until its 16-bit generation wraps, so that the handle names a live timeout again. So
-     * the worker removes the node only if its payload is this very timeout (TimingWheel.cancelIf): a
-     * timeout enters the wheel at most once, so that identity test has no ABA.
+     * Lazy cancellation (issue 16). A cancel() is its claim CAS and a count: it never reaches the worker.
+     * The timeout is its own wheel node (TimeoutWheel), singly linked, so unlinking it would need its
+     * predecessor; instead the worker drops a cancelled node where it meets it: takeIn drops one whose
+     * word is no longer PENDING, the due list and a cascade drop them (the expiry's claim fails), and a
+     * sweep drops them all when they are too many. A cancel that lands after takeIn read the word leaves a
+     * cancelled node linked: the same as a cancel after the take-in. Nothing is freed by identity or
+     * handle, so there is no ABA: a node is linked at most once (takeIn takes each queued timeout once).
+     *
+     * Sweeps. `pending` counts every timeout that is live (queued, stranded, or linked and not cancelled):
+     * incremented before the offer, decremented after a claim. So wheel.linked() - pending.sum() is at most
+     * the cancelled nodes still linked, plus the few timeouts that other threads create and cancel during
+     * the sum (StripedCounter.sum() is not a snapshot: it may miss an increment and see its decrement); a
+     * concurrent cancel between its CAS and its decrement only makes the estimate smaller. A wrong
+     * estimate costs one sweep that finds little; each sweep drops every cancelled node it meets. maybeSweep, run after each transfer, sweeps when that estimate is more
+     * than a quarter of the linked nodes (and above SWEEP_MIN): the sweep's walk, O(linked), is paid for by
+     * the at least linked / 4 cancels since the last one. It also sweeps when nothing is pending (every
+     * linked node is cancelled), so that a worker with only cancelled timeouts left parks without a timeout,
+     * as one with nothing linked does, instead of waking every DRAIN_INTERVAL_NANOS until it meets them.
      *
      * Counting. `pending` is a StripedCounter: producers increment and cancellers decrement through its
      * shared (probe-hashed) cells; the worker decrements expiries and stop's claims on its owned stripe 0.
@@ -125,7 +136,8 @@ public final class WheelTimer {
      * the one case where the deadline is counted from the worker's take-in instead.
      */
     public static final long MAX_DELAY_NANOS = 1L << 61;
-    private static final long MAX_TICK = (1L << 60) - 1;     // a Timeout's deadline tick is capped here: see farTick
+    private static final long MAX_TICK = Timeout.MAX_TICK;   // a Timeout's deadline tick is capped here: see farTick
+    private static final long SWEEP_MIN = 1024;               // no sweep while fewer cancelled timeouts are linked, unless nothing is pending
     private static final long DRAIN_INTERVAL_NANOS = 16_000_000L;
     private static final int EXPIRY_BATCH = 1024;
     private static final int TRANSFER_BATCH = 100_000;
@@ -143,8 +155,7 @@ public final class WheelTimer {
             Handles.field(MethodHandles.lookup(), WheelTimer.class, "wakeAtTick", long.class);
 
     private final MpscUnboundedAtomicArrayQueue<Timeout> queue = new MpscUnboundedAtomicArrayQueue<>(1024);
-    final TimingWheel<Timeout> wheel;        // package-private for the tests' allocation-failure hook
-    private final TimingWheel.ExpiryHandler<Timeout> expire = this::expire;
+    final TimeoutWheel wheel = new TimeoutWheel();   // package-private for the tests (allocation-failure hook, linked())
     private final StripedCounter pending = new StripedCounter(1);
     private final LongSupplier clock;
     private final long origin;
@@ -202,7 +213,6 @@ public final class WheelTimer {
         this.drainTicks = Math.max(1, DRAIN_INTERVAL_NANOS / tickNanos);
         this.maxPending = maxPending;
         this.executor = executor;
-        this.wheel = new TimingWheel<>(origin, tickNanos);
         if (tf == null) {
             this.worker = null;
         } else {
@@ -244,10 +254,11 @@ public final class WheelTimer {
      * Schedules {@code task} to run once after {@code delay}. Lock-free (an MPSC queue offer, a striped
      * count, and at most one unpark of the sleeping worker). Any thread, including a running task.
      *
-     * <p>The deadline is counted in ticks from the timer's start, with room for 2^60 - 1 ticks. A deadline
-     * beyond that (possible with a tick of 1 or 2 ns, or once the timer has run for decades: 36 years with
-     * a 3 ns tick, 73 with 4 ns) is counted instead as {@code MAX_DELAY_NANOS} from when the worker takes
-     * the timeout in (reads its clock after this call did): later than asked, never earlier.
+     * <p>The deadline is counted in ticks from the timer's start, with room for 2^62 - 1 ticks. A deadline
+     * beyond that (possible only with a 1 ns tick, in manual mode, once the timer has run for 2^61 ns: 73
+     * years) is
+     * counted instead as {@code MAX_DELAY_NANOS} from when the worker takes the timeout in (reads its clock
+     * after this call did): later than asked, never earlier.
      *
      * @param task  what to run; on the worker (or the manual driver), or handed to the executor
      * @param delay the delay; negative means 0; longer than {@link #MAX_DELAY_NANOS} is clamped
@@ -295,15 +306,11 @@ public final class WheelTimer {
     }
 
     /**
-     * Called by Timeout.cancel after its CAS won; inWheel: the word it replaced had IN_WHEEL. A timeout not
-     * yet in the wheel is not queued again: its newTimeout entry is still in the queue (or in the worker's
-     * hands), and the worker drops it there (see "Queued cancellations").
+     * Called by Timeout.cancel after its CAS won: the count only. The worker drops the cancelled timeout
+     * where it meets it (see "Lazy cancellation").
      */
-    void cancelled(Timeout t, boolean inWheel) {
+    void cancelled() {
         pending.add(-1);
-        if (inWheel && (int) STATE.getVolatile(this) == RUNNING) {
-            queue.offer(t);                  // the worker frees its slot
-        }
     }
 
     /**
@@ -327,12 +334,12 @@ public final class WheelTimer {
     }
 
     /**
-     * Manual mode only: does the worker's work once on the calling thread: takes queued timeouts and
-     * cancellations into the wheel, then expires and runs (inline) every task due at the clock's current
+     * Manual mode only: does the worker's work once on the calling thread: takes queued timeouts
+     * into the wheel (dropping cancelled ones), then expires and runs (inline) every task due at the clock's current
      * time. One driver thread at a time; not from a task, and not concurrently with {@link #stop()}.
      *
-     * @return the number of timeouts that expired in this call (not counting cancelled ones whose slots
-     *         the wheel freed)
+     * @return the number of timeouts that expired in this call (not counting cancelled ones the wheel
+     *         dropped)
      * @throws IllegalStateException if the timer has a worker thread
      */
     public int advance() {
@@ -343,10 +350,10 @@ public final class WheelTimer {
             return 0;
         }
         transfer();
-        long now = clock.getAsLong();
+        long nowTick = Math.floorDiv(clock.getAsLong() - origin, tickNanos);
         long before = expired;
-        while (wheel.poll(now, expire, EXPIRY_BATCH) == EXPIRY_BATCH) {
-            // a slot's cancelled timeouts also count against the batch: loop until the poll ends short
+        while (expireDue(nowTick) == EXPIRY_BATCH) {
+            // a slot's cancelled timeouts also count against the batch: loop until the batch ends short
         }
         return (int) (expired - before);
     }
@@ -398,8 +405,8 @@ public final class WheelTimer {
         try {
             while ((int) STATE.getVolatile(this) == RUNNING) {
                 transfer();
-                long now = clock.getAsLong();
-                if (wheel.poll(now, expire, EXPIRY_BATCH) == EXPIRY_BATCH || !queue.isEmpty()) {
+                long nowTick = Math.floorDiv(clock.getAsLong() - origin, tickNanos);
+                if (expireDue(nowTick) == EXPIRY_BATCH || !queue.isEmpty()) {
                     continue;
                 }
                 int mode;
@@ -408,10 +415,7 @@ public final class WheelTimer {
                     mode = FOREVER;
                 } else {
                     mode = TIMED;
-                    long next = wheel.nextDeadline() - origin;
-                    long nextTick = next <= 0 ? 0 : (next - 1) / tickNanos + 1;
-                    long nowTick = Math.floorDiv(now - origin, tickNanos);
-                    wakeTick = Math.min(nextTick, nowTick + drainTicks);
+                    wakeTick = Math.min(wheel.nextTick(), nowTick + drainTicks);
                 }
                 WAKE_AT_TICK.setOpaque(this, wakeTick);
                 SLEEPING.setVolatile(this, mode);
@@ -439,7 +443,7 @@ public final class WheelTimer {
         }
     }
 
-    /** Takes queued new timeouts into the wheel and frees cancelled ones. Worker (or manual driver) only. */
+    /** Takes queued new timeouts into the wheel, then sweeps if it must. Worker (or manual driver) only. */
     private void transfer() {
         Timeout t = stranded;
         if (t != null) {
@@ -449,45 +453,61 @@ public final class WheelTimer {
         for (int k = 0; k < TRANSFER_BATCH; k++) {
             t = queue.poll();
             if (t == null) {
-                return;
+                break;
             }
             takeIn(t);
         }
+        maybeSweep();
     }
 
-    /** Puts a timeout taken from the queue into the wheel, or frees the wheel node of a cancelled one. */
+    /** Links a timeout taken from the queue into the wheel; drops it if it is no longer pending. */
     private void takeIn(Timeout t) {
         long w = t.word();
-        long st = w & Timeout.STATE_MASK;
-        if (st == Timeout.CANCELLED) {
-            if ((w & Timeout.IN_WHEEL) != 0) {
-                wheel.cancelIf(w >>> Timeout.VALUE_SHIFT, t);   // only t: its node may hold another by now
-            }
-            return;
-        }
-        if (st != Timeout.PENDING || (w & Timeout.IN_WHEEL) != 0) {
-            return;
+        if ((w & Timeout.STATE_MASK) != Timeout.PENDING) {
+            return;                                      // cancelled before the take-in: never linked
         }
         long tick = w >>> Timeout.VALUE_SHIFT;
         if (tick == MAX_TICK) {
             tick = farTick();                            // its deadline tick did not fit: never early
         }
-        long h;
         try {
-            h = wheel.scheduleTick(tick, t);
-        } catch (IllegalStateException full) {           // 16.7 million pending: the wheel is full
+            wheel.schedule(t, tick);
+        } catch (IllegalStateException full) {           // 2^31 timeouts beyond the span: the overflow is full
             if (t.claim(Timeout.CANCELLED)) {
                 pending.add(-1);
             }
             report(full);
-            return;
         } catch (Throwable e) {                          // an Error (OutOfMemoryError): the wheel is as it was
             stranded = t;                                // first in line for the next transfer, or for shutdown
             throw e;
         }
-        if (!t.casWord(w, Timeout.IN_WHEEL | (h << Timeout.VALUE_SHIFT))) {
-            wheel.cancel(h);                             // cancelled between our read and CAS
+    }
+
+    /**
+     * Sweeps the wheel's cancelled nodes when they are more than a quarter of it, or all of it (nothing
+     * pending: so that the worker can park without a timeout). See "Sweeps".
+     */
+    private void maybeSweep() {
+        long linked = wheel.linked();
+        if (linked == 0) {
+            return;
         }
+        long cancelled = linked - pending.sum();              // at most the cancelled nodes linked
+        if (cancelled >= linked || (linked > SWEEP_MIN && cancelled > Math.max(SWEEP_MIN, linked >> 2))) {
+            wheel.sweep();
+        }
+    }
+
+    /** Expires up to EXPIRY_BATCH due timeouts (cancelled ones met count too); returns how many it met. */
+    private int expireDue(long nowTick) {
+        for (int k = 0; k < EXPIRY_BATCH; k++) {
+            Timeout t = wheel.next(nowTick);
+            if (t == null) {
+                return k;
+            }
+            expire(t);
+        }
+        return EXPIRY_BATCH;
     }
 
     /**
@@ -501,9 +521,9 @@ public final class WheelTimer {
         return Math.floorDiv(elapsed, tickNanos) + (r + MAX_DELAY_NANOS - 1) / tickNanos + 1;
     }
 
-    private void expire(long handle, Timeout t) {
+    private void expire(Timeout t) {
         if (!t.claim(Timeout.EXPIRED)) {
-            return;                                               // cancelled; its queue entry is harmless now
+            return;                                               // cancelled: dropped here
         }
         pending.add(0, -1);
         expired++;
@@ -542,7 +562,7 @@ public final class WheelTimer {
         while ((t = queue.poll()) != null) {
             takeBack(t, out);
         }
-        wheel.clear(x -> takeBack(x, out));
+        wheel.clear(x -> takeBack(x, out));         // cancelled nodes among them: their claim fails
         return Collections.unmodifiableSet(out);
     }
 

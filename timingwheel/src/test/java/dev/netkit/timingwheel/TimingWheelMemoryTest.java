@@ -112,7 +112,7 @@ class TimingWheelMemoryTest {
     }
 
     @Test
-    void wheelTimerCostsTimeoutPlusSlotPerPendingTimeout() {
+    void wheelTimerCostsItsTimeoutAlonePerPendingTimeout() {
         AtomicLong clock = new AtomicLong();
         WheelTimer timer = WheelTimer.manual(clock::get, MS, 0);
         Runnable task = () -> { };
@@ -120,12 +120,15 @@ class TimingWheelMemoryTest {
         for (int i = 0; i < n; i++) {
             timer.newTimeout(task, 1 + i % 600_000, TimeUnit.MILLISECONDS);
         }
-        timer.advance();                                 // moves them from the queue into the wheel
+        for (int k = 0; k < 10 && timer.wheel.linked() < n; k++) {
+            timer.advance();                             // moves them from the queue into the wheel, 100,000 a call
+        }
         assertEquals(n, timer.pendingTimeouts());
         double per = perTimer(timer, task, n);
         long timeout = VM.current().sizeOf(timer.newTimeout(task, 1, TimeUnit.HOURS));
         System.out.printf("[TimingWheelMemoryTest] JOL: WheelTimer %.2f B per pending timeout (Timeout object %d B)%n",
                 per, timeout);
-        assertTrue(per <= timeout + 16 * 1.51 + 1, "per timeout " + per);
+        // issue 16: the Timeout is the wheel's node; the wheel's fixed arrays add about 0.01 B per timeout here
+        assertTrue(per <= timeout + 0.1, "per timeout " + per + ", the Timeout alone " + timeout);
     }
 }

@@ -350,44 +350,39 @@ class WheelTimerTest {
     }
 
     /**
-     * Issue 12 (3). {@code Timeout.cancel()} claims the timeout, then queues it for the worker with its
-     * wheel handle. A canceller preempted between the two lets the deadline pass (the wheel frees the node)
-     * and the node be reused until its 16-bit generation wraps: the stale handle then names a live timeout.
-     * The queued cancel must remove only the timeout it was queued for. The test runs cancel's two halves
-     * ({@code claim}, then {@code cancelled}, both package-private) apart, which places the preemption
-     * deterministically.
+     * Issue 12 (3), as it stands after issue 16's intrusive wheel. {@code Timeout.cancel()} is a claim CAS
+     * and then a count ({@code cancelled()}); a canceller preempted between the two must neither let the task
+     * run nor disturb the timeouts scheduled after it. (Before issue 16 the second half queued the timeout's
+     * wheel handle, which could name a reused node: that mechanism is gone, a cancelled timeout is dropped
+     * where the worker meets it.) The test runs the two halves apart, which places the preemption
+     * deterministically. While x is claimed but not yet counted, the pending count includes it, so no
+     * sweep sees it as cancelled; its slot drops it, and the timeouts scheduled in that window run and are
+     * counted correctly.
      */
     @Test
-    void aQueuedCancelNeverRemovesTheTimeoutThatReusedItsWheelNode() {
+    void aCancelPreemptedBeforeItsCountNeitherRunsNorDisturbsLaterTimeouts() {
         AtomicLong clock = new AtomicLong();
         long tick = 1_000_000L;
         WheelTimer t = WheelTimer.manual(clock::get, tick, 0);
-        Timeout x = t.newTimeout(() -> { }, 1, TimeUnit.MILLISECONDS);
+        int[] xRuns = new int[1];
+        Timeout x = t.newTimeout(() -> xRuns[0]++, 1, TimeUnit.MILLISECONDS);
         t.advance();                                             // x into the wheel
-        long staleHandle = x.word() >>> Timeout.VALUE_SHIFT;
-        assertTrue((x.word() & Timeout.IN_WHEEL) != 0, "x is in the wheel");
+        assertEquals(1, t.wheel.linked());
         assertTrue(x.claim(Timeout.CANCELLED));                  // cancel(), first half; then preempted
         clock.set(tick);
-        assertEquals(0, t.advance());                            // x's deadline: its node is freed, x is not run
-        int[] victimRuns = new int[1];
-        Timeout victim = null;
-        for (int i = 0; i < 70_000 && victim == null; i++) {     // reuse the node until the generation wraps
-            Timeout v = t.newTimeout(() -> victimRuns[0]++, 1, TimeUnit.HOURS);
-            t.advance();
-            if (v.word() >>> Timeout.VALUE_SHIFT == staleHandle) {
-                victim = v;
-            } else {
-                assertTrue(v.cancel());                          // the next advance frees the node first
-            }
+        assertEquals(0, t.advance());                            // x's deadline: dropped, not run
+        assertEquals(0, t.wheel.linked(), "x's node is still linked after its slot was reached");
+        int[] laterRuns = new int[1];
+        for (int i = 0; i < 1_000; i++) {
+            t.newTimeout(() -> laterRuns[0]++, 1, TimeUnit.MILLISECONDS);
         }
-        assertTrue(victim != null, "the node never came back with x's handle");
-        t.cancelled(x, true);                                    // cancel(), second half: x's handle is queued
         t.advance();
-        clock.set(2 * 3_600_000 * tick);
-        t.advance();
-        assertEquals(1, victimRuns[0], "x's queued cancel removed the timeout that reused its node: it ran "
-                + victimRuns[0] + " times, isPending " + victim.isPending() + ", pendingTimeouts " + t.pendingTimeouts());
-        assertTrue(victim.isExpired());
+        t.cancelled();                                           // cancel(), second half: the count
+        assertEquals(1_000, t.pendingTimeouts());
+        clock.set(2 * tick);
+        assertEquals(1_000, t.advance());
+        assertEquals(1_000, laterRuns[0]);
+        assertEquals(0, xRuns[0]);
         assertTrue(x.isCancelled());
         assertEquals(0, t.pendingTimeouts());
         assertTrue(t.stop().isEmpty());
@@ -424,8 +419,9 @@ class WheelTimerTest {
     }
 
     /**
-     * Issue 12 (6): a worker killed by an Error (here an OutOfMemoryError while the wheel grows for the
-     * 1,025th timeout, injected by the wheel's test hook) marked the timer stopped itself, so a later stop()
+     * Issue 12 (6): a worker killed by an Error (here an OutOfMemoryError while the wheel grows, injected by
+     * the wheel's test hook; since issue 16 the wheel allocates only for timeouts beyond its 2^30-tick span,
+     * so these are 30 days ahead with a 1 ms tick) marked the timer stopped itself, so a later stop()
      * returned an empty set, and the timeout it was taking into the wheel was in neither the queue nor the
      * wheel. stop() must return every timeout that never ran.
      */
@@ -441,10 +437,11 @@ class WheelTimerTest {
             return th;
         }, null, 0);
         t.wheel.allocationsBeforeFailure = 0;        // the wheel's first growth fails (published by the offers)
-        int n = 1_025;                               // the wheel holds 1,024 before it grows
+        int n = 1_025;
         List<Timeout> all = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            all.add(t.newTimeout(() -> { }, 1, TimeUnit.HOURS));
+            // the last one beyond the span: the overflow's first growth, at the take-in of the last offer
+            all.add(t.newTimeout(() -> { }, i < n - 1 ? 1 : 30 * 24, TimeUnit.HOURS));
         }
         Thread w = worker.get();
         w.join(AWAIT_S * 1_000);
@@ -476,11 +473,11 @@ class WheelTimerTest {
         int n = 1_025;
         AtomicInteger ran = new AtomicInteger();
         for (int i = 0; i < n; i++) {
-            t.newTimeout(ran::incrementAndGet, 1, TimeUnit.MILLISECONDS);
+            t.newTimeout(ran::incrementAndGet, 30, TimeUnit.DAYS);   // beyond the span: the overflow must grow
         }
         assertThrows(OutOfMemoryError.class, t::advance);
         assertEquals(0, t.advance());
-        clock.set(tick);
+        clock.set(TimeUnit.DAYS.toNanos(30));
         assertEquals(n, t.advance(), "timeouts run after an Error in advance(): " + ran.get() + " of " + n);
         assertEquals(n, ran.get());
         assertEquals(0, t.pendingTimeouts());
@@ -528,8 +525,59 @@ class WheelTimerTest {
     }
 
     /**
-     * Issue 16: a cancel() that beats the worker's take-in is not queued a second time (its newTimeout
-     * entry is still queued): the worker drops it there, and the wheel never holds it.
+     * Issue 16: a deadline tick that does not fit the timeout's word (2^62 ticks and more: only with a 1 ns
+     * tick, a timer that has run for 2^61 ns or more) is counted as {@code MAX_DELAY_NANOS} from the take-in
+     * and kept in the overflow; when the wheel reaches its block the worker writes the deadline (modulo
+     * 2^62) into the word, which the cascades then read. It must run at that deadline, not a tick before;
+     * an Error while the overflow grows must not lose it (taken in again later: a later deadline, never an
+     * earlier one); and cancelled while in the overflow, it must be dropped when the wheel reaches it.
+     */
+    @Test
+    void aDeadlineBeyondTheWordsRangeRunsOnTimeSurvivesAnErrorAndCanBeCancelled() {
+        long max = WheelTimer.MAX_DELAY_NANOS;
+        long start = (3L << 60) + 12_345;                        // elapsed + MAX_DELAY_NANOS >= 2^62 ticks;
+                                                                 // the deadline is not at a 2^30 block start
+        for (int variant = 0; variant < 3; variant++) {
+            AtomicLong clock = new AtomicLong();
+            WheelTimer t = WheelTimer.manual(clock::get, 1, 0);
+            clock.set(start);
+            AtomicInteger ran = new AtomicInteger();
+            Timeout x = t.newTimeout(ran::incrementAndGet, max, TimeUnit.NANOSECONDS);
+            // variant 2: a live companion keeps the count above zero, so that no sweep drops x first
+            Timeout y = variant == 2 ? t.newTimeout(ran::incrementAndGet, max, TimeUnit.NANOSECONDS) : null;
+            long deadline = start + max;                          // 5 * 2^60: taken in at once
+            if (variant == 1) {
+                t.wheel.allocationsBeforeFailure = 0;            // the overflow's first growth fails
+                assertThrows(OutOfMemoryError.class, t::advance);
+                clock.set(start + 5);
+                deadline = start + 5 + max;                      // taken in by the next advance: 5 ns later
+            }
+            t.advance();
+            assertEquals(variant == 2 ? 2 : 1, t.wheel.linked(), "variant " + variant);
+            if (variant == 2) {
+                assertTrue(x.cancel());
+                assertEquals(0, t.advance());
+                assertEquals(2, t.wheel.linked(), "variant 2: swept with a live timeout pending");
+            }
+            clock.set(deadline - 1);
+            assertEquals(0, t.advance(), "variant " + variant + ": ran a tick early");
+            assertEquals(0, ran.get(), "variant " + variant);
+            assertEquals(1, t.wheel.linked(), "variant " + variant + ": the overflow scan kept a cancelled timeout");
+            clock.set(deadline);
+            assertEquals(1, t.advance(), "variant " + variant + ": did not run at its deadline");
+            assertEquals(1, ran.get());
+            assertTrue(variant == 2 ? x.isCancelled() && y.isExpired() : x.isExpired(), "variant " + variant);
+            assertEquals(0, t.wheel.linked(), "variant " + variant);
+            assertEquals(0, t.pendingTimeouts(), "variant " + variant);
+            assertTrue(t.stop().isEmpty());
+        }
+    }
+
+    /**
+     * Issue 16: a cancel() that beats the worker's take-in never reaches the worker: the worker drops the
+     * timeout when it takes it from the queue, and the wheel never links it. One cancelled after the take-in
+     * stays linked until the wheel meets it at its slot, where it is dropped without running, or until a
+     * transfer finds nothing pending and sweeps.
      */
     @Test
     void aTimeoutCancelledBeforeTheWorkerTakesItInNeverEntersTheWheel() {
@@ -538,22 +586,98 @@ class WheelTimerTest {
         Timeout x = t.newTimeout(() -> { }, 1, TimeUnit.HOURS);
         assertTrue(x.cancel());
         assertEquals(0, t.advance());
-        assertEquals(0, t.wheel.size(), "a timeout cancelled before take-in was scheduled in the wheel");
-        Timeout y = t.newTimeout(() -> { }, 1, TimeUnit.HOURS);
+        assertEquals(0, t.wheel.linked(), "a timeout cancelled before take-in was linked in the wheel");
+        int[] runs = new int[1];
+        Timeout y = t.newTimeout(() -> runs[0]++, 1, TimeUnit.HOURS);
+        Timeout z = t.newTimeout(() -> runs[0]++, 2, TimeUnit.HOURS);
         t.advance();
-        assertEquals(1, t.wheel.size());
-        assertTrue(y.cancel());                                  // in the wheel: queued, freed by the next advance
-        t.advance();
-        assertEquals(0, t.wheel.size(), "a cancelled timeout's node was not freed");
+        assertEquals(2, t.wheel.linked());
+        assertTrue(y.cancel());                                  // in the wheel: stays linked, lazily
+        assertEquals(0, t.advance());
+        assertEquals(2, t.wheel.linked());
+        clock.set(TimeUnit.HOURS.toNanos(1));
+        assertEquals(0, t.advance(), "a cancelled timeout ran");
+        assertEquals(0, runs[0]);
+        assertEquals(1, t.wheel.linked(), "a cancelled timeout's node was not dropped at its slot");
+        // with nothing pending, the next transfer sweeps every cancelled node (the worker can then park)
+        assertTrue(z.cancel());
+        assertEquals(0, t.advance());
+        assertEquals(0, t.wheel.linked(), "only cancelled timeouts linked, nothing pending, and no sweep");
+        assertEquals(0, runs[0]);
         assertEquals(0, t.pendingTimeouts());
         assertTrue(t.stop().isEmpty());
     }
 
     /**
-     * Issue 16: cancel() against the take-in, raced on two threads many times (a timeout an hour ahead, so
-     * it never expires). Whichever way each race goes, after one more advance the wheel holds nothing: a
-     * cancel between the take-in's read of the word and its CAS makes the take-in remove the node it
-     * scheduled; a cancel after the CAS queues the timeout. A lost node would stay in the wheel.
+     * Issue 16: cancelled timeouts stay linked until the worker meets them, so the worker sweeps them out
+     * when they are more than a quarter of the linked ones (and more than 1,024): up to that point nothing is
+     * swept, past it everything cancelled is, on the next transfer. Deadlines spread over the levels, so the
+     * sweep walks slots of every level and the overflow; more timeouts are then scheduled into the swept
+     * lists, and, with the clock stepped half an hour at a time over 41 days, every survivor runs exactly
+     * once and none before its deadline.
+     */
+    @Test
+    void cancelledTimeoutsAreSweptWhenTheyAreMoreThanAQuarterOfTheLinkedOnes() {
+        long seed = Seeds.seed();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        AtomicLong clock = new AtomicLong();
+        long tick = 1_000_000L;
+        WheelTimer t = WheelTimer.manual(clock::get, tick, 0);
+        int n = 20_000;
+        int extra = 2_000;
+        long[] deadline = new long[n + extra];
+        int[] runs = new int[n + extra];
+        int[] early = new int[1];
+        List<Timeout> all = new ArrayList<>();
+        for (int i = 0; i < n + extra; i++) {
+            // half within 5 s, half up to 40 days: beyond the 2^30-tick span, through the overflow
+            long delayMs = 1 + rnd.nextLong(i % 2 == 0 ? 5_000 : 40L * 86_400_000);
+            int k = i;
+            deadline[k] = delayMs * tick;
+            Runnable task = () -> {
+                runs[k]++;
+                if (clock.get() < deadline[k]) {
+                    early[0]++;
+                }
+            };
+            if (i == n) {
+                t.advance();
+                assertEquals(n, t.wheel.linked(), "seed " + seed);
+                int quarter = n / 4;
+                for (int c = 0; c < quarter; c++) {              // exactly a quarter: not more, no sweep
+                    assertTrue(all.get(c).cancel());
+                }
+                t.advance();
+                assertEquals(n, t.wheel.linked(), "seed " + seed + ": swept with cancelled == linked / 4");
+                assertTrue(all.get(quarter).cancel());           // one more: the next transfer sweeps
+                t.advance();
+                assertEquals(n - quarter - 1, t.wheel.linked(), "seed " + seed + ": not swept past linked / 4");
+                assertEquals(n - quarter - 1, t.pendingTimeouts());
+            }
+            all.add(t.newTimeout(task, delayMs, TimeUnit.MILLISECONDS));   // the extra ones: into swept slots
+        }
+        int cancelled = n / 4 + 1;
+        int fired = 0;
+        long step = TimeUnit.MINUTES.toNanos(30);
+        for (long now = 0; now <= TimeUnit.DAYS.toNanos(41); now += step) {
+            clock.set(now);
+            fired += t.advance();
+        }
+        assertEquals(n + extra - cancelled, fired, "seed " + seed);
+        assertEquals(0, early[0], "seed " + seed + ": timeouts ran before their deadlines");
+        for (int i = 0; i < n + extra; i++) {
+            assertEquals(i < cancelled ? 0 : 1, runs[i], "seed " + seed + ": timeout " + i);
+        }
+        assertEquals(0, t.wheel.linked(), "seed " + seed);
+        assertEquals(0, t.pendingTimeouts());
+        assertTrue(t.stop().isEmpty());
+    }
+
+    /**
+     * Issue 16: cancel() against the take-in, raced on two threads many times (a timeout an hour ahead).
+     * Whichever way each race goes, the cancel wins (the timeout never runs), and the next transfer, with
+     * nothing pending, sweeps: the wheel holds nothing (a node linked by a take-in that read the word before
+     * the cancel is dropped there; one a take-in skipped was never linked).
      */
     @Test
     void cancelRacingTheTakeInNeverLeavesANodeInTheWheel() throws Exception {
@@ -569,6 +693,7 @@ class WheelTimerTest {
             spins[i] = rnd.nextInt(64);
         }
         AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicInteger raceRuns = new AtomicInteger();
         Thread canceller = new Thread(() -> {
             try {
                 for (int i = 0; i < rounds; i++) {
@@ -590,12 +715,13 @@ class WheelTimerTest {
         boolean completed = false;
         try {
             for (int i = 0; i < rounds && failure.get() == null; i++) {
-                current.set(t.newTimeout(() -> { }, 1, TimeUnit.HOURS));
+                current.set(t.newTimeout(raceRuns::incrementAndGet, 1, TimeUnit.HOURS));
                 barrier.await();
                 t.advance();                                     // the take-in, racing the cancel
                 barrier.await();
-                t.advance();                                     // frees a queued cancel's node
-                assertEquals(0, t.wheel.size(), "round " + i + " (seed " + seed + "): a cancelled timeout's node stayed in the wheel");
+                t.advance();                                     // nothing pending: sweeps
+                assertEquals(0, t.wheel.linked(), "round " + i + " (seed " + seed + "): a cancelled timeout"
+                        + " stayed linked with nothing pending");
             }
             completed = true;
         } finally {
@@ -608,6 +734,10 @@ class WheelTimerTest {
             throw new AssertionError("seed " + seed, failure.get());
         }
         assertEquals(0, t.pendingTimeouts());
+        clock.set(TimeUnit.HOURS.toNanos(1));
+        assertEquals(0, t.advance());
+        assertEquals(0, raceRuns.get(), "a cancelled timeout ran (seed " + seed + ")");
+        assertEquals(0, t.wheel.linked(), "cancelled nodes stayed linked past their deadline (seed " + seed + ")");
         assertTrue(t.stop().isEmpty());
     }
 }

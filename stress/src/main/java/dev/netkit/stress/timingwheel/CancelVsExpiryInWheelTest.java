@@ -17,7 +17,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 /**
  * Cancel against expiry, the timeout already in the wheel (an earlier advance took it in before it was
  * due; the clock then moved past its deadline). Exactly one wins. At rest, after the cancellation reached
- * the driver, the wheel holds nothing: a later advance finds no slot to free and nothing to run.
+ * the driver, nothing is left: a later advance finds nothing to run.
  *
  * <p>Outcome: (cancel returned true, advance's count, task runs, pending count at rest, expiries of a
  * further advance).

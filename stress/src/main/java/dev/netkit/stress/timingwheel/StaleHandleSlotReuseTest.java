@@ -15,12 +15,12 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
- * A stale wheel handle cannot cancel the timeout that reused its slot. Timeout A sits in the wheel and is
- * due. One thread cancels A; its cancellation reaches the driver through the queue carrying A's wheel
- * handle. The driver expires what is due (A, unless cancelled: either way A's slot is freed), schedules C
- * and takes it in, so that C reuses A's slot (the free list is LIFO), and advances again, which may apply
- * A's late cancellation with A's now stale handle. The generation in the handle must reject it: C must
- * still run at rest.
+ * A cancellation cannot reach the timeout that follows in its place. Timeout A sits in the wheel and is
+ * due. One thread cancels A while the driver expires what is due (A, unless cancelled: a cancelled A is
+ * dropped where the wheel meets it), schedules C and takes it in, and advances again. Before issue 16 the
+ * cancellation travelled to the driver with A's wheel handle and C reused A's node, so the handle's
+ * generation had to reject it; since issue 16 the timeout is its own node and a cancel is only its CAS,
+ * so this test checks that lazy dropping drops A alone: C must still run at rest.
  *
  * <p>Outcome: (A's cancel returned true, A's runs, C's runs at rest, pending count at rest).
  */
@@ -50,9 +50,9 @@ public class StaleHandleSlotReuseTest {
 
     @Actor
     public void driver() {
-        timer.advance();                     // frees A's slot (expiry, or its cancellation)
+        timer.advance();                     // A expires, or is dropped if cancelled by then
         timer.newTimeout(() -> cRuns++, 5, TimeUnit.MILLISECONDS);
-        timer.advance();                     // C into the freed slot; maybe A's late, stale cancellation
+        timer.advance();                     // C into the wheel; A's cancel may land only now
         timer.advance();
     }
 

@@ -1,8 +1,8 @@
 /**
  * jcstress tests for {@code dev.netkit.timingwheel}: the races that {@code WheelTimer}'s and
  * {@code IdleTimeouts}' contracts promise to survive. Cancel against expiry (the timeout still in the queue,
- * and already in the wheel), two cancels, publication of a task's fields, a stale wheel handle against the
- * timeout that reused its slot, activity against idle expiry, stop against newTimeout, and two Termination
+ * and already in the wheel), two cancels, publication of a task's fields, cancel against a cascade, a
+ * cancellation against the timeout that follows in its place, activity against idle expiry, stop against newTimeout, and two Termination
  * tests of the worker's park and wake-up.
  *
  * <p>Most tests drive the timer in manual mode ({@code WheelTimer.manual} with a fake clock held in a plain
