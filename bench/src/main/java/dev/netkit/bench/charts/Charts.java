@@ -221,15 +221,16 @@ public final class Charts {
                                 bar("ByteRing.elastic", true, jmh(spsc, "byteRingElastic")),
                                 bar("copy ceiling: put(ByteBuffer)", false, jmh(spsc, "copyCeiling"))))));
 
-        String timer = "TimerBench-20261205T033608Z.json";
-        String expiry = "ExpiryBench-20261205T033931Z.json";
-        String footprint = "TimerFootprint-20261205T034058Z.txt";
-        String compact = "TimerFootprint-compact-headers-20261205T034109Z.txt";
+        String timer = "TimerBench-20261205T083933Z.json";
+        String expiry = "ExpiryBench-20261205T084310Z.json";
+        String footprint = "TimerFootprint-20261205T084434Z.txt";
+        String compact = "TimerFootprint-compact-headers-20261205T084444Z.txt";
         charts.put("timingwheel", List.of(
                 new Panel("schedule + cancel, 100,000 pending (lower is better)", "ns/op", false, 1, List.of("ns/op"),
                         List.of(bar("TimingWheel", true, jmh(timer, "scheduleCancelTimingWheel")),
                                 bar("Agrona + id map", false, jmh(timer, "scheduleCancelAgronaMapped")),
                                 bar("Agrona, bare", false, jmh(timer, "scheduleCancelAgrona")),
+                                bar("floor: linked node work", false, jmh(timer, "scheduleCancelLinkFloor")),
                                 bar("WheelTimer, caller side", true, jmh(timer, "scheduleCancelWheelTimerCallerSide")),
                                 bar("Netty HashedWheelTimer, caller side", false,
                                         jmh(timer, "scheduleCancelNettyCallerSide")),
@@ -291,9 +292,9 @@ public final class Charts {
                                 bar("Netty PooledByteBufAllocator", false, jmh(pool, "nettyPooledDirect")),
                                 bar("ByteBuffer.allocateDirect", false, jmh(pool, "allocateDirect"))))));
 
-        String cm = "ConnMatrixBench-20261205T002226Z.json";
-        String cm2 = "ConnMatrixBench.get-20261205T002635Z.json";
-        String cmFoot = "ConnMatrixFootprint-20261205T002816Z.txt";
+        String cm = "ConnMatrixBench-20261205T084519Z.json";
+        String cm2 = "ConnMatrixBench.get-20261205T084937Z.json";
+        String cmFoot = "ConnMatrixFootprint-20261205T085118Z.txt";
         charts.put("connmatrix", List.of(
                 new Panel("get, random live id (log scale, lower is better)", "ns/op", true, 1,
                         List.of("1 thread", "2 threads"),

@@ -56,6 +56,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       task, state word), take a slot in an MPSC hand-off with one atomic increment and publish the
  *       timeout there (release store into a 65,536-entry ring that nobody consumes), then claim it with
  *       one CAS, as cancel does. No consumer, no pending count, no wake-up check</td></tr>
+ *   <tr><td>{@code scheduleCancelLinkFloor}</td><td>not a timer: the floor of {@code TimingWheel}'s
+ *       linked design, its node work alone for the same schedule + cancel on flat arrays (see
+ *       {@link LinkFloor})</td></tr>
  *   <tr><td>{@code touchTimingWheel}</td><td>{@code touch(handle, new deadline)} of a pending timer,
  *       alternating between two deadlines 5 minutes out</td></tr>
  *   <tr><td>{@code touchAgronaCancelSchedule}</td><td>Agrona has no touch: cancel + schedule</td></tr>
@@ -131,6 +134,98 @@ public class TimerBench {
         boolean cancelled = s.agronaMapped.cancelTimer(id);
         s.byTimerId.remove(id);
         return cancelled;
+    }
+
+    /**
+     * The floor of a linked wheel's schedule + cancel: {@code TimingWheel}'s node work alone on flat arrays
+     * (a {@code long} link word with next, prev and a 16-bit generation, an {@code int} tick and a payload
+     * per node; 64 slot sentinels per level, 5 levels, an occupancy bitmap per level, a free list), with
+     * {@value #PENDING} nodes linked in random slots. No chunk directory, no past-deadline or clamp check, no
+     * argument or handle-range check, no overflow: the deadline's tick comes from one multiply.
+     */
+    @State(Scope.Thread)
+    public static class LinkFloor {
+        static final int SENTINELS = 1 + 5 * 64;
+        long[] link;
+        int[] tick;
+        Object[] payload;
+        final long[] occupied = new long[5];
+        int freeHead;
+        long cur;
+        long origin;
+        final double invTick = 1.0 / MS;
+        final Object p = new Object();
+        long now;
+
+        @Setup
+        public void setup() {
+            now = System.nanoTime();
+            origin = now;
+            int n = SENTINELS + PENDING + 1_024;
+            link = new long[n];
+            tick = new int[n];
+            payload = new Object[n];
+            for (int s = 0; s < SENTINELS; s++) {
+                link[s] = pack(s, s, 0);
+            }
+            for (int i = SENTINELS; i < n; i++) {
+                link[i] = pack(i + 1 < n ? i + 1 : i, 0, 0);          // the free list, ended by a self-link
+            }
+            freeHead = SENTINELS;
+            SplittableRandom rnd = new SplittableRandom(1);
+            for (int i = 0; i < PENDING; i++) {
+                schedule(now + rnd.nextLong(1, 600_000L * MS), p);
+            }
+        }
+
+        static long pack(int next, int prev, int gen) {
+            return (next & 0xFFFFFFL) | ((prev & 0xFFFFFFL) << 24) | ((long) gen << 48);
+        }
+
+        long schedule(long deadlineNanos, Object x) {
+            long d = (long) ((deadlineNanos - origin) * invTick);
+            int level = (63 - Long.numberOfLeadingZeros(d ^ cur)) / 6;
+            int slot = (int) (d >>> (level * 6)) & 63;
+            int s = 1 + (level << 6) + slot;
+            int i = freeHead;
+            long li = link[i];
+            freeHead = (int) (li & 0xFFFFFF);
+            int gen = (int) (li >>> 48);
+            payload[i] = x;
+            tick[i] = (int) d;
+            long ls = link[s];
+            int prev = (int) ((ls >>> 24) & 0xFFFFFF);
+            link[i] = pack(s, prev, gen);
+            link[prev] = (link[prev] & ~0xFFFFFFL) | i;
+            link[s] = (ls & ~(0xFFFFFFL << 24)) | ((long) i << 24);
+            occupied[level] |= 1L << slot;
+            return ((long) gen << 24) | i;
+        }
+
+        boolean cancel(long handle) {
+            int i = (int) (handle & 0xFFFFFF);
+            long li = link[i];
+            if ((int) (li >>> 48) != (int) (handle >>> 24)) {
+                return false;
+            }
+            int next = (int) (li & 0xFFFFFF);
+            int prev = (int) ((li >>> 24) & 0xFFFFFF);
+            link[prev] = (link[prev] & ~0xFFFFFFL) | next;
+            link[next] = (link[next] & ~(0xFFFFFFL << 24)) | ((long) prev << 24);
+            if (next == prev && next < SENTINELS) {
+                int s = next - 1;
+                occupied[s >> 6] &= ~(1L << (s & 63));
+            }
+            link[i] = pack(freeHead, 0, ((int) (li >>> 48) + 1) & 0xFFFF);
+            payload[i] = null;
+            freeHead = i;
+            return true;
+        }
+    }
+
+    @Benchmark
+    public boolean scheduleCancelLinkFloor(LinkFloor s) {
+        return s.cancel(s.schedule(s.now + FIVE_MIN, s.p));
     }
 
     @Benchmark
