@@ -66,7 +66,10 @@ final class LocalCache extends LocalCachePad {
      * happens-before its reads): primary, primarySize, victim, victimSize, epoch.
      *
      * Counters: `counts` is written by the owner alone with a plain read and an opaque store (no CAS),
-     * read by anyone with opaque loads (statistics, never a synchronization point).
+     * read by anyone with opaque loads (statistics, never a synchronization point). RELEASED includes the
+     * cross-thread returns the owner drained from its inbox (issue 17: the releasing thread counts
+     * nothing, which saves it an atomic add per return); ObjectPool.stats() adds the inbox's size, so a
+     * return counts as released from its offer on, and exactly once at rest.
      *
      * Inbox: a JCTools MPSC queue. Any thread offers (a CAS on the producer index, release store of the
      * element: publishes the object's contents and its state word); the owner polls while alive. After
@@ -241,16 +244,26 @@ final class LocalCache extends LocalCachePad {
     /** Owner: moves up to the room left of its inbox into the current generation. */
     void drainInbox() {
         int room = capacity - stacked();
+        int taken = 0;
         Pooled o;
         while (room > 0 && (o = inbox.relaxedPoll()) != null) {
             if (o.poolState == Pooled.IN_QUEUE) {
                 o.poolState = Pooled.IN_STACK;
                 primary[primarySize++] = o;
                 room--;
+                taken++;
             } else {
                 count(DROPPED, 1);       // a late duplicate (see ObjectPool's notes)
             }
         }
+        if (taken > 0) {
+            count(RELEASED, taken);      // cross-thread returns are counted here, by the owner, not by the releaser
+        }
+    }
+
+    /** Any thread, a racy estimate (exact at rest): returns offered to the inbox and not yet drained. */
+    int inboxSize() {
+        return inbox.size();
     }
 
     /** Owner only: adds {@code n} to counter {@code i} without CAS. */

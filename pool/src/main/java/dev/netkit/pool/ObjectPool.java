@@ -95,6 +95,13 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
      * (before the cache is installed in `local`; see register) and pruned by
      * trim(). Shared-path counters are StripedCounter shared cells.
      *
+     * Counting. A cross-thread return (releaseToInbox) is counted as released by whoever drains it: the
+     * owner's LocalCache.drainInbox (its RELEASED counter, no CAS), or rescue() for a retired inbox (the
+     * shared `released`); until then stats() counts it through the inbox's size. So the releasing thread
+     * does no counter add (issue 17: one atomic read-modify-write fewer per return) and at rest each
+     * return is counted once. An inbox copy that turns out to be a late duplicate is counted as dropped,
+     * not released, when drained.
+     *
      * Allocation before publication. Each allocation of a slow path (a thread's first cache: the
      * LocalCache, a queue node, a ThreadLocal entry; the factory's object) comes before the state change
      * it serves is visible, or what was changed is undone when it fails, so an OutOfMemoryError leaves
@@ -287,7 +294,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
         for (LocalCache c : caches) {
             cr += c.read(LocalCache.CREATED);
             ac += c.read(LocalCache.ACQUIRED);
-            re += c.read(LocalCache.RELEASED);
+            re += c.read(LocalCache.RELEASED) + c.inboxSize();   // returns not yet drained count as released
             dr += c.read(LocalCache.DROPPED);
             tr += c.read(LocalCache.TRIMMED);
         }
@@ -467,8 +474,7 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
         casFromInUse(o, Pooled.IN_QUEUE);
         runReset(o);
         if (h.offerReturn(o)) {
-            released.increment();       // counted before a retired inbox's drain may drop it, as before
-            h.drainIfRetired(this);
+            h.drainIfRetired(this);     // counted as released by whoever drains it (see "Counting")
         } else {
             dropFromInUse(o);
         }
@@ -596,9 +602,12 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
 
     /** Moves an object out of a retired cache into the shared slots, or drops it; any thread. */
     void rescue(Pooled o, boolean fromInbox) {
-        if (fromInbox && o.poolState != Pooled.IN_QUEUE) {
-            dropped.increment();                      // a late duplicate
-            return;
+        if (fromInbox) {
+            if (o.poolState != Pooled.IN_QUEUE) {
+                dropped.increment();                  // a late duplicate
+                return;
+            }
+            released.increment();                     // a cross-thread return, counted where it is drained
         }
         o.poolHome = token;
         Pooled.STATE.setOpaque(o, Pooled.IN_SHARED | ((epoch() & EPOCH_MASK) << 3));

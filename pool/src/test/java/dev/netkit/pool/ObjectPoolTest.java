@@ -188,6 +188,38 @@ class ObjectPoolTest {
         assertEquals(4, p.stats().created());
     }
 
+    /**
+     * Issue 17: a cross-thread return is counted as released by whoever drains the inbox, not by the
+     * releasing thread; stats() counts the inbox's content meanwhile. So the count is the same before and
+     * after the owner's drain, and each return is counted once.
+     */
+    @Test
+    void aCrossThreadReturnCountsAsReleasedOnceBeforeAndAfterTheOwnersDrain() throws Exception {
+        ObjectPool<Item> p = ObjectPool.builder(Item::new).capacityPerThread(8).inboxCapacity(8).build();
+        List<Item> mine = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            mine.add(p.acquire());
+        }
+        onThread(false, () -> {
+            mine.forEach(p::release);
+            return null;
+        });
+        assertEquals(3, p.stats().released(), "returns in the inbox, not yet drained");
+        assertEquals(3, p.idle());
+        List<Item> again = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            again.add(p.acquire());                          // the first acquire drains the inbox
+        }
+        assertTrue(mine.containsAll(again), "the owner did not reuse the returned objects");
+        ObjectPool.Stats s = p.stats();
+        assertEquals(3, s.released(), "after the owner's drain");
+        assertEquals(6, s.acquired());
+        assertEquals(3, s.created());
+        again.forEach(p::release);                           // the owner's own releases
+        assertEquals(6, p.stats().released());
+        assertEquals(0, p.stats().dropped());
+    }
+
     @Test
     void fullInboxDropsTheObject() throws Exception {
         ObjectPool<Item> p = ObjectPool.builder(Item::new).capacityPerThread(4).inboxCapacity(2).build();
