@@ -59,6 +59,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <tr><td>{@code scheduleCancelLinkFloor}</td><td>not a timer: the floor of {@code TimingWheel}'s
  *       linked design, its node work alone for the same schedule + cancel on flat arrays (see
  *       {@link LinkFloor})</td></tr>
+ *   <tr><td>{@code callerFloorCounted}</td><td>{@code callerFloor} plus the exact pending count that
+ *       {@code WheelTimer} keeps (and {@code pendingTimeouts()}, {@code maxPending} and its sweeps need): an
+ *       increment before the hand-off and a decrement after the winning claim, on padding's
+ *       {@code StripedCounter} shared cells as {@code WheelTimer}'s callers use it</td></tr>
  *   <tr><td>{@code touchTimingWheel}</td><td>{@code touch(handle, new deadline)} of a pending timer,
  *       alternating between two deadlines 5 minutes out</td></tr>
  *   <tr><td>{@code touchAgronaCancelSchedule}</td><td>Agrona has no touch: cancel + schedule</td></tr>
@@ -339,6 +343,27 @@ public class TimerBench {
         CallerFloor.SLOT.setRelease(s.ring, (int) i & (s.ring.length - 1), t);
         long w = t.word;
         return FloorTimeout.WORD.compareAndSet(t, w, w | 1L);
+    }
+
+    /** {@link #callerFloor}'s hand-off plus an exact pending count as WheelTimer keeps it. */
+    @State(Scope.Benchmark)
+    public static class CountedFloor extends CallerFloor {
+        final dev.netkit.padding.StripedCounter pending = new dev.netkit.padding.StripedCounter(1);
+    }
+
+    @Benchmark
+    public boolean callerFloorCounted(CountedFloor s) {
+        long deadline = System.nanoTime() + FIVE_MIN;
+        FloorTimeout t = new FloorTimeout(s, TASK, deadline << 3);
+        s.pending.increment();
+        long i = s.producerIndex.getAndIncrement();
+        CallerFloor.SLOT.setRelease(s.ring, (int) i & (s.ring.length - 1), t);
+        long w = t.word;
+        boolean won = FloorTimeout.WORD.compareAndSet(t, w, w | 1L);
+        if (won) {
+            s.pending.add(-1);
+        }
+        return won;
     }
 
     @Benchmark
