@@ -275,24 +275,14 @@ final class TimeoutWheel {
     private long nextEventTick() {
         for (int level = 0; level < LEVELS; level++) {
             long occ = occupied[level];
-            if (occ == 0) {
-                continue;
+            if (occ != 0) {
+                eventLevel = level;
+                return TimingWheel.slotEventTick(occ, level, BITS, cur);
             }
-            int shift = level * BITS;
-            int digit = (int) (cur >>> shift) & SLOT_MASK;
-            long above = occ & (-2L << digit);
-            if (above == 0) {
-                throw new AssertionError("occupied slot at or below the current digit: level " + level);
-            }
-            int slot = Long.numberOfTrailingZeros(above);
-            int up = shift + BITS;
-            eventLevel = level;
-            return ((cur >>> up) << up) | ((long) slot << shift);
         }
         if (bagSize > 0) {
             eventLevel = -1;
-            long start = (bagMinTick >>> TOTAL_BITS) << TOTAL_BITS;
-            return start > cur ? start : cur + 1;
+            return TimingWheel.overflowEventTick(bagMinTick, TOTAL_BITS, cur);
         }
         return Long.MAX_VALUE;
     }

@@ -793,26 +793,42 @@ public final class TimingWheel<T> {
     private long nextEventTick() {
         for (int level = 0; level < levels; level++) {
             long occ = occupied[level];
-            if (occ == 0) {
-                continue;
+            if (occ != 0) {
+                eventLevel = level;
+                return slotEventTick(occ, level, bits, cur);
             }
-            int shift = level * bits;
-            int digit = (int) (cur >>> shift) & slotMask;
-            long above = occ & (-2L << digit);
-            if (above == 0) {
-                throw new AssertionError("occupied slot at or below the current digit: level " + level);
-            }
-            int slot = Long.numberOfTrailingZeros(above);
-            int up = shift + bits;
-            eventLevel = level;
-            return ((cur >>> up) << up) | ((long) slot << shift);
         }
         if (bagSize > 0) {
             eventLevel = -1;
-            long start = (bagMinTick >>> totalBits) << totalBits;
-            return start > cur ? start : cur + 1;
+            return overflowEventTick(bagMinTick, totalBits, cur);
         }
         return Long.MAX_VALUE;
+    }
+
+    /**
+     * The tick of a level's next event, shared with TimeoutWheel: the first tick of the lowest occupied slot
+     * above cur's digit at that level ({@code occ}, its occupancy bitmap, not 0). The wheels' invariant
+     * keeps every occupied slot above cur's digit; one at or below it is a bug.
+     */
+    static long slotEventTick(long occ, int level, int bits, long cur) {
+        int shift = level * bits;
+        int digit = (int) (cur >>> shift) & ((1 << bits) - 1);
+        long above = occ & (-2L << digit);
+        if (above == 0) {
+            throw new AssertionError("occupied slot at or below the current digit: level " + level);
+        }
+        int slot = Long.numberOfTrailingZeros(above);
+        int up = shift + bits;
+        return ((cur >>> up) << up) | ((long) slot << shift);
+    }
+
+    /**
+     * The tick of the overflow's next event, shared with TimeoutWheel: the first tick of the top-level
+     * span of its earliest deadline ({@code minTick}), or the next tick if that span has begun.
+     */
+    static long overflowEventTick(long minTick, int totalBits, long cur) {
+        long start = (minTick >>> totalBits) << totalBits;
+        return start > cur ? start : cur + 1;
     }
 
     /** Processes the event found by nextEventTick, with cur already set to its tick. */
