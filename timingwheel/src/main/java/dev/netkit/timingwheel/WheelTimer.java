@@ -19,8 +19,9 @@ import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 /**
  * A thread-safe timer service: one worker thread owns a hierarchical timing wheel; {@link #newTimeout} and
  * {@link Timeout#cancel()} may be called from any thread: a new timeout reaches the worker through a
- * lock-free JCTools MPSC queue, a cancel is one CAS on the timeout. A drop-in for the role of Netty's {@code HashedWheelTimer}, with a hierarchical wheel (no
- * per-tick bucket scan), a worker that sleeps while nothing is due, and no shared pending counter.
+ * lock-free JCTools MPSC queue, a cancel is one CAS on the timeout. A drop-in for the role of Netty's
+ * {@code HashedWheelTimer}, with a hierarchical wheel (no per-tick bucket scan), a worker that sleeps
+ * while nothing is due, and no shared pending counter.
  *
  * <p><b>Guarantees.</b>
  * <ul>
@@ -68,10 +69,11 @@ public final class WheelTimer {
     /*
      * Implementation notes.
      *
-     * Threads. `wheel` (a TimeoutWheel, whose nodes are the Timeouts) is read and written only by the worker (in manual mode: the driver calling
-     * advance(), and stop()). `queue` has many producers (newTimeout) and the worker as its only
-     * consumer. `state` (RUNNING -> STOPPED by CAS in stop; or RUNNING -> DEAD by CAS in a worker that an
-     * Error ends, then DEAD -> STOPPED by CAS in stop) and `sleeping` are volatile; `wakeAtTick`
+     * Threads. `wheel` (a TimeoutWheel, whose nodes are the Timeouts) is read and written only by the
+     * worker (in manual mode: the driver calling advance(), and stop()). `queue` has many producers
+     * (newTimeout) and the worker as its only consumer. `state` (RUNNING -> STOPPED by CAS in stop; or
+     * RUNNING -> DEAD by CAS in a worker that an Error ends, then DEAD -> STOPPED by CAS in stop) and
+     * `sleeping` are volatile; `wakeAtTick`
      * is written by the worker (opaque) before its volatile write of `sleeping`, and read by producers
      * (opaque) after their volatile read of `sleeping`, so a producer that sees the worker asleep sees the
      * planned wake-up of that sleep or a later one.
@@ -115,8 +117,9 @@ public final class WheelTimer {
      * the cancelled nodes still linked, plus the few timeouts that other threads create and cancel during
      * the sum (StripedCounter.sum() is not a snapshot: it may miss an increment and see its decrement); a
      * concurrent cancel between its CAS and its decrement only makes the estimate smaller. A wrong
-     * estimate costs one sweep that finds little; each sweep drops every cancelled node it meets. maybeSweep, run after each transfer, sweeps when that estimate is more
-     * than a quarter of the linked nodes (and above SWEEP_MIN): the sweep's walk, O(linked), is paid for by
+     * estimate costs one sweep that finds little; each sweep drops every cancelled node it meets.
+     * maybeSweep, run after each transfer, sweeps when that estimate is more than a quarter of the linked
+     * nodes (and above SWEEP_MIN): the sweep's walk, O(linked), is paid for by
      * the at least linked / 4 cancels since the last one. It also sweeps when nothing is pending (every
      * linked node is cancelled), so that a worker with only cancelled timeouts left parks without a timeout,
      * as one with nothing linked does, instead of waking every DRAIN_INTERVAL_NANOS until it meets them.
@@ -137,7 +140,7 @@ public final class WheelTimer {
      */
     public static final long MAX_DELAY_NANOS = 1L << 61;
     private static final long MAX_TICK = Timeout.MAX_TICK;   // a Timeout's deadline tick is capped here: see farTick
-    private static final long SWEEP_MIN = 1024;               // no sweep while fewer cancelled timeouts are linked, unless nothing is pending
+    private static final long SWEEP_MIN = 1024;               // no sweep while fewer are cancelled, unless none is pending
     private static final long DRAIN_INTERVAL_NANOS = 16_000_000L;
     private static final int EXPIRY_BATCH = 1024;
     private static final int TRANSFER_BATCH = 100_000;
@@ -256,8 +259,7 @@ public final class WheelTimer {
      *
      * <p>The deadline is counted in ticks from the timer's start, with room for 2^62 - 1 ticks. A deadline
      * beyond that (possible only with a 1 ns tick, in manual mode, once the timer has run for 2^61 ns: 73
-     * years) is
-     * counted instead as {@code MAX_DELAY_NANOS} from when the worker takes the timeout in (reads its clock
+     * years) is counted instead as {@code MAX_DELAY_NANOS} from when the worker takes the timeout in (reads its clock
      * after this call did): later than asked, never earlier.
      *
      * @param task  what to run; on the worker (or the manual driver), or handed to the executor
