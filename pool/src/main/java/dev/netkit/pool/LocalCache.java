@@ -69,7 +69,8 @@ final class LocalCache extends LocalCachePad {
      * read by anyone with opaque loads (statistics, never a synchronization point). RELEASED includes the
      * cross-thread returns the owner drained from its inbox (issue 17: the releasing thread counts
      * nothing, which saves it an atomic add per return); ObjectPool.stats() adds the inbox's size, so a
-     * return counts as released from its offer on, and exactly once at rest.
+     * return counts as released from its offer on, and once at rest (a late duplicate still queued counts
+     * as released until drained, then as dropped; see ObjectPool's "Counting").
      *
      * Inbox: a JCTools MPSC queue. Any thread offers (a CAS on the producer index, release store of the
      * element: publishes the object's contents and its state word); the owner polls while alive. After
@@ -261,7 +262,10 @@ final class LocalCache extends LocalCachePad {
         }
     }
 
-    /** Any thread, a racy estimate (exact at rest): returns offered to the inbox and not yet drained. */
+    /**
+     * Any thread, a racy estimate (exact at rest): returns offered to the inbox and not yet drained,
+     * late duplicates still queued included.
+     */
     int inboxSize() {
         return inbox.size();
     }

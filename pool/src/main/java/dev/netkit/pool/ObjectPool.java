@@ -99,8 +99,10 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
      * owner's LocalCache.drainInbox (its RELEASED counter, no CAS), or rescue() for a retired inbox (the
      * shared `released`); until then stats() counts it through the inbox's size. So the releasing thread
      * does no counter add (issue 17: one atomic read-modify-write fewer per return) and at rest each
-     * return is counted once. An inbox copy that turns out to be a late duplicate is counted as dropped,
-     * not released, when drained.
+     * return is counted once. An inbox copy that turns out to be a late duplicate (a double release racing
+     * the owner's own release: misuse) counts as released while queued and as dropped, not released, once
+     * drained; and a stats() that reads a cache's counter before its drain and the inbox size after it
+     * misses what was drained in between (weakly consistent while running, as every counter here).
      *
      * Allocation before publication. Each allocation of a slow path (a thread's first cache: the
      * LocalCache, a queue node, a ThreadLocal entry; the factory's object) comes before the state change
@@ -281,7 +283,10 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
 
     /**
      * Reads the counters; any thread. Each is a sum over padded counters and per-thread counters written
-     * without CAS; not an atomic snapshot while others run, exact at rest.
+     * without CAS; not an atomic snapshot while others run, exact at rest. {@code released} also counts the
+     * cross-thread returns still waiting in their owners' inboxes (a return is counted by whoever drains
+     * it), so while owners drain it may read lower than a moment before; and a queued copy from a racing
+     * double release (misuse) counts as released until it is drained, then as dropped.
      *
      * @return created, acquired, released, dropped and trimmed counts since the pool was built
      */
@@ -637,7 +642,8 @@ public final class ObjectPool<T extends Pooled> implements AutoCloseable {
      *
      * @param created objects made by the factory
      * @param acquired objects handed out
-     * @param released releases accepted into the pool (dropped releases are counted as dropped)
+     * @param released releases accepted into the pool (dropped releases are counted as dropped), including
+     *                 cross-thread returns still in their owners' inboxes (see {@link #stats()})
      * @param dropped objects let go because a bound was reached, a reset hook failed, or a late duplicate
      *                was discarded
      * @param trimmed objects let go by trimming (two periods idle, or evicted from a full cache's victim

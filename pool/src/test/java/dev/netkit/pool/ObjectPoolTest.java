@@ -167,7 +167,9 @@ class ObjectPoolTest {
         assertSame(x, p.acquire());
         assertEquals(1, p.idle());
         assertEquals(1, p.stats().dropped());
+        assertEquals(2, p.stats().released(), "one return drained and counted, one still in the inbox");
         assertSame(y, p.acquire());
+        assertEquals(2, p.stats().released());
     }
 
     @Test
@@ -218,6 +220,44 @@ class ObjectPoolTest {
         again.forEach(p::release);                           // the owner's own releases
         assertEquals(6, p.stats().released());
         assertEquals(0, p.stats().dropped());
+    }
+
+    /**
+     * Issue 17: returns left in the inbox of an owner that died before draining it are counted as released
+     * (through the inbox's size) until a trim retires the cache, and then once by the retirement's drain,
+     * which moves them to the shared slots.
+     */
+    @Test
+    void returnsLeftInADeadOwnersInboxAreCountedOnceBeforeAndAfterItsRetirement() throws Exception {
+        ObjectPool<Item> p = ObjectPool.builder(Item::new).capacityPerThread(8).inboxCapacity(8).build();
+        int n = 3;
+        List<Item> handed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch acquired = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch returned = new java.util.concurrent.CountDownLatch(1);
+        Thread owner = Thread.ofPlatform().start(() -> {
+            for (int i = 0; i < n; i++) {
+                handed.add(p.acquire());
+            }
+            acquired.countDown();
+            try {
+                returned.await();                            // alive while main returns them, then ends undrained
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        acquired.await();
+        handed.forEach(p::release);                          // the owner lives: into its inbox
+        returned.countDown();
+        owner.join();
+        ObjectPool.Stats s = p.stats();
+        assertEquals(n, s.released(), "returns in a dead owner's inbox, before its retirement");
+        assertEquals(n, p.idle());
+        p.trim();                                            // retires the cache: its inbox moves to the shared slots
+        assertEquals(0, p.caches());
+        s = p.stats();
+        assertEquals(n, s.released(), "after the retirement's drain");
+        assertEquals(0, s.dropped());
+        assertEquals(n, p.idle());
     }
 
     @Test

@@ -269,7 +269,7 @@ public final class Charts {
                                         "ScheduledThreadPoolExecutor (remove on cancel)")))));
 
         String pool = "ObjectPoolBench_BufferPoolBench-20261205T031917Z.json";
-        String cross = "ObjectPoolCrossThreadBench-20261205T090440Z.json";
+        String cross = "ObjectPoolCrossThreadBench-20261205T090848Z.json";
         charts.put("pool", List.of(
                 new Panel("acquire + release, same thread (log scale, lower is better)", "ns/op", true, 1,
                         List.of("platform thread", "virtual thread"),
