@@ -55,6 +55,9 @@ import org.openjdk.jmh.infra.ThreadParams;
  *       lines (an {@code Object[]} and a parallel {@code int[]} at the same index) as a user would write
  *       it, with plain loads and no page tables. Not a peer: it has no add, no remove, no
  *       publication</td></tr>
+ *   <tr><td>{@code getArrayPlusGenPaged}</td><td>the same, the two arrays cut into pages of 4,096 slots
+ *       behind a page table each, as a matrix that grows without copying keeps them: the structural floor
+ *       of a growable generational design (not a peer)</td></tr>
  *   <tr><td>{@code getConnMatrix}</td><td>{@link ConnMatrix#get(long)}; entries spread over
  *       {@value #GET_SHARDS} shards, as a server with {@value #GET_SHARDS} event loops holds them</td></tr>
  *   <tr><td>{@code getConcurrentHashMap}</td><td>{@code ConcurrentHashMap<Long, Object>.get(key)}: the key
@@ -314,6 +317,39 @@ public class ConnMatrixBench {
         }
     }
 
+    /**
+     * The structural floor of a growable generational lookup: the same two arrays cut into pages of
+     * {@value #FLOOR_PAGE} slots behind a page table each (as {@link ConnMatrix} grows without copying), ids
+     * {@code gen << 32 | index}; plain loads, no shards, no id checks beyond Java's own.
+     */
+    @State(Scope.Benchmark)
+    public static class PagedGenLookup extends Lookup {
+        Object[][] connPages;
+        int[][] genPages;
+
+        /** Creates the state; JMH calls it. */
+        public PagedGenLookup() {
+        }
+
+        /** Fills the pages. */
+        @Setup(Level.Trial)
+        public void setup() {
+            int pages = (ENTRIES + FLOOR_PAGE - 1) / FLOOR_PAGE;
+            connPages = new Object[pages][FLOOR_PAGE];
+            genPages = new int[pages][FLOOR_PAGE];
+            long[] ids = new long[ENTRIES];
+            for (int i = 0; i < ENTRIES; i++) {
+                connPages[i / FLOOR_PAGE][i % FLOOR_PAGE] = new Conn(i);
+                genPages[i / FLOOR_PAGE][i % FLOOR_PAGE] = 1;
+                ids[i] = (1L << 32) | i;
+            }
+            keys(ids);
+        }
+    }
+
+    /** Slots per page of {@link PagedGenLookup}: {@link ConnMatrix}'s default page. */
+    static final int FLOOR_PAGE = 4096;
+
     /** A {@link ConnMatrix} of {@value #GET_SHARDS} shards holding {@value #ENTRIES} connections. */
     @State(Scope.Benchmark)
     public static class MatrixLookup extends Lookup {
@@ -429,6 +465,23 @@ public class ConnMatrixBench {
         long id = s.keys[c.next()];
         int i = (int) id;
         return s.gens[i] == (int) (id >>> 32) ? s.conns[i] : null;
+    }
+
+    /**
+     * The structural floor of a growable generational lookup: a page table load for each array, then the
+     * generation and the reference at one random slot.
+     *
+     * @param s the pages and their id sequence
+     * @param c this thread's cursor
+     * @return the connection, or null for a stale id
+     */
+    @Benchmark
+    public Object getArrayPlusGenPaged(PagedGenLookup s, Cursor c) {
+        long id = s.keys[c.next()];
+        int i = (int) id;
+        int page = i >>> 12;
+        int slot = i & (FLOOR_PAGE - 1);
+        return s.genPages[page][slot] == (int) (id >>> 32) ? s.connPages[page][slot] : null;
     }
 
     /**
