@@ -79,21 +79,19 @@ final class TimeoutWheel {
         return linked == 0;
     }
 
-    /** {@return the last tick processed} */
-    long currentTick() {
-        return cur;
-    }
-
     /**
-     * Links {@code t} at deadline tick {@code d} (below 2^62; its word's value must be d). A deadline at
-     * or before the current tick goes to the due list, behind the nodes there. O(1), allocates only when
-     * the deadline is beyond the wheel's span and the overflow arrays are full.
+     * Links {@code t} at deadline tick {@code d}. A deadline at or before the current tick goes to the due
+     * list, behind the nodes there. O(1), allocates only when the deadline is beyond the wheel's span and
+     * the overflow arrays are full.
+     *
+     * @param valueIsDeadline whether t's word already holds d (every timeout but one whose deadline did not
+     *                        fit the word: that one's d is written in before it enters a level)
      */
-    void schedule(Timeout t, long d) {
+    void schedule(Timeout t, long d, boolean valueIsDeadline) {
         if (d > cur) {
             if (((d ^ cur) >>> TOTAL_BITS) != 0) {
                 reserveOverflow();                     // before anything changes: an Error leaves all as it was
-            } else if (!agrees(t, d) && !rewrite(t, d)) {
+            } else if (!valueIsDeadline && !agrees(t, d) && !rewrite(t, d)) {
                 return;                                // cancelled meanwhile: never linked
             }
         }

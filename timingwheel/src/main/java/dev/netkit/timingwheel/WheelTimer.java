@@ -469,11 +469,12 @@ public final class WheelTimer {
             return;                                      // cancelled before the take-in: never linked
         }
         long tick = w >>> Timeout.VALUE_SHIFT;
-        if (tick == MAX_TICK) {
+        boolean far = tick == MAX_TICK;
+        if (far) {
             tick = farTick();                            // its deadline tick did not fit: never early
         }
         try {
-            wheel.schedule(t, tick);
+            wheel.schedule(t, tick, !far);
         } catch (IllegalStateException full) {           // 2^31 timeouts beyond the span: the overflow is full
             if (t.claim(Timeout.CANCELLED)) {
                 pending.add(-1);
