@@ -5,6 +5,7 @@ import dev.netkit.padding.StripedCounter;
 import dev.netkit.padding.internal.Layout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -21,9 +22,10 @@ import java.util.function.Consumer;
  * makes it even, the next {@link #add(int, Object)} into that slot makes it odd again. So a slot serves
  * 2<sup>31</sup> connections before a generation repeats: an old id can find a new connection only if it
  * is held while its slot is reused 2<sup>31</sup> times. Limits: {@link #MAX_SHARDS} shards,
- * {@link #MAX_SLOTS_PER_SHARD} slots per shard. Free slots are reused newest first, which keeps the
- * working set small: the owner's own removes ({@link #removeByOwner(long)}) exactly so; other threads'
- * removes come back to the owner in batches, newest first within each batch. An id carries no mark of
+ * {@link #MAX_SLOTS_PER_SHARD} slots per shard. Free slots are reused before new ones, which keeps the
+ * working set small: the owner's own removes ({@link #removeByOwner(long)}) come back newest first; other
+ * threads' removes come back to the owner in batches (all that were marked when its own free slots ran
+ * out), lowest slot first within each batch. An id carries no mark of
  * its matrix: an id from another matrix is not detected, and answers like any id of this one (usually
  * null).
  *
@@ -38,8 +40,9 @@ import java.util.function.Consumer;
  *       owner. Ownership may move to another thread through a happens-before edge.</li>
  *   <li>{@link #remove(long)} and {@link #remove(long, Object)}: any thread, lock-free, exactly one winner
  *       per id: of all the threads removing one id, one returns true and the rest return false.
- *       {@link #removeByOwner(long)} is the owner's cheaper form (one CAS instead of three atomic
- *       operations), with the same single-winner guarantee against concurrent removes.</li>
+ *       {@link #removeByOwner(long)} is the owner's cheaper form (one CAS, where {@code remove} adds one
+ *       to three {@code getAndBitwiseOr}s and an increment), with the same single-winner guarantee
+ *       against concurrent removes.</li>
  *   <li>{@link #size()}, {@link #size(int)}: any thread, weakly consistent (exact at rest).
  *       {@link #forEach(EntryConsumer)} and {@link #iterator()}: any thread, weakly consistent: they never
  *       yield an entry twice, never one removed before the iteration began, and may or may not yield
@@ -50,11 +53,15 @@ import java.util.function.Consumer;
  *
  * <h2>Memory</h2>
  * Slots are allocated in pages of 4,096 on demand; growth adds a page and never copies, so a reader
- * racing growth never misses an entry. Each slot costs 12 bytes with compressed references (a
- * reference, a generation, a free-list link; 16 bytes without), plus three array headers per page. The
- * three page tables of a shard cost 4 bytes per 4,096 slots of capacity each, whatever the occupancy:
- * 48 KiB per shard at the default 16,777,216 slots per shard, 3 KiB at 1,048,576. Pages are not
- * released when they empty.
+ * racing growth never misses an entry. Each slot costs 8 bytes and one bit with compressed references
+ * (a reference, a generation, a bit that marks a slot freed by another thread; 12 bytes and a bit
+ * without), plus three array headers per page. Free slots the owner holds cost 4 bytes each more, on a
+ * stack that grows in pages of 1,024 as the count of free slots reaches a new high (give or take a page)
+ * and never shrinks; each shard also has a summary of 1 bit per page of capacity (512 bytes at the
+ * default capacity).
+ * The three page tables of a shard cost 4 bytes per 4,096 slots of capacity each, whatever the
+ * occupancy: 48 KiB per shard at the default 16,777,216 slots per shard, 3 KiB at 1,048,576. Pages are
+ * not released when they empty.
  *
  * @param <C> the connection type
  */
@@ -62,44 +69,72 @@ public final class ConnMatrix<C> {
     /*
      * Implementation notes.
      *
-     * Storage. For shard s and page p: connPages[s][p] is an Object[] of connections and genPages[s][p]
-     * an int[] of generations, nextPages[s][p] an int[] of free-list links. Slot i of shard s lives at
-     * page i >>> pageShift, offset i & pageMask. Page tables (the second level) are allocated in the
-     * constructor at full length and never replaced; pages are created by the owner and published once
-     * (genPages then nextPages then connPages, each with setRelease). A reader acquires connPages[s][p];
-     * non-null implies the gens page is visible too.
+     * Storage. For shard s and page p: connPages[s][p] is an Object[] of connections, genPages[s][p] an
+     * int[] of generations, freedPages[s][p] a long[] bitmap of the slots other threads freed that the
+     * owner has not taken back yet. Slot i of shard s lives at page i >>> pageShift, offset i & pageMask.
+     * Page tables (the second level) are allocated in the constructor at full length and never replaced;
+     * pages are created by the owner and published once (genPages then freedPages then connPages, each with
+     * setRelease). A reader acquires connPages[s][p]; non-null implies the other two pages are visible.
      *
      * Generations. gens[i] odd: slot live with that generation; even: free (0 = never used). add makes
      * even e -> e+1; remove makes odd g -> g+1 by CAS, which is the linearization point of remove and
      * what makes it single-winner. With genBits < 32 (tests only) the value wraps within genMask.
      *
+     * Free slots. A slot is free in one of four states: never used (at or above the shard's highWater);
+     * on the owner's stack (freeStacks[s], owner-only, plain); marked in the freed bitmaps (a remote
+     * remove's winner set its bit, the owner has not taken it); or between a winning remover's CAS and its
+     * push or mark (owned by that remover). Only the winner of a slot's generation CAS pushes or marks it,
+     * and only the owner takes it back, so a slot is in one state at a time and no bit is set twice
+     * without the owner's take in between.
+     *
+     * The freed bitmaps have three levels, set bottom-up by a remote remover and taken top-down by the
+     * owner, each level cleared (getAndSet 0) before the level below is read:
+     *   leaf: freedPages[s][p][1 + w], bit b: slot (p << pageShift) + 64w + b is freed.
+     *   group: freedPages[s][p][0], bit g: some leaf word in [g << groupShift, (g + 1) << groupShift) of
+     *     the page may be nonzero (groupShift is 0 for pages of up to 4,096 slots).
+     *   page: freedSummary[s][PAD + (p >>> 6)], bit p & 63: some group bit of page p may be set.
+     * A remover sets its leaf bit by getAndBitwiseOr, then reads each level above (volatile) and sets its
+     * bit there by getAndBitwiseOr only if it reads it clear. All of these are volatile accesses, so they
+     * are sequentially consistent: either the remover reads a level's bit clear and sets it, or it reads it
+     * set and the owner's clearing getAndSet of that bit comes later, so the owner's reads of the level
+     * below, which follow that clear, see what the remover set there before its read. Either way the next
+     * harvest that reaches the level finds the slot. After marking, the remover increments removeCount[s];
+     * the owner harvests only when removeCount moved since its last full harvest (ownerState SEEN, the low
+     * 32 bits: every remove counted since then freed a distinct slot that only a harvest gives back, or one
+     * that harvest already took, so fewer than 2^25 lie between, and the low bits cannot wrap to the same
+     * value). The owner's getAndSet of a leaf word synchronizes with the remover's getAndBitwiseOr,
+     * so the remover's CAS and null store happen before the owner's next add into the slot.
+     *
+     * The owner's stack holds slot numbers in int pages of STACK_PAGE; the table of pages doubles when
+     * full. Room is reserved before anything that cannot be undone: removeByOwner reserves one entry
+     * before its CAS; harvest reserves 64 before taking a leaf word, and if that allocation throws, it ORs
+     * the group and page bits it took back before rethrowing, so no freed slot is lost.
+     *
      * Writers, per field:
      *   conns[i]: the owner (add, setRelease of the connection) and the winning remover (setRelease of
      *     null after its CAS).
      *   gens[i]: the owner (add, setRelease after the conns store); removers by CAS.
-     *   nexts[i]: the owner (local free list, plain: add pops, removeByOwner pushes); the winning remote
-     *     remover of slot i before it pushes i on the remote free stack (plain, published by the push CAS).
-     *     A slot is on at most one list: only the winner of its generation CAS pushes it.
-     *   ownerState (freeHead, highWater per shard, 128 bytes of pad between shards): the owner only, plain.
-     *   remoteFree[s]: removers push by CAS; the owner takes the whole stack by getAndSet(NIL). Since
-     *     nothing pops single nodes, the push has no ABA problem: a pusher's CAS can only succeed with
-     *     nexts[i] pointing at the current head.
+     *   freedPages, freedSummary: remote removers set bits (getAndBitwiseOr); the owner clears them
+     *     (getAndSet).
+     *   ownerState (stack size, highWater, SEEN per shard, 128 bytes of pad between shards) and
+     *     freeStacks[s]: the owner only, plain.
      *   addCount (StripedCounter, stripe = shard): the owner, no CAS: +1 in add before the generation's
-     *     release store, -1 in removeByOwner. removeCount[s]: remote removers, getAndAdd after their CAS.
+     *     release store, -1 in removeByOwner. removeCount[s]: remote removers, getAndAdd after marking.
      *     size(s) acquires removeCount first, so every remote remove it counts has its add visible too.
      *
      * Publication. add: connection fields -> setRelease(conns[i], c) -> setRelease(gens[i], g). get:
      * getAcquire(gens[i]) == g, then getAcquire(conns[i]), then getAcquire(gens[i]) == g again. The second
      * generation read rejects a connection stored by a later add into the same slot: that add's conns
-     * store (release) happens after the remover's CAS (via the remote stack's CAS/getAndSet chain or the
-     * owner's program order), so a reader that acquired the newer connection sees a generation != g.
+     * store (release) happens after the remover's CAS (via the freed bitmap's getAndBitwiseOr/getAndSet or
+     * the owner's program order), so a reader that acquired the newer connection sees a generation != g.
      * The remover's null store is a release for the same reason. get is linearized at its second
      * generation read.
      *
-     * Free slots. add pops the owner's local list; if empty, it takes the remote stack whole; if that
-     * is empty, it takes the next never-used slot (highWater), adding a page when it crosses into one.
-     * remove pushes to the remote stack whoever calls it (no owner identity check anywhere);
-     * removeByOwner, which the caller promises to call only on the owner thread, pushes to the local list.
+     * Taking a slot. add pops the owner's stack; if it is empty and removeCount moved, it harvests the
+     * freed bitmaps of every page in use onto the stack (highest slot pushed first, so the lowest pops
+     * first); if the stack is still empty, it takes the next never-used slot (highWater), adding a page
+     * when it crosses into one. remove marks the slot freed whoever calls it (no owner identity check
+     * anywhere); removeByOwner, which the caller promises to call only on the owner thread, pushes it.
      */
 
     /** The most shards: the shard field of an id is 8 bits. */
@@ -111,31 +146,42 @@ public final class ConnMatrix<C> {
     static final int SLOT_MASK = (1 << SLOT_BITS) - 1;
     static final int DEFAULT_PAGE_SHIFT = 12;
 
-    private static final int NIL = -1;
     /**
-     * Ints per shard in ownerState: two fields and {@link Layout#PAD_INTS} (128 bytes) of pad, so no two shards
-     * share a line or a prefetch pair (34; the array-stride rule of the padding package).
+     * Ints per shard in ownerState: three fields and {@link Layout#PAD_INTS} (128 bytes) of pad, so no two
+     * shards share a line or a prefetch pair (35; the array-stride rule of the padding package).
      */
-    private static final int OWNER_STRIDE = 2 + Layout.PAD_INTS;
-    private static final int FREE_HEAD = 0;
+    private static final int OWNER_STRIDE = 3 + Layout.PAD_INTS;
+    private static final int STACK_SIZE = 0;
     private static final int HIGH_WATER = 1;
+    private static final int SEEN = 2;
+
+    /** Slot numbers per page of the owner's free stack, and its shift and mask. */
+    static final int STACK_SHIFT = 10;
+    static final int STACK_PAGE = 1 << STACK_SHIFT;
+    private static final int STACK_MASK = STACK_PAGE - 1;
+    /** Longs of pad before each shard's freed summary (and after it). */
+    private static final int SUMMARY_BASE = Layout.PAD_LONGS;
 
     private static final VarHandle OBJ = MethodHandles.arrayElementVarHandle(Object[].class);
     private static final VarHandle INT = MethodHandles.arrayElementVarHandle(int[].class);
+    private static final VarHandle LONG = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle CONN_PAGE = MethodHandles.arrayElementVarHandle(Object[][].class);
     private static final VarHandle INT_PAGE = MethodHandles.arrayElementVarHandle(int[][].class);
+    private static final VarHandle LONG_PAGE = MethodHandles.arrayElementVarHandle(long[][].class);
 
     private final int shardCount;
     private final int maxSlotsPerShard;
     private final int pageShift;
     private final int pageMask;
     private final int genMask;
+    private final int groupShift;
 
     private final Object[][][] connPages;
     private final int[][][] genPages;
-    private final int[][][] nextPages;
+    private final long[][][] freedPages;
+    private final long[][] freedSummary;
+    private final int[][][] freeStacks;
     private final int[] ownerState;
-    private final PaddedAtomicLong[] remoteFree;
     private final StripedCounter addCount;
     private final PaddedAtomicLong[] removeCount;
 
@@ -181,16 +227,16 @@ public final class ConnMatrix<C> {
         this.pageShift = pageShift;
         this.pageMask = (1 << pageShift) - 1;
         this.genMask = genBits == 32 ? -1 : (1 << genBits) - 1;
+        this.groupShift = Math.max(0, pageShift - 12);        // 64 group bits cover a page's leaf words
         int pages = (int) (((long) maxSlotsPerShard + pageMask) >>> pageShift);
         this.connPages = new Object[shards][pages][];
         this.genPages = new int[shards][pages][];
-        this.nextPages = new int[shards][pages][];
+        this.freedPages = new long[shards][pages][];
+        this.freedSummary = new long[shards][SUMMARY_BASE + ((pages + 63) >>> 6) + Layout.PAD_LONGS];
+        this.freeStacks = new int[shards][1][];
         this.ownerState = new int[(shards + 2) * OWNER_STRIDE];
-        this.remoteFree = new PaddedAtomicLong[shards];
         this.removeCount = new PaddedAtomicLong[shards];
         for (int s = 0; s < shards; s++) {
-            ownerState[(s + 1) * OWNER_STRIDE + FREE_HEAD] = NIL;
-            remoteFree[s] = new PaddedAtomicLong(NIL);
             removeCount[s] = new PaddedAtomicLong();
         }
         this.addCount = new StripedCounter(shards);
@@ -207,8 +253,12 @@ public final class ConnMatrix<C> {
     }
 
     /**
-     * Adds a connection to shard {@code shard} and returns its id. Owner thread of the shard only. O(1);
-     * allocates nothing except a new page (4,096 slots) when the shard grows past its pages.
+     * Adds a connection to shard {@code shard} and returns its id. Owner thread of the shard only. O(1),
+     * amortized: when the owner's free stack is empty and other threads have removed entries of the shard
+     * since the last time, it first takes back the slots they freed (reading one summary word per 64 pages
+     * in use, and only the marked words below; each freed slot is taken back once). Allocates nothing
+     * except a new page (4,096 slots) when the shard grows past its pages, or a page of the free stack
+     * (1,024 slots) when taking slots back needs more room than the stack ever had.
      *
      * @param shard the caller's shard, in [0, shards())
      * @param conn the connection, not null
@@ -226,16 +276,19 @@ public final class ConnMatrix<C> {
         }
         int[] own = ownerState;
         int base = (shard + 1) * OWNER_STRIDE;
-        int slot = own[base + FREE_HEAD];
-        if (slot == NIL) {
-            slot = takeRemoteFree(shard);
+        int n = own[base + STACK_SIZE];
+        if (n == 0) {
+            n = harvestIfRemoved(shard, base);
         }
+        int slot;
         int page;
         int offset;
-        if (slot != NIL) {
+        if (n != 0) {
+            n--;
+            slot = freeStacks[shard][n >>> STACK_SHIFT][n & STACK_MASK];
+            own[base + STACK_SIZE] = n;
             page = slot >>> pageShift;
             offset = slot & pageMask;
-            own[base + FREE_HEAD] = nextPages[shard][page][offset];
         } else {
             slot = own[base + HIGH_WATER];
             if (slot >= maxSlotsPerShard) {
@@ -310,10 +363,11 @@ public final class ConnMatrix<C> {
 
     /**
      * Removes the connection with this id, called by the owner thread of the id's shard (the thread that
-     * adds to it). The slot goes straight back to the owner's free list and the count to the owner's
+     * adds to it). The slot goes straight back to the owner's free stack and the count to the owner's
      * stripe, so the only atomic operation is the generation CAS that decides the winner against
      * concurrent {@link #remove(long)} calls from other threads. Lock-free; wait-free in fact, as the CAS
-     * is not retried.
+     * is not retried. Allocates nothing except, before the CAS, a page of the free stack (1,024 slots)
+     * when the owner is about to hold more free slots than ever before.
      *
      * @param id the id
      * @return true if this call removed a live entry; false if the id was not live
@@ -328,14 +382,19 @@ public final class ConnMatrix<C> {
         }
         int page = slot >>> pageShift;
         int offset = slot & pageMask;
+        int sizeAt = (shard + 1) * OWNER_STRIDE + STACK_SIZE;
+        int n = ownerState[sizeAt];
+        int[] stackPage = freeStacks[shard][n >>> STACK_SHIFT];   // the table always has room for its index
+        if (stackPage == null) {
+            stackPage = reserve(shard, n + 1);     // before the CAS: a failed allocation loses nothing
+        }
         if (!INT.compareAndSet(genPages[shard][page], offset, gen, (gen + 1) & genMask)) {
             return false;
         }
         OBJ.setRelease(conns, offset, null);
         addCount.add(shard, -1L);
-        int head = (shard + 1) * OWNER_STRIDE + FREE_HEAD;
-        nextPages[shard][page][offset] = ownerState[head];
-        ownerState[head] = slot;
+        stackPage[n & STACK_MASK] = slot;
+        ownerState[sizeAt] = n + 1;
         return true;
     }
 
@@ -362,14 +421,8 @@ public final class ConnMatrix<C> {
             return false;
         }
         OBJ.setRelease(conns, offset, null);
+        markFreed(shard, page, offset);
         removeCount[shard].getAndIncrement();
-        int[] nexts = nextPages[shard][page];
-        PaddedAtomicLong head = remoteFree[shard];
-        long h;
-        do {
-            h = head.getOpaque();
-            nexts[offset] = (int) h;
-        } while (!head.compareAndSet(h, slot));
         return true;
     }
 
@@ -542,7 +595,7 @@ public final class ConnMatrix<C> {
     /**
      * The connections page of a well-formed id's slot (odd generation, shard and slot in range), acquired;
      * null if the id is malformed or its page does not exist yet. A non-null page implies its gens and
-     * nexts pages are visible too (they are published before it).
+     * freed pages are visible too (they are published before it).
      */
     private Object[] pageOf(int gen, int shard, int slot) {
         if ((gen & 1) == 0 || shard >= shardCount || slot >= maxSlotsPerShard) {
@@ -551,18 +604,120 @@ public final class ConnMatrix<C> {
         return (Object[]) CONN_PAGE.getAcquire(connPages[shard], slot >>> pageShift);
     }
 
-    private int takeRemoteFree(int shard) {
-        PaddedAtomicLong head = remoteFree[shard];
-        if (head.getOpaque() == NIL) {
-            return NIL;
+    /**
+     * A remote remover's hand-back of a slot it won: its leaf bit, then the group and page bits above it
+     * where they read clear (see the implementation notes for why reading them set is enough).
+     */
+    private void markFreed(int shard, int page, int offset) {
+        long[] bits = freedPages[shard][page];
+        int word = offset >>> 6;
+        LONG.getAndBitwiseOr(bits, 1 + word, 1L << offset);
+        long groupBit = 1L << (word >>> groupShift);
+        if (((long) LONG.getVolatile(bits, 0) & groupBit) == 0) {
+            LONG.getAndBitwiseOr(bits, 0, groupBit);
         }
-        return (int) head.getAndSet(NIL);
+        long[] summary = freedSummary[shard];
+        int at = SUMMARY_BASE + (page >>> 6);
+        long pageBit = 1L << page;
+        if (((long) LONG.getVolatile(summary, at) & pageBit) == 0) {
+            LONG.getAndBitwiseOr(summary, at, pageBit);
+        }
+    }
+
+    /**
+     * The owner's take of the slots other threads freed, when its stack is empty: only if removeCount
+     * moved since the last full harvest. Returns the stack's new size.
+     */
+    private int harvestIfRemoved(int shard, int base) {
+        int[] own = ownerState;
+        int removes = (int) removeCount[shard].getAcquire();
+        if (removes == own[base + SEEN]) {
+            return 0;
+        }
+        int pagesInUse = (own[base + HIGH_WATER] + pageMask) >>> pageShift;   // >= 1: a remove needs an add
+        long[] summary = freedSummary[shard];
+        int last = SUMMARY_BASE + ((pagesInUse - 1) >>> 6);
+        for (int at = last; at >= SUMMARY_BASE; at--) {
+            if ((long) LONG.getVolatile(summary, at) == 0) {
+                continue;
+            }
+            long pages = (long) LONG.getAndSet(summary, at, 0L);
+            while (pages != 0) {
+                int bit = 63 - Long.numberOfLeadingZeros(pages);
+                try {
+                    harvestPage(shard, base, ((at - SUMMARY_BASE) << 6) | bit);
+                } catch (Error e) {                  // the stack's growth failed: nothing is lost
+                    LONG.getAndBitwiseOr(summary, at, pages);
+                    throw e;
+                }
+                pages &= ~(1L << bit);
+            }
+        }
+        own[base + SEEN] = removes;
+        return own[base + STACK_SIZE];
+    }
+
+    /** Pushes the freed slots of one page whose page bit the owner took, highest first. */
+    private void harvestPage(int shard, int base, int page) {
+        long[] bits = freedPages[shard][page];
+        int[] own = ownerState;
+        long groups = (long) LONG.getAndSet(bits, 0, 0L);
+        while (groups != 0) {
+            int group = 63 - Long.numberOfLeadingZeros(groups);
+            try {
+                int first = 1 + (group << groupShift);
+                for (int w = Math.min(bits.length, first + (1 << groupShift)) - 1; w >= first; w--) {
+                    if ((long) LONG.getVolatile(bits, w) == 0) {
+                        continue;
+                    }
+                    int n = own[base + STACK_SIZE];
+                    reserve(shard, n + 64);
+                    long freed = (long) LONG.getAndSet(bits, w, 0L);
+                    int slotBase = (page << pageShift) + ((w - 1) << 6);
+                    while (freed != 0) {
+                        int b = 63 - Long.numberOfLeadingZeros(freed);
+                        freed &= ~(1L << b);
+                        freeStacks[shard][n >>> STACK_SHIFT][n & STACK_MASK] = slotBase + b;
+                        n++;
+                    }
+                    own[base + STACK_SIZE] = n;
+                }
+            } catch (Error e) {                      // the stack's growth failed: nothing is lost
+                LONG.getAndBitwiseOr(bits, 0, groups);
+                throw e;
+            }
+            groups &= ~(1L << group);
+        }
+    }
+
+    /**
+     * Makes the owner's stack hold at least {@code size} entries (pages allocated, the table doubled as
+     * needed) and returns the page of entry {@code size - 1}. Owner only.
+     */
+    private int[] reserve(int shard, int size) {
+        int[][] table = freeStacks[shard];
+        int lastPage = (size - 1) >>> STACK_SHIFT;
+        if (lastPage >= table.length - 1) {                  // keep room for the next page's index
+            int length = table.length;
+            while (lastPage >= length - 1) {
+                length <<= 1;
+            }
+            table = Arrays.copyOf(table, length);
+        }
+        for (int p = lastPage; p >= 0 && table[p] == null; p--) {
+            table[p] = new int[STACK_PAGE];
+        }
+        freeStacks[shard] = table;
+        return table[lastPage];
     }
 
     private void addPage(int shard, int page) {
         int size = Math.min(1 << pageShift, maxSlotsPerShard - (page << pageShift));
-        INT_PAGE.setRelease(genPages[shard], page, new int[size]);
-        INT_PAGE.setRelease(nextPages[shard], page, new int[size]);
-        CONN_PAGE.setRelease(connPages[shard], page, new Object[size]);
+        int[] gens = new int[size];
+        long[] freed = new long[1 + ((size + 63) >>> 6)];
+        Object[] conns = new Object[size];
+        INT_PAGE.setRelease(genPages[shard], page, gens);
+        LONG_PAGE.setRelease(freedPages[shard], page, freed);
+        CONN_PAGE.setRelease(connPages[shard], page, conns);
     }
 }

@@ -452,8 +452,8 @@ class ConnMatrixConcurrencyTest {
     }
 
     /**
-     * Remote removers free slots while the owner keeps adding: the owner's takes of the remote stack
-     * (getAndSet) race the removers' pushes (CAS). Bounded by the shard size, so a lost slot shows up as an
+     * Remote removers free slots while the owner keeps adding: the owner's harvests of the freed bitmaps
+     * (getAndSet, top level first) race the removers' marks (getAndBitwiseOr, leaf first). Bounded by the shard size, so a lost slot shows up as an
      * IllegalStateException at a moment when the owner knows free slots exist.
      */
     @Test

@@ -27,8 +27,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * reference, compared after every step (single-threaded, so every answer must be exact).
  *
  * <p>Besides the reference map (live id -> connection) the model keeps, per shard, the slot allocator that
- * the implementation notes describe: a local free list (LIFO), the remote free stack that every remove pushes
- * onto and that {@code add} takes whole only when the local list is empty, and the high-water mark of
+ * the implementation notes describe: the owner's free stack (LIFO, where {@code removeByOwner} pushes), the
+ * set of slots other threads freed (the freed bitmaps), which {@code add} takes whole, lowest slot first, only
+ * when the owner's stack is empty, and the high-water mark of
  * never-used slots; and per slot the current generation. So the model predicts the exact id of every
  * {@code add} (shard, slot, generation = previous + 1 within {@code genBits}), when a shard is full, and
  * the exact answer of {@code get} for any long at all: an id answers iff its generation is odd, its shard
@@ -69,6 +70,7 @@ class ConnMatrixModelTest {
             new Config("small-gen3", 3, 16, 2, 3, 5_000),             // alias after 4 reuses
             new Config("partial-page", 2, 10, 2, 3, 4_000),           // last page holds 2 slots
             new Config("one-slot-pages", 1, 5, 0, 2, 3_000),          // pageShift 0: a page per slot
+            new Config("wide-pages", 1, 20_000, 14, 32, 6_000),       // 4 leaf words per freed-bitmap group
             new Config("single-slot", 1, 1, 0, 3, 2_000));
 
     static Stream<Arguments> cases() {
@@ -326,10 +328,9 @@ class ConnMatrixModelTest {
             }
             int slot;
             if (loc.isEmpty() && !rem.isEmpty()) {
-                // the owner takes the remote stack whole; its top becomes the head of the local list
-                while (!rem.isEmpty()) {
-                    loc.addLast(rem.pollFirst());
-                }
+                // the owner takes every slot other threads freed (the freed bitmaps), lowest slot first
+                rem.stream().sorted().forEach(loc::addLast);
+                rem.clear();
             }
             if (!loc.isEmpty()) {
                 slot = loc.pollFirst();

@@ -97,34 +97,38 @@ class ConnMatrixTest {
         assertNull(m.get(b), "the stale id no longer answers");
         assertSame("c", m.get(c));
         assertSame("a", m.get(a));
-        // several frees at once come back newest first
+        // several frees at once come back lowest slot first
         long d = m.add(1, "d");
+        assertTrue(m.remove(d));
         assertTrue(m.remove(a));
         assertTrue(m.remove(c));
-        assertTrue(m.remove(d));
-        assertEquals(slotOf(d), slotOf(m.add(1, "d2")));
-        assertEquals(slotOf(c), slotOf(m.add(1, "c2")));
         assertEquals(slotOf(a), slotOf(m.add(1, "a2")));
+        assertEquals(slotOf(c), slotOf(m.add(1, "c2")));
+        assertEquals(slotOf(d), slotOf(m.add(1, "d2")));
         assertEquals(3, slotOf(m.add(1, "e")), "then fresh slots");
     }
 
     /**
      * The documented order: the owner's own removes (removeByOwner) come back exactly newest first; other
-     * threads' removes come back in batches (the remote stack, taken whole when the owner's list is empty),
-     * newest first within each batch, after the slots the owner already holds.
+     * threads' removes come back in batches (every slot marked in the freed bitmaps, taken when the owner's
+     * stack is empty), lowest slot first within each batch, after the slots the owner already holds.
      */
     @Test
-    void remoteFreesComeBackInBatchesNewestFirstWithinEach() {
+    void remoteFreesComeBackInBatchesLowestSlotFirstWithinEach() {
         ConnMatrix<String> m = new ConnMatrix<>(1, 100);
         long a = m.add(0, "a");
         long b = m.add(0, "b");
         long c = m.add(0, "c");
-        assertTrue(m.remove(a));
+        long d = m.add(0, "d");
         assertTrue(m.remove(b));
-        assertEquals(slotOf(b), slotOf(m.add(0, "b2")), "b is the newest of the batch {b, a}");
-        assertTrue(m.remove(c));
-        assertEquals(slotOf(a), slotOf(m.add(0, "a2")), "a was already taken back with its batch");
-        assertEquals(slotOf(c), slotOf(m.add(0, "c2")), "then the next batch: c");
+        assertTrue(m.remove(a));
+        assertEquals(slotOf(a), slotOf(m.add(0, "a2")), "a is the lowest of the batch {b, a}");
+        assertTrue(m.remove(d));
+        assertTrue(m.removeByOwner(c));
+        assertEquals(slotOf(c), slotOf(m.add(0, "c2")), "the owner's own free slot first");
+        assertEquals(slotOf(b), slotOf(m.add(0, "b2")), "b was already taken back with its batch");
+        assertEquals(slotOf(d), slotOf(m.add(0, "d2")), "then the next batch: d");
+        assertEquals(4, slotOf(m.add(0, "e")), "then fresh slots");
     }
 
     @Test

@@ -7,7 +7,7 @@ import dev.netkit.connmatrix.ConnMatrix;
  * (high bits first), so that a test can predict an id instead of receiving it through a synchronizing
  * channel. In a fresh matrix a shard's first adds take slots 0, 1, 2, ... with generation 1; a slot's
  * generation is odd while live, a remove makes it even and the next add into it odd again (1, then 3).
- * Free slots are reused newest first.
+ * Free slots are reused before fresh ones.
  */
 final class Ids {
     private Ids() {
@@ -34,7 +34,7 @@ final class Ids {
      * For an arbiter, after a race to remove the only entry of shard 0 (slot 0) of a matrix whose shard 0
      * has never used another slot: adds two connections and returns 1 if the first reused slot 0 (at
      * generation 3) and the second took the fresh slot 1, both are found and size() is 2; else 0. A slot
-     * freed twice (pushed on both free lists, or twice on one) would be handed out twice, so the second
+     * freed twice (on the owner's stack and in the freed bitmaps, or twice in one) would be handed out twice, so the second
      * add would not get slot 1.
      */
     static int slotFreedOnce(ConnMatrix<Object> matrix) {

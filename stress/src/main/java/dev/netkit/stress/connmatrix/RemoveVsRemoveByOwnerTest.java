@@ -13,8 +13,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
  * The owner's {@code removeByOwner(id)} racing another thread's {@code remove(id)}: exactly one returns
- * true. The two forms free the slot to different lists (the owner's local list, the shard's remote
- * stack), so two winners would put the slot on both.
+ * true. The two forms free the slot to different places (the owner's free stack, the shard's freed
+ * bitmaps), so two winners would put the slot in both.
  *
  * <p>Actor 1 is shard 0's owner (the state was built, and the entry added, before the actors ran, which
  * hands ownership over through a happens-before edge).

@@ -13,7 +13,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
  * A reused slot never answers to an old id: once {@code o1} is removed, {@code get(id1)} returns null,
- * also while the owner adds {@code o2} into the very same slot (free slots are reused newest first), and
+ * also while the owner adds {@code o2} into the very same slot (the only free slot, reused before a fresh one), and
  * never {@code o2}.
  *
  * <p>Before the actors run: {@code id1 = add(0, o1)}, {@code remove(id1)}. Then the owner adds {@code o2}

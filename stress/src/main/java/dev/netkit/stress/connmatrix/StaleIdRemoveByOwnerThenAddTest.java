@@ -19,7 +19,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * that the generation moved.
  *
  * <p>Before the actors run: {@code id1 = add(0, o1)}. The owner calls {@code removeByOwner(id1)} (the
- * slot goes straight to the owner's free list),
+ * slot goes straight to the owner's free stack),
  * then {@code id2 = add(0, o2)}, which reuses slot 0 at generation 3. The reader calls {@code get(id1)}.
  *
  * <p>Outcome: (owner's remove result, reader's get(id1), arbiter's get(id1), arbiter's get(id2), 1 if id2
