@@ -85,11 +85,15 @@ import org.openjdk.jmh.infra.ThreadParams;
  *       odd to even (the remove's winner), clear the slot, push; pop, store the next odd generation and
  *       the connection. Each thread owns {@value #ENTRIES}/T indexes of the shared arrays. Not a peer:
  *       the free stack is a private array, so only the owner can remove</td></tr>
+ *   <tr><td>{@code churnArrayPlusGenPaged}</td><td>the same, the two arrays cut into pages of 4,096 slots
+ *       behind a page table each, as a matrix that grows without copying keeps them: the floor of a
+ *       growable generational design with a single-winner remove (not a peer)</td></tr>
  *   <tr><td>{@code churnConnMatrix}</td><td>{@link ConnMatrix#remove(long)}, then
  *       {@link ConnMatrix#add(int, Object)} to the thread's own shard: the matrix has one shard per
  *       benchmark thread, as a server has one per event loop</td></tr>
  *   <tr><td>{@code churnConnMatrixOwner}</td><td>the same with {@link ConnMatrix#removeByOwner(long)},
- *       the owner's remove (one CAS instead of three atomic operations)</td></tr>
+ *       the owner's remove (one CAS; {@code remove} adds the marks of the freed bitmaps and a count, and
+ *       the next {@code add} takes the slot back from them)</td></tr>
  *   <tr><td>{@code churnConcurrentHashMap}</td><td>{@code remove(oldKey)}, {@code put(newKey, conn)}: boxed
  *       keys, and a node per put</td></tr>
  *   <tr><td>{@code churnNonBlockingHashMapLong}</td><td>{@code remove(oldKey)},
@@ -124,7 +128,7 @@ import org.openjdk.jmh.infra.ThreadParams;
  *
  * <p><b>Allocation.</b> Connection objects are allocated in setup and reused: churn re-adds one of the
  * thread's {@value #CONNS} connections under the new id. So {@code getArray}, {@code getArrayPlusGen}, {@code getConnMatrix},
- * {@code churnArray}, {@code churnArrayPlusGen}, {@code churnConnMatrix} and {@code churnConnMatrixOwner} allocate nothing ({@code gc.alloc.rate.norm} ≈ 0 B/op);
+ * {@code churnArray}, {@code churnArrayPlusGen}, {@code churnArrayPlusGenPaged}, {@code churnConnMatrix} and {@code churnConnMatrixOwner} allocate nothing ({@code gc.alloc.rate.norm} ≈ 0 B/op);
  * nor does {@code getNonBlockingHashMapLong}, nor {@code getAgronaReadLock} on one thread.
  * {@code ConcurrentHashMap} allocates boxed keys (and a node per put), the churning maps allocate when
  * they resize, and the shared {@code ReentrantReadWriteLock} allocates per-thread hold counters (and
@@ -347,8 +351,9 @@ public class ConnMatrixBench {
         }
     }
 
-    /** Slots per page of {@link PagedGenLookup}: {@link ConnMatrix}'s default page. */
+    /** Slots per page of {@link PagedGenLookup} and {@link PagedGenChurn}: {@link ConnMatrix}'s default page. */
     static final int FLOOR_PAGE = 4096;
+    static final int FLOOR_PAGE_SHIFT = 12;
 
     /** A {@link ConnMatrix} of {@value #GET_SHARDS} shards holding {@value #ENTRIES} connections. */
     @State(Scope.Benchmark)
@@ -741,6 +746,60 @@ public class ConnMatrixBench {
         }
     }
 
+    /**
+     * The paged generational floor's shared arrays: the same {@value #ENTRIES} slots and generations cut
+     * into pages of {@value #FLOOR_PAGE} behind a page table each, as a matrix that grows without copying
+     * keeps them.
+     */
+    @State(Scope.Benchmark)
+    public static class PagedGenChurn {
+        Object[][] slotPages;
+        int[][] genPages;
+
+        /** Creates the state; JMH calls it. */
+        public PagedGenChurn() {
+        }
+
+        /** Allocates the pages; each thread fills its own part. */
+        @Setup(Level.Trial)
+        public void setup() {
+            int pages = (ENTRIES + FLOOR_PAGE - 1) / FLOOR_PAGE;
+            slotPages = new Object[pages][FLOOR_PAGE];
+            genPages = new int[pages][FLOOR_PAGE];
+        }
+    }
+
+    /** One thread's part of the paged generational floor, as {@link ArrayGenChurner}'s of the flat one. */
+    @State(Scope.Thread)
+    public static class PagedGenChurner extends Churner {
+        int[] free;
+        int top;
+
+        /** Creates the state; JMH calls it. */
+        public PagedGenChurner() {
+        }
+
+        /**
+         * Fills this thread's part of the pages.
+         *
+         * @param thread this thread's index and the thread count
+         * @param shared the pages
+         */
+        @Setup(Level.Trial)
+        public void setup(ThreadParams thread, PagedGenChurn shared) {
+            init(thread);
+            int base = index * ids.length;
+            for (int j = 0; j < ids.length; j++) {
+                int i = base + j;
+                shared.slotPages[i / FLOOR_PAGE][i % FLOOR_PAGE] = conn(j);
+                shared.genPages[i / FLOOR_PAGE][i % FLOOR_PAGE] = 1;
+                ids[j] = (1L << 32) | i;
+            }
+            free = new int[ids.length];
+            top = 0;
+        }
+    }
+
     /** A {@link ConnMatrix} with one shard per benchmark thread. */
     @State(Scope.Benchmark)
     public static class MatrixChurn {
@@ -990,6 +1049,38 @@ public class ConnMatrixBench {
         int gen = gens[index] + 1;
         slots[index] = t.conn(p);
         GEN.setRelease(gens, index, gen);
+        long id = ((long) gen << 32) | index;
+        t.ids[p] = id;
+        return id;
+    }
+
+    /**
+     * The paged generational floor: {@link #churnArrayPlusGen}'s work on the paged arrays (a page table
+     * load before each slot's page).
+     *
+     * @param s the shared pages
+     * @param t this thread's part of them
+     * @return the new entry's id
+     */
+    @Benchmark
+    public long churnArrayPlusGenPaged(PagedGenChurn s, PagedGenChurner t) {
+        int p = t.nextPosition();
+        long old = t.ids[p];
+        int oldIndex = (int) old;
+        int[] oldGens = s.genPages[oldIndex >>> FLOOR_PAGE_SHIFT];
+        int oldOffset = oldIndex & (FLOOR_PAGE - 1);
+        int oldGen = (int) (old >>> 32);
+        if (!GEN.compareAndSet(oldGens, oldOffset, oldGen, oldGen + 1)) {
+            throw t.notFound("churnArrayPlusGenPaged", old);
+        }
+        s.slotPages[oldIndex >>> FLOOR_PAGE_SHIFT][oldOffset] = null;
+        t.free[t.top++] = oldIndex;
+        int index = t.free[--t.top];
+        int[] gens = s.genPages[index >>> FLOOR_PAGE_SHIFT];
+        int offset = index & (FLOOR_PAGE - 1);
+        int gen = gens[offset] + 1;
+        s.slotPages[index >>> FLOOR_PAGE_SHIFT][offset] = t.conn(p);
+        GEN.setRelease(gens, offset, gen);
         long id = ((long) gen << 32) | index;
         t.ids[p] = id;
         return id;

@@ -29,7 +29,9 @@ import org.openjdk.jol.vm.VM;
  * has entries, each removing a random live key and putting a new, ever larger one (connections closing
  * and opening under never-reused ids). Its removed keys stay in the table as dead keys until a resize,
  * which the second figure shows. The matrix is measured with one shard and with 16, since each shard
- * has fixed page tables and a partly filled last page.
+ * has fixed page tables and a partly filled last page, and after as many remove + add pairs as it has
+ * entries (alternately the owner's {@code removeByOwner} and {@code remove}, the form other threads use,
+ * here called on the owner's thread), to show what its free stack keeps.
  *
  * <p>Run (from the repository root, after building {@code bench/target/benchmarks.jar}; under a minute,
  * and the heap it needs is mostly JOL's walk of the {@code ConcurrentHashMap}'s two million objects):
@@ -90,6 +92,27 @@ public final class ConnMatrixFootprint {
         });
         measure("ConnMatrix, 1 shard", entries, connBytes, n -> matrix(1, n, conn));
         measure("ConnMatrix, 16 shards (round-robin)", entries, connBytes, n -> matrix(16, n, conn));
+        measure(String.format(Locale.ROOT, "ConnMatrix, 1 shard, after %,d churn ops", entries),
+                entries, connBytes, n -> {
+                    ConnMatrix<Object> matrix = new ConnMatrix<>(1);
+                    long[] live = new long[n];
+                    for (int i = 0; i < n; i++) {
+                        live[i] = matrix.add(0, conn);
+                    }
+                    SplittableRandom random = new SplittableRandom(SEED);
+                    for (int i = 0; i < n; i++) {
+                        int p = random.nextInt(n);
+                        boolean removed = (i & 1) == 0 ? matrix.removeByOwner(live[p]) : matrix.remove(live[p]);
+                        if (!removed) {
+                            throw new IllegalStateException("id " + Long.toHexString(live[p]) + " was not live");
+                        }
+                        live[p] = matrix.add(0, conn);
+                    }
+                    if (matrix.size() != n) {
+                        throw new IllegalStateException("size must be " + n + ", was " + matrix.size());
+                    }
+                    return matrix;
+                });
         measure("ConcurrentHashMap<Long, Object>", entries, connBytes, n -> {
             ConcurrentHashMap<Long, Object> map = new ConcurrentHashMap<>();
             for (int i = 0; i < n; i++) {
