@@ -194,9 +194,10 @@ public final class Charts {
                         bar("StripedCounter, shared cells", true, jmh(fs, "stripedCounterShared")),
                         bar("one shared AtomicLong", false, jmh(fs, "sharedAtomicLong"))))));
 
-        String spsc = "SpscRingBench_ByteRingCopyBench-20261205T033116Z.json";
-        String mpsc = "MpscRingBench-20261204T220118Z.json";
-        String batch = "SpscBatchBench-20261205T024138Z.json";
+        String spsc = "SpscRingBench-20261205T122435Z.json";
+        String copy = "ByteRingCopyBench-20261205T122542Z.json";
+        String mpsc = "MpscRingBench-20261205T122615Z.json";
+        String batch = "SpscBatchBench._spscBatch_agronaClaim-20261205T121608Z.json";
         List<String> sizes = List.of("64 B", "1 KiB");
         charts.put("ring", List.of(
                 new Panel("SPSC, 1 producer + 1 consumer (log scale)", "M messages/s received", true, 1e6, sizes,
@@ -217,9 +218,9 @@ public final class Charts {
                                 sized("JCTools MpscArrayQueue (refs)", false, mpsc, "jctoolsMpscArrayQueue"))),
                 new Panel("ByteRing, 4 KiB write + peek + discard (lower is better)", "ns/op", false, 1,
                         List.of("ns/op"),
-                        List.of(bar("ByteRing.direct", true, jmh(spsc, "byteRing")),
-                                bar("ByteRing.elastic", true, jmh(spsc, "byteRingElastic")),
-                                bar("copy ceiling: put(ByteBuffer)", false, jmh(spsc, "copyCeiling"))))));
+                        List.of(bar("ByteRing.direct", true, jmh(copy, "byteRing")),
+                                bar("ByteRing.elastic", true, jmh(copy, "byteRingElastic")),
+                                bar("copy ceiling: put(ByteBuffer)", false, jmh(copy, "copyCeiling"))))));
 
         String timer = "TimerBench-20261205T083933Z.json";
         String expiry = "ExpiryBench-20261205T084310Z.json";
@@ -268,8 +269,8 @@ public final class Charts {
                                 footprint("ScheduledThreadPoolExecutor", false, footprint, compact,
                                         "ScheduledThreadPoolExecutor (remove on cancel)")))));
 
-        String pool = "ObjectPoolBench_BufferPoolBench-20261205T031917Z.json";
-        String cross = "ObjectPoolCrossThreadBench-20261205T090848Z.json";
+        String pool = "ObjectPoolBench_BufferPoolBench-20261205T122756Z.json";
+        String cross = "ObjectPoolCrossThreadBench-20261205T123001Z.json";
         charts.put("pool", List.of(
                 new Panel("acquire + release, same thread (log scale, lower is better)", "ns/op", true, 1,
                         List.of("platform thread", "virtual thread"),
@@ -292,9 +293,9 @@ public final class Charts {
                                 bar("Netty PooledByteBufAllocator", false, jmh(pool, "nettyPooledDirect")),
                                 bar("ByteBuffer.allocateDirect", false, jmh(pool, "allocateDirect"))))));
 
-        String cm = "ConnMatrixBench-20261205T084519Z.json";
-        String cm2 = "ConnMatrixBench.get-20261205T084937Z.json";
-        String cmFoot = "ConnMatrixFootprint-20261205T085118Z.txt";
+        String cm = "ConnMatrixBench-20261205T115821Z.json";
+        String cm2 = "ConnMatrixBench.get-20261205T120729Z.json";
+        String cmFoot = "ConnMatrixFootprint-20261205T114838Z.txt";
         charts.put("connmatrix", List.of(
                 new Panel("get, random live id (log scale, lower is better)", "ns/op", true, 1,
                         List.of("1 thread", "2 threads"),
