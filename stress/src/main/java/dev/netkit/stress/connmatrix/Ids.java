@@ -31,6 +31,17 @@ final class Ids {
     }
 
     /**
+     * For an arbiter: {@code add(0, conn)}'s id, or 0 (never an id) if the shard is full.
+     */
+    static long addOrZero(ConnMatrix<Object> matrix, Object conn) {
+        try {
+            return matrix.add(0, conn);
+        } catch (IllegalStateException full) {
+            return 0;
+        }
+    }
+
+    /**
      * For an arbiter, after a race to remove the only entry of shard 0 (slot 0) of a matrix whose shard 0
      * has never used another slot: adds two connections and returns 1 if the first reused slot 0 (at
      * generation 3) and the second took the fresh slot 1, both are found and size() is 2; else 0. A slot

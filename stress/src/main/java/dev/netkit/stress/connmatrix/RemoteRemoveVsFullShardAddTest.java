@@ -53,23 +53,8 @@ public class RemoteRemoveVsFullShardAddTest {
 
     @Arbiter
     public void arbiter(III_Result r) {
-        try {
-            if (r.r1 == 0 && matrix.add(0, x) != Ids.id(3, 0, 0)) {
-                r.r3 = 0;
-                return;
-            }
-        } catch (IllegalStateException lost) {
-            r.r3 = 0;
-            return;
-        }
-        boolean refused;
-        try {
-            matrix.add(0, new Object());
-            refused = false;
-        } catch (IllegalStateException full) {
-            refused = true;
-        }
-        r.r3 = refused && matrix.get(idA) == null && matrix.size() == 2
+        boolean xIn = r.r1 == 1 || Ids.addOrZero(matrix, x) == Ids.id(3, 0, 0);
+        r.r3 = xIn && Ids.addOrZero(matrix, new Object()) == 0 && matrix.get(idA) == null && matrix.size() == 2
                 && matrix.get(Ids.id(3, 0, 0)) == x ? 1 : 0;
     }
 }

@@ -61,21 +61,8 @@ public class RemoteRemoveVsHarvestTest {
     @Arbiter
     public void arbiter(III_Result r) {
         Object y = new Object();
-        long idY;
-        try {
-            idY = matrix.add(0, y);
-        } catch (IllegalStateException full) {
-            r.r3 = 0;
-            return;
-        }
-        boolean zRefused;
-        try {
-            matrix.add(0, new Object());
-            zRefused = false;
-        } catch (IllegalStateException full) {
-            zRefused = true;
-        }
-        r.r3 = idY == Ids.id(3, 0, 1) && matrix.get(idY) == y && zRefused && matrix.get(idB) == null && matrix.get(idC) != null
-                && matrix.size() == 3 ? 1 : 0;
+        long idY = Ids.addOrZero(matrix, y);
+        r.r3 = idY == Ids.id(3, 0, 1) && matrix.get(idY) == y && Ids.addOrZero(matrix, new Object()) == 0
+                && matrix.get(idB) == null && matrix.get(idC) != null && matrix.size() == 3 ? 1 : 0;
     }
 }
