@@ -672,12 +672,13 @@ public final class ConnMatrix<C> {
                     }
                     int n = own[base + STACK_SIZE];
                     reserve(shard, n + 64);
+                    int[][] stack = freeStacks[shard];       // after reserve, which may replace the table
                     long freed = (long) LONG.getAndSet(bits, w, 0L);
                     int slotBase = (page << pageShift) + ((w - 1) << 6);
                     while (freed != 0) {
                         int b = 63 - Long.numberOfLeadingZeros(freed);
                         freed &= ~(1L << b);
-                        freeStacks[shard][n >>> STACK_SHIFT][n & STACK_MASK] = slotBase + b;
+                        stack[n >>> STACK_SHIFT][n & STACK_MASK] = slotBase + b;
                         n++;
                     }
                     own[base + STACK_SIZE] = n;

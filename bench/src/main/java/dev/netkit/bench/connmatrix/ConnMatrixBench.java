@@ -484,7 +484,7 @@ public class ConnMatrixBench {
     public Object getArrayPlusGenPaged(PagedGenLookup s, Cursor c) {
         long id = s.keys[c.next()];
         int i = (int) id;
-        int page = i >>> 12;
+        int page = i >>> FLOOR_PAGE_SHIFT;
         int slot = i & (FLOOR_PAGE - 1);
         return s.genPages[page][slot] == (int) (id >>> 32) ? s.connPages[page][slot] : null;
     }
