@@ -194,10 +194,10 @@ public final class Charts {
                         bar("StripedCounter, shared cells", true, jmh(fs, "stripedCounterShared")),
                         bar("one shared AtomicLong", false, jmh(fs, "sharedAtomicLong"))))));
 
-        String spsc = "SpscRingBench-20261205T122435Z.json";
-        String copy = "ByteRingCopyBench-20261205T122542Z.json";
-        String mpsc = "MpscRingBench-20261205T122615Z.json";
-        String batch = "SpscBatchBench._spscBatch_agronaClaim-20261205T121608Z.json";
+        String spsc = "SpscRingBench-20261205T144906Z.json";
+        String copy = "ByteRingCopyBench-20261205T145013Z.json";
+        String mpsc = "MpscRingBench-20261205T145046Z.json";
+        String batch = "SpscBatchBench._spscBatch_agronaClaim-20261205T143819Z.json";
         List<String> sizes = List.of("64 B", "1 KiB");
         charts.put("ring", List.of(
                 new Panel("SPSC, 1 producer + 1 consumer (log scale)", "M messages/s received", true, 1e6, sizes,
@@ -222,10 +222,10 @@ public final class Charts {
                                 bar("ByteRing.elastic", true, jmh(copy, "byteRingElastic")),
                                 bar("copy ceiling: put(ByteBuffer)", false, jmh(copy, "copyCeiling"))))));
 
-        String timer = "TimerBench-20261205T083933Z.json";
-        String expiry = "ExpiryBench-20261205T084310Z.json";
-        String footprint = "TimerFootprint-20261205T084434Z.txt";
-        String compact = "TimerFootprint-compact-headers-20261205T084444Z.txt";
+        String timer = "TimerBench-20261205T142004Z.json";
+        String expiry = "ExpiryBench-20261205T142357Z.json";
+        String footprint = "TimerFootprint-20261205T142522Z.txt";
+        String compact = "TimerFootprint-compact-headers-20261205T142534Z.txt";
         charts.put("timingwheel", List.of(
                 new Panel("schedule + cancel, 100,000 pending (lower is better)", "ns/op", false, 1, List.of("ns/op"),
                         List.of(bar("TimingWheel", true, jmh(timer, "scheduleCancelTimingWheel")),
@@ -269,8 +269,8 @@ public final class Charts {
                                 footprint("ScheduledThreadPoolExecutor", false, footprint, compact,
                                         "ScheduledThreadPoolExecutor (remove on cancel)")))));
 
-        String pool = "ObjectPoolBench_BufferPoolBench-20261205T122756Z.json";
-        String cross = "ObjectPoolCrossThreadBench-20261205T123001Z.json";
+        String pool = "ObjectPoolBench_BufferPoolBench-20261205T145227Z.json";
+        String cross = "ObjectPoolCrossThreadBench-20261205T145432Z.json";
         charts.put("pool", List.of(
                 new Panel("acquire + release, same thread (log scale, lower is better)", "ns/op", true, 1,
                         List.of("platform thread", "virtual thread"),
@@ -293,9 +293,9 @@ public final class Charts {
                                 bar("Netty PooledByteBufAllocator", false, jmh(pool, "nettyPooledDirect")),
                                 bar("ByteBuffer.allocateDirect", false, jmh(pool, "allocateDirect"))))));
 
-        String cm = "ConnMatrixBench-20261205T115821Z.json";
-        String cm2 = "ConnMatrixBench.get-20261205T120729Z.json";
-        String cmFoot = "ConnMatrixFootprint-20261205T114838Z.txt";
+        String cm = "ConnMatrixBench-20261205T142554Z.json";
+        String cm2 = "ConnMatrixBench.get-20261205T143440Z.json";
+        String cmFoot = "ConnMatrixFootprint-20261205T142545Z.txt";
         charts.put("connmatrix", List.of(
                 new Panel("get, random live id (log scale, lower is better)", "ns/op", true, 1,
                         List.of("1 thread", "2 threads"),
