@@ -16,7 +16,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * just-added entry succeeded, and which then reads {@code size(0)}, sees 0. Its remove happens after the
  * add (it read the add's generation), and both completed before the read began, so even a weakly
  * consistent count must reflect both. (The implementation reads the remote-remove counter with acquire
- * before the owner's stripe for this reason.)
+ * before the owner's fields for this reason.)
  *
  * <p>A fresh matrix: the owner adds {@code x} to shard 0 (the add also creates the shard's first page).
  * The other thread calls {@code remove} with the predicted id (generation 1, shard 0, slot 0), so it may
