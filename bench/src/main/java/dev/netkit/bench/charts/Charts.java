@@ -293,9 +293,9 @@ public final class Charts {
                                 bar("Netty PooledByteBufAllocator", false, jmh(pool, "nettyPooledDirect")),
                                 bar("ByteBuffer.allocateDirect", false, jmh(pool, "allocateDirect"))))));
 
-        String cm = "ConnMatrixBench-20261205T142554Z.json";
-        String cm2 = "ConnMatrixBench.get-20261205T143440Z.json";
-        String cmFoot = "ConnMatrixFootprint-20261205T142545Z.txt";
+        String cm = "ConnMatrixBench-20261205T171458Z.json";
+        String cm2 = "ConnMatrixBench.get-20261205T172345Z.json";
+        String cmFoot = "ConnMatrixFootprint-20261205T172723Z.txt";
         charts.put("connmatrix", List.of(
                 new Panel("get, random live id (log scale, lower is better)", "ns/op", true, 1,
                         List.of("1 thread", "2 threads"),
