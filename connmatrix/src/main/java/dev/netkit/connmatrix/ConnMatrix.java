@@ -122,9 +122,13 @@ public final class ConnMatrix<C> {
      *   removeCount[s]: remote removers, getAndAdd after marking.
      *
      * Counting. No counter moves on the owner's paths: the live count of a shard is derived. Every slot
-     * below HIGH_WATER is live, on the owner's stack, marked in the freed bitmaps and not taken back yet,
-     * or between a remover's CAS and its push or mark. HARVESTED counts the slots the owner took back from
-     * the bitmaps (modulo 2^32, compared with removeCount's low 32 bits: fewer than 2^25 lie between). So
+     * below HIGH_WATER is live (or being added: popped or taken fresh, its generation not published yet,
+     * so size counts an add a moment early, as the earlier counter did), on the owner's stack, marked in
+     * the freed bitmaps and not taken back yet, or between a remover's CAS and its push or mark (or taken
+     * back before that remover's increment). HARVESTED counts the slots the owner took back from the
+     * bitmaps (modulo 2^32, compared with removeCount's low 32 bits: in a consistent snapshot fewer than
+     * 2^25 lie between; a reader whose removeCount value is older than its STATE value by 2^31 harvested
+     * slots could see the difference wrap, which needs billions of harvests between two adjacent reads). So
      * at rest live = HIGH_WATER - stack size - (removeCount - HARVESTED). size(s) reads removeCount
      * (acquire), then STATE (acquire, one 64-bit read), then HIGH_WATER (opaque), so that a race only makes
      * it miss adds or removes in progress, and a harvest, which moves slots from the bitmaps to the stack
@@ -136,10 +140,10 @@ public final class ConnMatrix<C> {
      *   - HIGH_WATER, read after an acquire of STATE, is at least as new as that STATE write (program
      *     order before a release store), so a stack size is never seen with an older HIGH_WATER;
      *   - a removeCount read before a harvest of slots whose removers it did not count yet makes
-     *     removeCount - HARVESTED smaller (even negative): it misses those removes, which had not
-     *     completed when the read began. size(s) clamps at 0.
+     *     removeCount - HARVESTED smaller (even negative): it misses those removes, from which the
+     *     reader has no happens-before edge. size(s) clamps at 0.
      * Until 2026-12-05 add and removeByOwner kept an exact added count on padding's StripedCounter (an
-     * opaque store each); deriving it took about 2.5 ns off a removeByOwner + add pair in cache.
+     * opaque store each); deriving it took about 2.7 ns off a removeByOwner + add pair in cache.
      *
      * Publication. add: connection fields -> setRelease(conns[i], c) -> setRelease(gens[i], g). get:
      * getAcquire(gens[i]) == g, then getAcquire(conns[i]), then getAcquire(gens[i]) == g again. The second
@@ -382,8 +386,8 @@ public final class ConnMatrix<C> {
 
     /**
      * Removes the connection with this id, called by the owner thread of the id's shard (the thread that
-     * adds to it). The slot goes straight back to the owner's free stack and the count to the owner's
-     * stripe, so the only atomic operation is the generation CAS that decides the winner against
+     * adds to it). The slot goes straight back to the owner's free stack (which also counts it for
+     * {@link #size(int)}), so the only atomic operation is the generation CAS that decides the winner against
      * concurrent {@link #remove(long)} calls from other threads. Lock-free; wait-free in fact, as the CAS
      * is not retried. Allocates nothing except, before the CAS, a page of the free stack (1,024 slots)
      * when the owner is about to hold more free slots than ever before.
@@ -652,7 +656,8 @@ public final class ConnMatrix<C> {
 
     /**
      * The owner's take of the slots other threads freed, when its stack is empty: only if removeCount
-     * moved since the last full harvest. Returns the stack's new size.
+     * moved since the last full harvest. Returns the shard's new STATE word (stack size in the low 32
+     * bits), or {@code state} unchanged if there was nothing to take.
      */
     private long harvestIfRemoved(int shard, int base, long state) {
         long[] own = ownerState;

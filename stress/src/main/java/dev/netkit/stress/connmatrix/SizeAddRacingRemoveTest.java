@@ -13,7 +13,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
  * No count is lost when shard 0's owner adds while another thread removes an older entry of that shard:
- * the two write different counters (the owner's stripe, the shard's remote-remove counter), and at rest
+ * the two write different fields (the owner's own state, the shard's remote-remove counter), and at rest
  * {@code size()} is exact and equals the sum of the per-shard sizes. The add may or may not reuse the slot
  * being freed at the same moment (it takes the slots other threads freed only when its own free stack is empty);
  * both must leave the entries right.

@@ -15,9 +15,9 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * {@code size(0)} read while the owner's {@code add} takes back a slot another thread freed: the count is
  * derived from the owner's fields (its next fresh slot, its free stack, the slots it took back) and the
  * remote-remove counter, and a harvest moves a slot from "freed by another thread" to the owner's stack
- * without changing the count. A reader must never see that move as a drop: the owner records the slots it
- * took back before its release store of the larger stack, and the reader acquires the stack size before
- * it reads that record.
+ * without changing the count. A reader must never see that move as a drop: the owner's stack size and its
+ * count of slots taken back share one long, which the harvest moves with one release store, and the
+ * reader acquires that long in one read.
  *
  * <p>Set-up (one thread, so the owner's role passes to actor 1 through the state's publication): shard 0
  * holds a (slot 0) and b (slot 1), and a is removed with {@code remove}, which marks slot 0 in the freed

@@ -17,9 +17,9 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * and at rest both {@code size()} and {@code size(0)} are 2.
  *
  * <p>Why non-decreasing is required here although {@code size()} is only weakly consistent: with no
- * removes the remote-remove counter stays 0 and size(0) is the owner's stripe, written with opaque
- * stores and read with opaque loads; opaque accesses to one variable are coherent, so a later read by the
- * same thread cannot return an older value. A size that went backwards with only adds running would
+ * removes the remote-remove counter and the owner's stack stay 0 and size(0) is the owner's high-water
+ * mark, written with opaque stores and read with opaque loads; opaque accesses to one variable are
+ * coherent, so a later read by the same thread cannot return an older value. A size that went backwards with only adds running would
  * report an add as undone.
  *
  * <p>Outcome: (first size(), second size(), size() at rest, size(0) at rest).
