@@ -31,6 +31,19 @@ final class Ids {
     }
 
     /**
+     * For a state's set-up: removes {@code id} with {@code remove} (the remote path, which marks the slot in
+     * the freed bitmaps), failing the test if there was nothing to remove.
+     *
+     * @return true
+     */
+    static boolean removeOrFail(ConnMatrix<Object> matrix, long id) {
+        if (!matrix.remove(id)) {
+            throw new IllegalStateException("set-up: remove(0x" + Long.toHexString(id) + ") found nothing");
+        }
+        return true;
+    }
+
+    /**
      * For an arbiter: {@code add(0, conn)}'s id, or 0 (never an id) if the shard is full.
      */
     static long addOrZero(ConnMatrix<Object> matrix, Object conn) {

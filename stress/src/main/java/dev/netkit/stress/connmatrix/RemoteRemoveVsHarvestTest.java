@@ -39,14 +39,7 @@ public class RemoteRemoveVsHarvestTest {
     final long idA = Ids.expect(matrix.add(0, new Object()), Ids.id(1, 0, 0));
     final long idB = Ids.expect(matrix.add(0, new Object()), Ids.id(1, 0, 1));
     final long idC = Ids.expect(matrix.add(0, new Object()), Ids.id(1, 0, 2));
-    final boolean removedA = removeOrFail(idA);
-
-    private boolean removeOrFail(long id) {
-        if (!matrix.remove(id)) {
-            throw new IllegalStateException("set-up: remove(0x" + Long.toHexString(id) + ") found nothing");
-        }
-        return true;
-    }
+    final boolean removedA = Ids.removeOrFail(matrix, idA);
 
     @Actor
     public void owner(III_Result r) {

@@ -38,14 +38,7 @@ public class SizeDuringHarvestTest {
     final ConnMatrix<Object> matrix = new ConnMatrix<>(1, 64);
     final long idA = Ids.expect(matrix.add(0, new Object()), Ids.id(1, 0, 0));
     final long idB = Ids.expect(matrix.add(0, new Object()), Ids.id(1, 0, 1));
-    final boolean removedA = removeOrFail(idA);
-
-    private boolean removeOrFail(long id) {
-        if (!matrix.remove(id)) {
-            throw new IllegalStateException("set-up: remove(0x" + Long.toHexString(id) + ") found nothing");
-        }
-        return true;
-    }
+    final boolean removedA = Ids.removeOrFail(matrix, idA);
 
     @Actor
     public void owner() {
