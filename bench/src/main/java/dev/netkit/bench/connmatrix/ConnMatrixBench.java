@@ -145,6 +145,10 @@ import org.openjdk.jmh.infra.ThreadParams;
  * memory grows with the calls made (about a gigabyte after some 40 million on a 1,000,000-entry map),
  * which the fixed heap below holds for a run of this length.
  *
+ * <p><b>Entries.</b> {@code -Dnetkit.entries=N} in the forks' options replaces the {@value #ENTRIES} live
+ * entries (see {@link #LIVE}); 4,096 puts every structure in cache, which separates a structure's
+ * instructions from its memory misses on a machine whose forks disagree at full size.
+ *
  * <p><b>Heap.</b> Forks run with {@code -Xms4g -Xmx4g}, the same GC conditions for every structure; a
  * {@code -jvmArgsAppend} on the command line replaces that.
  *
@@ -162,6 +166,13 @@ public class ConnMatrixBench {
     /** Live entries in every structure. */
     public static final int ENTRIES = 1_000_000;
 
+    /**
+     * Live entries in this run: {@value #ENTRIES}, or the value of {@code -Dnetkit.entries} in the fork's
+     * options (for example {@code -jvmArgsAppend "-Xms4g -Xmx4g -Dnetkit.entries=4096"}, which puts every
+     * structure in cache, where this machine's forks agree within a nanosecond).
+     */
+    static final int LIVE = live();
+
     /** Length of the pre-generated random sequences (a power of two, walked with a mask). */
     public static final int SEQUENCE = 1 << 20;
 
@@ -178,6 +189,14 @@ public class ConnMatrixBench {
     private static final VarHandle GEN = MethodHandles.arrayElementVarHandle(int[].class);
     static final int CONN_MASK = CONNS - 1;
     static final long SEED = 0x6E65746B69744CL;
+
+    private static int live() {
+        int n = Integer.getInteger("netkit.entries", ENTRIES);
+        if (n < 1) {
+            throw new IllegalArgumentException("netkit.entries must be at least 1, was " + n);
+        }
+        return n;
+    }
 
     /** Creates the benchmark; JMH calls it. */
     public ConnMatrixBench() {
@@ -256,7 +275,7 @@ public class ConnMatrixBench {
          * @param keyOfEntry the key of each entry, by entry index
          */
         final void keys(long[] keyOfEntry) {
-            int[] indexes = randomIndexes(ENTRIES, SEED);
+            int[] indexes = randomIndexes(LIVE, SEED);
             keys = new long[SEQUENCE];
             for (int i = 0; i < SEQUENCE; i++) {
                 keys[i] = keyOfEntry[indexes[i]];
@@ -265,8 +284,8 @@ public class ConnMatrixBench {
 
         /** @return the keys of a map filled by a counter: 0, 1, 2, … */
         static long[] counterKeys() {
-            long[] k = new long[ENTRIES];
-            for (int i = 0; i < ENTRIES; i++) {
+            long[] k = new long[LIVE];
+            for (int i = 0; i < LIVE; i++) {
                 k[i] = i;
             }
             return k;
@@ -285,8 +304,8 @@ public class ConnMatrixBench {
         /** Fills the array. */
         @Setup(Level.Trial)
         public void setup() {
-            conns = new Object[ENTRIES];
-            for (int i = 0; i < ENTRIES; i++) {
+            conns = new Object[LIVE];
+            for (int i = 0; i < LIVE; i++) {
                 conns[i] = new Conn(i);
             }
             keys(counterKeys());
@@ -309,10 +328,10 @@ public class ConnMatrixBench {
         /** Fills the arrays. */
         @Setup(Level.Trial)
         public void setup() {
-            conns = new Object[ENTRIES];
-            gens = new int[ENTRIES];
-            long[] ids = new long[ENTRIES];
-            for (int i = 0; i < ENTRIES; i++) {
+            conns = new Object[LIVE];
+            gens = new int[LIVE];
+            long[] ids = new long[LIVE];
+            for (int i = 0; i < LIVE; i++) {
                 conns[i] = new Conn(i);
                 gens[i] = 1;
                 ids[i] = (1L << 32) | i;
@@ -338,11 +357,11 @@ public class ConnMatrixBench {
         /** Fills the pages. */
         @Setup(Level.Trial)
         public void setup() {
-            int pages = (ENTRIES + FLOOR_PAGE - 1) / FLOOR_PAGE;
+            int pages = (LIVE + FLOOR_PAGE - 1) / FLOOR_PAGE;
             connPages = new Object[pages][FLOOR_PAGE];
             genPages = new int[pages][FLOOR_PAGE];
-            long[] ids = new long[ENTRIES];
-            for (int i = 0; i < ENTRIES; i++) {
+            long[] ids = new long[LIVE];
+            for (int i = 0; i < LIVE; i++) {
                 connPages[i / FLOOR_PAGE][i % FLOOR_PAGE] = new Conn(i);
                 genPages[i / FLOOR_PAGE][i % FLOOR_PAGE] = 1;
                 ids[i] = (1L << 32) | i;
@@ -372,8 +391,8 @@ public class ConnMatrixBench {
         @Setup(Level.Trial)
         public void setup() {
             matrix = new ConnMatrix<>(GET_SHARDS);
-            long[] ids = new long[ENTRIES];
-            for (int i = 0; i < ENTRIES; i++) {
+            long[] ids = new long[LIVE];
+            for (int i = 0; i < LIVE; i++) {
                 ids[i] = matrix.add(i % GET_SHARDS, new Conn(i));
             }
             keys(ids);
@@ -393,7 +412,7 @@ public class ConnMatrixBench {
         @Setup(Level.Trial)
         public void setup() {
             map = new ConcurrentHashMap<>();
-            for (int i = 0; i < ENTRIES; i++) {
+            for (int i = 0; i < LIVE; i++) {
                 map.put((long) i, new Conn(i));
             }
             keys(counterKeys());
@@ -413,7 +432,7 @@ public class ConnMatrixBench {
         @Setup(Level.Trial)
         public void setup() {
             map = new NonBlockingHashMapLong<>();
-            for (int i = 0; i < ENTRIES; i++) {
+            for (int i = 0; i < LIVE; i++) {
                 map.put(i, new Conn(i));
             }
             keys(counterKeys());
@@ -437,7 +456,7 @@ public class ConnMatrixBench {
         @Setup(Level.Trial)
         public void setup() {
             map = new Long2ObjectHashMap<>();
-            for (int i = 0; i < ENTRIES; i++) {
+            for (int i = 0; i < LIVE; i++) {
                 map.put(i, new Conn(i));
             }
             readLock = new ReentrantReadWriteLock().readLock();
@@ -581,7 +600,7 @@ public class ConnMatrixBench {
         final void init(ThreadParams thread) {
             index = thread.getThreadIndex();
             stride = thread.getThreadCount();
-            int n = ENTRIES / stride;
+            int n = LIVE / stride;
             ids = new long[n];
             conns = new Conn[CONNS];
             for (int j = 0; j < CONNS; j++) {
@@ -659,7 +678,7 @@ public class ConnMatrixBench {
         /** Allocates the array; each thread fills its own part. */
         @Setup(Level.Trial)
         public void setup() {
-            slots = new Object[ENTRIES];
+            slots = new Object[LIVE];
         }
     }
 
@@ -708,8 +727,8 @@ public class ConnMatrixBench {
         /** Allocates the arrays; each thread fills its own part. */
         @Setup(Level.Trial)
         public void setup() {
-            slots = new Object[ENTRIES];
-            gens = new int[ENTRIES];
+            slots = new Object[LIVE];
+            gens = new int[LIVE];
         }
     }
 
@@ -763,7 +782,7 @@ public class ConnMatrixBench {
         /** Allocates the pages; each thread fills its own part. */
         @Setup(Level.Trial)
         public void setup() {
-            int pages = (ENTRIES + FLOOR_PAGE - 1) / FLOOR_PAGE;
+            int pages = (LIVE + FLOOR_PAGE - 1) / FLOOR_PAGE;
             slotPages = new Object[pages][FLOOR_PAGE];
             genPages = new int[pages][FLOOR_PAGE];
         }
