@@ -58,6 +58,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *       objects (a timer reference, a task and a state word: 32 B, as {@code WheelTimer}'s, allocated in order as {@code newTimeout} allocates them)
  *       in an array, win the claim with one CAS on its word and run its task, the same task as the
  *       {@code expire*} rows' (an {@code AtomicInteger} increment). On this thread, no wheel, no worker</td></tr>
+ *   <tr><td>{@code expireFloor}</td><td>{@code claimFloor} plus taking each timeout out of a contiguous
+ *       array (its cell cleared), as an array-bucket wheel holds one tick's timeouts: the floor of any
+ *       wheel-based thread-safe timer's expiry</td></tr>
  *   <tr><td>{@code expireWheelTimer}</td><td>{@link WheelTimer}, 1 ms tick: {@value #N} timeouts
  *       scheduled for one deadline 1 s ahead before the measurement (they are in the worker's wheel when they come
  *       due); measured from the first task's run to the last's: the worker's expiry and task runs</td></tr>
@@ -260,6 +263,8 @@ public class ExpiryBench {
     public static class Claims {
         final AtomicInteger ran = new AtomicInteger();
         FloorTimeout[] timeouts;
+        /** expireFloor's tick array: refilled with {@code timeouts} before each call. */
+        FloorTimeout[] cells;
 
         @Setup
         public void build() {
@@ -268,6 +273,7 @@ public class ExpiryBench {
             for (int i = 0; i < N; i++) {
                 timeouts[i] = new FloorTimeout(this, task, 0L);
             }
+            cells = new FloorTimeout[N];
         }
 
         @Setup(Level.Invocation)
@@ -275,6 +281,7 @@ public class ExpiryBench {
             for (FloorTimeout c : timeouts) {
                 c.word = 0;
             }
+            System.arraycopy(timeouts, 0, cells, 0, N);
             ran.set(0);
         }
     }
@@ -283,6 +290,26 @@ public class ExpiryBench {
     @OperationsPerInvocation(N)
     public int claimFloor(Claims c) {
         for (FloorTimeout t : c.timeouts) {
+            if (FloorTimeout.WORD.compareAndSet(t, 0L, 2L)) {
+                t.task.run();
+            }
+        }
+        return c.ran.get();
+    }
+
+    /**
+     * claimFloor plus the least a wheel does per due timeout besides: the timeouts sit in one contiguous
+     * array, as an array-bucket wheel holds a tick's timeouts (the most favourable layout, no linked
+     * nodes), and each is taken out of its cell (the cell cleared, so the wheel keeps no reference to it)
+     * before the claim and the task.
+     */
+    @Benchmark
+    @OperationsPerInvocation(N)
+    public int expireFloor(Claims c) {
+        FloorTimeout[] cells = c.cells;
+        for (int k = 0; k < cells.length; k++) {
+            FloorTimeout t = cells[k];
+            cells[k] = null;
             if (FloorTimeout.WORD.compareAndSet(t, 0L, 2L)) {
                 t.task.run();
             }

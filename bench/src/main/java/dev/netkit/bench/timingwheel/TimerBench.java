@@ -5,6 +5,7 @@ import dev.netkit.timingwheel.TimingWheel;
 import dev.netkit.timingwheel.WheelTimer;
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.TimerTask;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -59,6 +60,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <tr><td>{@code scheduleCancelLinkFloor}</td><td>not a timer: the floor of {@code TimingWheel}'s
  *       linked design, its node work alone for the same schedule + cancel on flat arrays (see
  *       {@link LinkFloor})</td></tr>
+ *   <tr><td>{@code scheduleCancelBucketFloor}</td><td>not a timer: the same floor for an array-bucket
+ *       design (a dense array of node indices per slot, swap-remove on cancel; see {@link BucketFloor})</td></tr>
+ *   <tr><td>{@code scheduleCancelLinkFloorExact}, {@code scheduleCancelBucketFloorExact}</td><td>the two
+ *       floors with the deadline's tick computed exactly, as a wheel that never expires a timer early must
+ *       (see {@link #exactTick})</td></tr>
  *   <tr><td>{@code callerFloorCounted}</td><td>{@code callerFloor} plus the exact pending count that
  *       {@code WheelTimer} keeps (and {@code pendingTimeouts()}, {@code maxPending} and its sweeps need): an
  *       increment before the hand-off and a decrement after the winning claim, on padding's
@@ -157,6 +163,7 @@ public class TimerBench {
         int freeHead;
         long cur;
         long origin;
+        final long tickNanos = MS;
         final double invTick = 1.0 / MS;
         final Object p = new Object();
         long now;
@@ -187,7 +194,10 @@ public class TimerBench {
         }
 
         long schedule(long deadlineNanos, Object x) {
-            long d = (long) ((deadlineNanos - origin) * invTick);
+            return scheduleTick((long) ((deadlineNanos - origin) * invTick), x);
+        }
+
+        long scheduleTick(long d, Object x) {
             int level = (63 - Long.numberOfLeadingZeros(d ^ cur)) / 6;
             int slot = (int) (d >>> (level * 6)) & 63;
             int s = 1 + (level << 6) + slot;
@@ -230,6 +240,142 @@ public class TimerBench {
     @Benchmark
     public boolean scheduleCancelLinkFloor(LinkFloor s) {
         return s.cancel(s.schedule(s.now + FIVE_MIN, s.p));
+    }
+
+    /** {@code scheduleCancelLinkFloor} with the deadline's tick computed exactly (see {@link #exactTick}). */
+    @Benchmark
+    public boolean scheduleCancelLinkFloorExact(LinkFloor s) {
+        return s.cancel(s.scheduleTick(exactTick(s.now + FIVE_MIN - s.origin, s.tickNanos, s.invTick), s.p));
+    }
+
+    /**
+     * The first tick boundary at or after an offset {@code off} (0 < off < 2^52) from the origin, exactly: the
+     * least a wheel that never expires a timer early must compute where the floors use one truncating
+     * multiply (which gives the tick before the deadline for an offset between two boundaries, and can be
+     * one off either way at a boundary). The cheapest exact form found: {@code TimingWheel}'s, a double-multiply estimate
+     * corrected by the integer remainder (a 64-bit division costs more).
+     */
+    static long exactTick(long off, long tickNanos, double invTick) {
+        long q = (long) (off * invTick);
+        long r = off - q * tickNanos;
+        while (r < 0) {
+            q--;
+            r += tickNanos;
+        }
+        while (r >= tickNanos) {
+            q++;
+            r -= tickNanos;
+        }
+        return r == 0 ? q : q + 1;
+    }
+
+    /**
+     * The floor of the other design the issue names, array buckets (Agrona's spokes, with O(1) insertion
+     * instead of a scan for a free cell): the node work alone on flat arrays. Each of the 5 * 64 slots holds
+     * a dense {@code int[]} of node indices and a count; a node has a word (a 16-bit generation, its slot and
+     * its position in the slot's array; for a free node the free-list link), an {@code int} tick and a
+     * payload. Schedule pops a free node and appends it to its slot; cancel checks the generation, moves
+     * the slot's last index into the freed position (updating that node's word), and frees the node.
+     * {@value #PENDING} nodes sit in random slots. No chunk directory, no past-deadline or clamp check, no
+     * argument or handle-range check, no overflow: the deadline's tick comes from one multiply.
+     */
+    @State(Scope.Thread)
+    public static class BucketFloor {
+        static final int SLOTS = 5 * 64;
+        final int[][] bucket = new int[SLOTS][];
+        final int[] count = new int[SLOTS];
+        long[] word;
+        int[] tick;
+        Object[] payload;
+        final long[] occupied = new long[5];
+        int freeHead;
+        long cur;
+        long origin;
+        final long tickNanos = MS;
+        final double invTick = 1.0 / MS;
+        final Object p = new Object();
+        long now;
+
+        @Setup
+        public void setup() {
+            now = System.nanoTime();
+            origin = now;
+            int n = PENDING + 1_024;
+            word = new long[n];
+            tick = new int[n];
+            payload = new Object[n];
+            for (int s = 0; s < SLOTS; s++) {
+                bucket[s] = new int[16];
+            }
+            for (int i = 0; i < n; i++) {
+                word[i] = i + 1 < n ? i + 1 : i;                      // the free list
+            }
+            SplittableRandom rnd = new SplittableRandom(1);
+            for (int i = 0; i < PENDING; i++) {
+                schedule(now + rnd.nextLong(1, 600_000L * MS), p);
+            }
+        }
+
+        long schedule(long deadlineNanos, Object x) {
+            return scheduleTick((long) ((deadlineNanos - origin) * invTick), x);
+        }
+
+        long scheduleTick(long d, Object x) {
+            int level = (63 - Long.numberOfLeadingZeros(d ^ cur)) / 6;
+            int slot = (int) (d >>> (level * 6)) & 63;
+            int s = (level << 6) + slot;
+            int i = freeHead;
+            long wi = word[i];
+            freeHead = (int) (wi & 0xFFFFFF);
+            int gen = (int) (wi >>> 48);
+            payload[i] = x;
+            tick[i] = (int) d;
+            int c = count[s];
+            int[] b = bucket[s];
+            if (c == b.length) {
+                b = bucket[s] = Arrays.copyOf(b, 2 * c);
+            }
+            b[c] = i;
+            count[s] = c + 1;
+            word[i] = ((long) gen << 48) | ((long) s << 24) | c;
+            occupied[level] |= 1L << slot;
+            return ((long) gen << 24) | i;
+        }
+
+        boolean cancel(long handle) {
+            int i = (int) (handle & 0xFFFFFF);
+            long wi = word[i];
+            int gen = (int) (wi >>> 48);
+            if (gen != (int) (handle >>> 24)) {
+                return false;
+            }
+            int s = (int) ((wi >>> 24) & 0xFFFFFF);
+            int pos = (int) (wi & 0xFFFFFF);
+            int c = count[s] - 1;
+            count[s] = c;
+            int[] b = bucket[s];
+            int last = b[c];
+            b[pos] = last;
+            word[last] = (word[last] & ~0xFFFFFFL) | pos;
+            if (c == 0) {
+                occupied[s >> 6] &= ~(1L << (s & 63));
+            }
+            word[i] = ((long) ((gen + 1) & 0xFFFF) << 48) | freeHead;
+            payload[i] = null;
+            freeHead = i;
+            return true;
+        }
+    }
+
+    @Benchmark
+    public boolean scheduleCancelBucketFloor(BucketFloor s) {
+        return s.cancel(s.schedule(s.now + FIVE_MIN, s.p));
+    }
+
+    /** {@code scheduleCancelBucketFloor} with the deadline's tick computed exactly (see {@link #exactTick}). */
+    @Benchmark
+    public boolean scheduleCancelBucketFloorExact(BucketFloor s) {
+        return s.cancel(s.scheduleTick(exactTick(s.now + FIVE_MIN - s.origin, s.tickNanos, s.invTick), s.p));
     }
 
     @Benchmark
