@@ -222,16 +222,18 @@ public final class Charts {
                                 bar("ByteRing.elastic", true, jmh(copy, "byteRingElastic")),
                                 bar("copy ceiling: put(ByteBuffer)", false, jmh(copy, "copyCeiling"))))));
 
-        String timer = "TimerBench-20261205T142004Z.json";
-        String expiry = "ExpiryBench-20261205T142357Z.json";
-        String footprint = "TimerFootprint-20261205T142522Z.txt";
-        String compact = "TimerFootprint-compact-headers-20261205T142534Z.txt";
+        String timer = "TimerBench-20261205T191621Z.json";
+        String expiry = "ExpiryBench-20261205T193553Z.json";
+        String footprint = "TimerFootprint-20261205T192530Z.txt";
+        String compact = "TimerFootprint-compact-headers-20261205T192542Z.txt";
         charts.put("timingwheel", List.of(
                 new Panel("schedule + cancel, 100,000 pending (lower is better)", "ns/op", false, 1, List.of("ns/op"),
                         List.of(bar("TimingWheel", true, jmh(timer, "scheduleCancelTimingWheel")),
                                 bar("Agrona + id map", false, jmh(timer, "scheduleCancelAgronaMapped")),
                                 bar("Agrona, bare", false, jmh(timer, "scheduleCancelAgrona")),
-                                bar("floor: linked node work", false, jmh(timer, "scheduleCancelLinkFloor")),
+                                bar("floor: linked, exact tick", false, jmh(timer, "scheduleCancelLinkFloorExact")),
+                                bar("floor: array buckets, exact tick", false,
+                                        jmh(timer, "scheduleCancelBucketFloorExact")),
                                 bar("WheelTimer, caller side", true, jmh(timer, "scheduleCancelWheelTimerCallerSide")),
                                 bar("Netty HashedWheelTimer, caller side", false,
                                         jmh(timer, "scheduleCancelNettyCallerSide")),
@@ -247,7 +249,9 @@ public final class Charts {
                         List.of("ns/timer"),
                         List.of(bar("WheelTimer", true, jmh(expiry, "expireWheelTimer")),
                                 bar("Netty HashedWheelTimer", false, jmh(expiry, "expireNetty")),
+                                bar("WheelTimer, manual mode", true, jmh(expiry, "expireWheelTimerManual")),
                                 bar("floor: claim CAS + task", false, jmh(expiry, "claimFloor")),
+                                bar("floor: linked, on a worker", false, jmh(expiry, "workerExpireFloor")),
                                 bar("TimingWheel.poll", true, jmh(expiry, "pollTimingWheel")),
                                 bar("Agrona poll + id map", false, jmh(expiry, "pollAgronaMapped")),
                                 bar("Agrona poll, bare", false, jmh(expiry, "pollAgrona")),

@@ -61,9 +61,18 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *   <tr><td>{@code expireFloor}</td><td>{@code claimFloor} plus taking each timeout out of a contiguous
  *       array (its cell cleared), as an array-bucket wheel holds one tick's timeouts: the floor of any
  *       wheel-based thread-safe timer's expiry</td></tr>
+ *   <tr><td>{@code linkedExpireFloor}</td><td>the same with the timeouts found through a next link in
+ *       each (one list in order, as {@code WheelTimer}'s due list), each unlinked before its claim: the
+ *       floor of a linked wheel's expiry</td></tr>
  *   <tr><td>{@code expireWheelTimer}</td><td>{@link WheelTimer}, 1 ms tick: {@value #N} timeouts
  *       scheduled for one deadline 1 s ahead before the measurement (they are in the worker's wheel when they come
  *       due); measured from the first task's run to the last's: the worker's expiry and task runs</td></tr>
+ *   <tr><td>{@code workerExpireFloor}</td><td>{@code linkedExpireFloor} done by a worker thread on
+ *       timeouts the benchmark thread allocated, timed as the {@code expire*} rows are (from the first
+ *       task's run to the last's): the floor of a worker-thread timer's expiry in this harness</td></tr>
+ *   <tr><td>{@code expireWheelTimerManual}</td><td>the same expiry in {@link WheelTimer#manual} mode: one
+ *       {@code advance()} on the benchmark thread expires and runs the {@value #N} due timeouts (their
+ *       cascade done in the setup): the worker's code path without a second thread</td></tr>
  *   <tr><td>{@code expireNetty}</td><td>the same with Netty's {@link HashedWheelTimer}, 1 ms tick, 512
  *       buckets</td></tr>
  * </table>
@@ -265,6 +274,8 @@ public class ExpiryBench {
         FloorTimeout[] timeouts;
         /** expireFloor's tick array: refilled with {@code timeouts} before each call. */
         FloorTimeout[] cells;
+        /** linkedExpireFloor's list: {@code timeouts} in order, linked again before each call. */
+        FloorTimeout head;
 
         @Setup
         public void build() {
@@ -282,6 +293,10 @@ public class ExpiryBench {
                 c.word = 0;
             }
             System.arraycopy(timeouts, 0, cells, 0, N);
+            for (int i = 0; i < N - 1; i++) {
+                timeouts[i].next = timeouts[i + 1];
+            }
+            head = timeouts[0];
             ran.set(0);
         }
     }
@@ -313,6 +328,27 @@ public class ExpiryBench {
             if (FloorTimeout.WORD.compareAndSet(t, 0L, 2L)) {
                 t.task.run();
             }
+        }
+        return c.ran.get();
+    }
+
+    /**
+     * claimFloor with the timeouts found as a linked wheel finds them: a list through each timeout's own
+     * next link (as {@code WheelTimer}'s due list), each one unlinked (its link cleared) before the claim
+     * and the task.
+     */
+    @Benchmark
+    @OperationsPerInvocation(N)
+    public int linkedExpireFloor(Claims c) {
+        FloorTimeout t = c.head;
+        c.head = null;
+        while (t != null) {
+            FloorTimeout n = t.next;
+            t.next = null;
+            if (FloorTimeout.WORD.compareAndSet(t, 0L, 2L)) {
+                t.task.run();
+            }
+            t = n;
         }
         return c.ran.get();
     }
@@ -361,6 +397,107 @@ public class ExpiryBench {
             ours.stop();
             netty.stop();
         }
+    }
+
+    /**
+     * A manual-mode {@link WheelTimer} (no worker: {@code advance()} does the worker's work on the calling
+     * thread), a fresh one per measured call: {@value #N} timeouts with one deadline {@value #DELAY_MS} ms
+     * ahead, and the clock advanced in the setup to one tick before it (with enough {@code advance()} calls
+     * to take every queued timeout into the wheel), so that their take-in and cascade to level 0 are done
+     * before the measurement.
+     */
+    @State(Scope.Thread)
+    public static class Manual {
+        final AtomicInteger ran = new AtomicInteger();
+        final Runnable task = ran::incrementAndGet;
+        long now;
+        WheelTimer timer;
+
+        @Setup(Level.Invocation)
+        public void load() {
+            ran.set(0);
+            now = 0;
+            timer = WheelTimer.manual(() -> now, MS, 0);
+            for (int i = 0; i < N; i++) {
+                timer.newTimeout(task, DELAY_MS * MS, TimeUnit.NANOSECONDS);
+            }
+            now = (DELAY_MS - 1) * MS;
+            for (int i = 0; i <= N / 100_000; i++) {
+                timer.advance();                     // each takes in at most 100,000 queued timeouts
+            }
+            now = DELAY_MS * MS;
+        }
+
+        @TearDown(Level.Invocation)
+        public void tearDown() {
+            timer.stop();
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(N)
+    public int expireWheelTimerManual(Manual m) {
+        int n = m.timer.advance();
+        if (n != N || m.ran.get() != N) {
+            throw new IllegalStateException("advance() expired " + n + " and ran " + m.ran.get() + " of " + N);
+        }
+        return n;
+    }
+
+    /**
+     * linkedExpireFloor's work on a worker thread, set up and measured as the {@code expire*} rows are: before
+     * each measured call the benchmark thread allocates {@value #N} timeout-shaped objects (as its
+     * {@code newTimeout}s do) and starts a worker, which links them into one list (as a timer's worker
+     * takes each timeout in), waits 100 ms, then unlinks, claims and runs each in order; the setup waits
+     * until the first has run, the measured call until the last has (checking every 0.1 ms). Nothing of a
+     * timer but that: no queue, no wheel, no count.
+     */
+    @State(Scope.Benchmark)
+    public static class WorkerFloor {
+        final AtomicInteger ran = new AtomicInteger();
+        Thread worker;
+
+        @Setup(Level.Invocation)
+        public void load() {
+            ran.set(0);
+            Runnable task = ran::incrementAndGet;
+            FloorTimeout[] ts = new FloorTimeout[N];
+            for (int i = 0; i < N; i++) {
+                ts[i] = new FloorTimeout(this, task, 0L);
+            }
+            worker = new Thread(() -> linkWaitExpire(ts), "expire-floor-worker");
+            worker.start();
+            while (ran.get() == 0) {
+                LockSupport.parkNanos(100_000);
+            }
+        }
+
+        @TearDown(Level.Invocation)
+        public void join() throws InterruptedException {
+            worker.join();
+        }
+    }
+
+    static void linkWaitExpire(FloorTimeout[] ts) {
+        for (int i = 0; i < ts.length - 1; i++) {
+            ts[i].next = ts[i + 1];
+        }
+        FloorTimeout t = ts[0];
+        LockSupport.parkNanos(100 * MS);
+        while (t != null) {
+            FloorTimeout n = t.next;
+            t.next = null;
+            if (FloorTimeout.WORD.compareAndSet(t, 0L, 2L)) {
+                t.task.run();
+            }
+            t = n;
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(N)
+    public int workerExpireFloor(WorkerFloor w) {
+        return awaitAll(w.ran);
     }
 
     static int awaitAll(AtomicInteger ran) {
