@@ -501,16 +501,33 @@ public final class WheelTimer {
         }
     }
 
-    /** Expires up to EXPIRY_BATCH due timeouts (cancelled ones met count too); returns how many it met. */
+    /**
+     * Expires up to EXPIRY_BATCH due timeouts (cancelled ones met count too); returns how many it met. Walks
+     * the wheel's due list itself and tells the wheel once per run how far it got (see TimeoutWheel's
+     * "Taking due nodes"); each timeout is unlinked, and the walk's position moved past it, before it is
+     * expired, so an Error out of expire() leaves the list starting at the next one.
+     */
     private int expireDue(long nowTick) {
-        for (int k = 0; k < EXPIRY_BATCH; k++) {
-            Timeout t = wheel.next(nowTick);
+        int k = 0;
+        while (k < EXPIRY_BATCH) {
+            Timeout t = wheel.due(nowTick);
             if (t == null) {
                 return k;
             }
-            expire(t);
+            int start = k;
+            try {
+                do {
+                    Timeout x = t;
+                    t = x.next;
+                    x.next = null;
+                    k++;
+                    expire(x);
+                } while (t != null && k < EXPIRY_BATCH);
+            } finally {
+                wheel.dueTaken(t, k - start);
+            }
         }
-        return EXPIRY_BATCH;
+        return k;
     }
 
     /**
