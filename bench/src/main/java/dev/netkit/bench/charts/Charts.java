@@ -223,7 +223,7 @@ public final class Charts {
                                 bar("copy ceiling: put(ByteBuffer)", false, jmh(copy, "copyCeiling"))))));
 
         String timer = "TimerBench-20261205T191621Z.json";
-        String expiry = "ExpiryBench-20261205T193553Z.json";
+        String expiry = "ExpiryBench-20261205T195601Z.json";
         String footprint = "TimerFootprint-20261205T192530Z.txt";
         String compact = "TimerFootprint-compact-headers-20261205T192542Z.txt";
         charts.put("timingwheel", List.of(
