@@ -173,6 +173,7 @@ public final class WheelTimer {
     private long expired;                    // timeouts this worker expired (won the claim); worker only
     private Set<Timeout> unprocessed;        // written by the worker before it ends; read by stop() after join
     private Timeout stranded;                // taken from the queue, not into the wheel (an Error); worker only
+    private boolean expiring;                // expireDue is walking the due list (a task is running); worker only
 
     /**
      * A timer with a worker thread (a daemon platform thread named {@code netkit-wheel-timer}), tasks run on
@@ -342,11 +343,15 @@ public final class WheelTimer {
      *
      * @return the number of timeouts that expired in this call (not counting cancelled ones the wheel
      *         dropped)
-     * @throws IllegalStateException if the timer has a worker thread
+     * @throws IllegalStateException if the timer has a worker thread, or if called from a task that this
+     *         timer's {@code advance()} is running
      */
     public int advance() {
         if (worker != null) {
             throw new IllegalStateException("advance() is for timers built by WheelTimer.manual; this one has a worker");
+        }
+        if (expiring) {
+            throw new IllegalStateException("advance() called from a task that this timer's advance() is running");
         }
         if ((int) STATE.getVolatile(this) != RUNNING) {
             return 0;
@@ -505,29 +510,35 @@ public final class WheelTimer {
      * Expires up to EXPIRY_BATCH due timeouts (cancelled ones met count too); returns how many it met. Walks
      * the wheel's due list itself and tells the wheel once per run how far it got (see TimeoutWheel's
      * "Taking due nodes"); each timeout is unlinked, and the walk's position moved past it, before it is
-     * expired, so an Error out of expire() leaves the list starting at the next one.
+     * expired, so an Error out of expire() leaves the list starting at the next one. Not reentrant: the
+     * walk's position is in this frame until dueTaken, so `expiring` makes a task's advance() throw.
      */
     private int expireDue(long nowTick) {
         int k = 0;
-        while (k < EXPIRY_BATCH) {
-            Timeout t = wheel.due(nowTick);
-            if (t == null) {
-                return k;
+        expiring = true;
+        try {
+            while (k < EXPIRY_BATCH) {
+                Timeout t = wheel.due(nowTick);
+                if (t == null) {
+                    return k;
+                }
+                int start = k;
+                try {
+                    do {
+                        Timeout x = t;
+                        t = x.next;
+                        x.next = null;
+                        k++;
+                        expire(x);
+                    } while (t != null && k < EXPIRY_BATCH);
+                } finally {
+                    wheel.dueTaken(t, k - start);
+                }
             }
-            int start = k;
-            try {
-                do {
-                    Timeout x = t;
-                    t = x.next;
-                    x.next = null;
-                    k++;
-                    expire(x);
-                } while (t != null && k < EXPIRY_BATCH);
-            } finally {
-                wheel.dueTaken(t, k - start);
-            }
+            return k;
+        } finally {
+            expiring = false;
         }
-        return k;
     }
 
     /**

@@ -350,6 +350,79 @@ class WheelTimerTest {
     }
 
     /**
+     * The worker walks the due list itself and writes its head once per run (issue 16): more due timeouts
+     * than one run takes (1,024), every third cancelled, all expire once in one {@code advance()}, and the
+     * wheel's and the timer's counts end at zero.
+     */
+    @Test
+    void manyDueAtOnceWithCancelsAmongThemRunOnceAcrossRuns() {
+        AtomicLong clock = new AtomicLong();
+        long tick = 1_000_000L;
+        WheelTimer t = WheelTimer.manual(clock::get, tick, 0);
+        int n = 3_000;
+        AtomicIntegerArray runs = new AtomicIntegerArray(n);
+        List<Timeout> timeouts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int id = i;
+            timeouts.add(t.newTimeout(() -> runs.incrementAndGet(id), 5, TimeUnit.MILLISECONDS));
+        }
+        t.advance();                                             // all into the wheel
+        for (int i = 0; i < n; i += 3) {
+            assertTrue(timeouts.get(i).cancel());
+        }
+        clock.set(5 * tick);
+        assertEquals(n - (n + 2) / 3, t.advance());
+        for (int i = 0; i < n; i++) {
+            assertEquals(i % 3 == 0 ? 0 : 1, runs.get(i), "timeout " + i);
+        }
+        assertEquals(0, t.wheel.linked());
+        assertEquals(0, t.pendingTimeouts());
+        Timeout later = t.newTimeout(() -> { }, 1, TimeUnit.MILLISECONDS);
+        clock.addAndGet(tick);
+        assertEquals(1, t.advance());
+        assertTrue(later.isExpired());
+    }
+
+    /**
+     * advance() is not reentrant: its walk of the due list keeps its place in its own frame until the run
+     * ends. Called from a task it throws (the task sees the exception), and the outer call expires
+     * everything due exactly once. Without the check, the nested call would walk the same list again from
+     * the head the outer call has not written yet (this test then fails at its first assertion: the
+     * nested call returns instead of throwing).
+     */
+    @Test
+    void advanceFromATaskThrowsAndTheOuterAdvanceRunsEachOnce() {
+        AtomicLong clock = new AtomicLong();
+        long tick = 1_000_000L;
+        WheelTimer[] timer = new WheelTimer[1];
+        AtomicReference<Throwable> seen = new AtomicReference<>();
+        AtomicIntegerArray runs = new AtomicIntegerArray(3);
+        WheelTimer t = WheelTimer.manual(clock::get, tick, 0);
+        timer[0] = t;
+        t.newTimeout(() -> {
+            runs.incrementAndGet(0);
+            try {
+                timer[0].advance();
+            } catch (Throwable e) {
+                seen.set(e);
+            }
+        }, 1, TimeUnit.MILLISECONDS);
+        t.newTimeout(() -> runs.incrementAndGet(1), 1, TimeUnit.MILLISECONDS);
+        t.newTimeout(() -> runs.incrementAndGet(2), 1, TimeUnit.MILLISECONDS);
+        clock.set(tick);
+        assertEquals(3, t.advance());
+        assertTrue(seen.get() instanceof IllegalStateException, "the nested advance() saw " + seen.get());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(1, runs.get(i), "timeout " + i);
+        }
+        assertEquals(0, t.wheel.linked());
+        Timeout later = t.newTimeout(() -> { }, 1, TimeUnit.MILLISECONDS);
+        clock.addAndGet(tick);
+        assertEquals(1, t.advance());
+        assertTrue(later.isExpired());
+    }
+
+    /**
      * Issue 12 (3), as it stands after issue 16's intrusive wheel. {@code Timeout.cancel()} is a claim CAS
      * and then a count ({@code cancelled()}); a canceller preempted between the two must neither let the task
      * run nor disturb the timeouts scheduled after it. (Before issue 16 the second half queued the timeout's
