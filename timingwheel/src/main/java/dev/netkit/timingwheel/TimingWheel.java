@@ -89,8 +89,8 @@ public final class TimingWheel<T> {
      * a directory load and a second bounds check. Measured on 2 cores (bench/results/
      * timingwheel-chunked-ab-20261205T0231Z): touch 8.1 -> 11.2 ns, schedule + cancel 14.0 -> 15.6 ns in
      * the same A/B pair (other pairs: schedule + cancel unchanged within noise). schedule's common case (a
-     * free node, a slot of the wheel) and cancel are written out inline so that each reads node i's chunk
-     * and link word once: 15.63, 15.86, 14.19 ns -> 14.40, 13.56 ns for schedule + cancel in alternated
+     * free node, a slot of the wheel) is written out inline, and cancel passes the link word it checked on
+     * to detach and free, so that each reads node i's link word once: 15.63, 15.86, 14.19 ns -> 14.40, 13.56 ns for schedule + cancel in alternated
      * forks (bench/results/timingwheel-inline-ab-20261205T1904Z). The sentinels (at most 321
      * of them) are all in chunk 0, so the list heads are read from linkChunks[0] directly. A flat array
      * grown by half (the layout before issue 16) left up to a third of its nodes unused: 21.2 bytes per
@@ -169,6 +169,8 @@ public final class TimingWheel<T> {
     private static final int FREE = INDEX_MASK;
     private static final int OVERFLOW = INDEX_MASK - 1;
     private static final int NIL = -1;
+    /** liveLink's "not live": a link word with prev == FREE, which no live node has. */
+    private static final long NOT_LIVE = -1L;
     /** Node indices are below this. */
     static final int INDEX_LIMIT = OVERFLOW;
     private static final int DUE = 0;
@@ -406,31 +408,13 @@ public final class TimingWheel<T> {
      *         (expired, cancelled, or its slot reused), which changes nothing
      */
     public boolean cancel(long handle) {
-        // live(handle), detach and free inlined, reading node i's link word once
-        if ((handle >>> (INDEX_BITS + 16)) != 0) {
+        long li = liveLink(handle);
+        if (li == NOT_LIVE) {
             return false;
         }
         int i = (int) handle & INDEX_MASK;
-        if (i < sentinels || i >= used) {
-            return false;
-        }
-        int k = i >>> CHUNK_SHIFT;
-        int j = i & CHUNK_MASK;
-        long[] lc = linkChunks[k];
-        long li = lc[j];
-        int p = prevOf(li);
-        int gen = genOf(li);
-        if (gen != (int) (handle >>> INDEX_BITS) || p == FREE) {
-            return false;
-        }
-        if (p == OVERFLOW) {
-            bagRemove(i);
-        } else {
-            unlink(li);
-        }
-        lc[j] = pack(freeHead == NIL ? i : freeHead, FREE, (gen + 1) & 0xFFFF);
-        payloadChunks[k][j] = null;
-        freeHead = i;
+        detach(i, li);
+        free(i, li);
         size--;
         return true;
     }
@@ -670,18 +654,26 @@ public final class TimingWheel<T> {
 
     /** The node index of a live handle, or -1. */
     private int live(long handle) {
+        return liveLink(handle) == NOT_LIVE ? -1 : (int) handle & INDEX_MASK;
+    }
+
+    /**
+     * The link word of a live handle's node, or NOT_LIVE: so that a caller that goes on to change the node
+     * (cancel) reads the word once.
+     */
+    private long liveLink(long handle) {
         if ((handle >>> (INDEX_BITS + 16)) != 0) {
-            return -1;
+            return NOT_LIVE;
         }
         int i = (int) handle & INDEX_MASK;
         if (i < sentinels || i >= used) {
-            return -1;
+            return NOT_LIVE;
         }
         long l = link(i);
         if (genOf(l) != (int) (handle >>> INDEX_BITS) || prevOf(l) == FREE) {
-            return -1;
+            return NOT_LIVE;
         }
-        return i;
+        return l;
     }
 
     private int allocate() {
@@ -789,7 +781,12 @@ public final class TimingWheel<T> {
 
     /** Frees node i: next generation, payload dropped, pushed on the free list (a free list ends at a self-link). */
     private void free(int i) {
-        int gen = (genOf(link(i)) + 1) & 0xFFFF;
+        free(i, link(i));
+    }
+
+    /** free(i), given node i's current link word li. */
+    private void free(int i, long li) {
+        int gen = (genOf(li) + 1) & 0xFFFF;
         setLink(i, pack(freeHead == NIL ? i : freeHead, FREE, gen));
         setPayload(i, null);
         freeHead = i;
@@ -822,10 +819,15 @@ public final class TimingWheel<T> {
 
     /** Removes node i from its list or from the overflow arrays. */
     private void detach(int i) {
-        if (prevOf(link(i)) == OVERFLOW) {
+        detach(i, link(i));
+    }
+
+    /** detach(i), given node i's current link word li (neither path changes it). */
+    private void detach(int i, long li) {
+        if (prevOf(li) == OVERFLOW) {
             bagRemove(i);
         } else {
-            unlink(i);
+            unlink(li);
         }
     }
 
