@@ -49,7 +49,8 @@ import java.util.zip.CRC32C;
  *   --dir DIR              where the files are made (default: a temp dir under /tmp, deleted at exit)
  *   --buffer 65536         the heap/direct modes' read buffer, bytes
  *   --mmap-window 64M      the mmap mode's mapping size
- *   --sndbuf 0 --rcvbuf 0  SO_SNDBUF (sender) / SO_RCVBUF (receiver); 0 = the kernel's autotuning
+ *   --sndbuf 0 --rcvbuf 0  SO_SNDBUF (sender) / SO_RCVBUF (receiver); 0 = the kernel's autotuning; --sndbuf is
+ *                          refused with mode netkit, whose server does not set it
  *   --recv-buffer 262144   the receiver's direct read buffer, bytes
  *   --sender-cpus LIST     run each sender under {@code taskset -c LIST} (default: no pinning)
  *   --md FILE --json FILE  result files; --note LINE (repeatable): provenance lines put in both
@@ -486,7 +487,8 @@ public final class FileSendBench {
                                  [--recv-buffer 262144] [--sender-jvm-args "-XX:+UseSerialGC -Xms64m -Xmx256m"]
                                  [--sender-cpus LIST]
                                  [--md FILE] [--json FILE] [--note LINE]...
-            sizes take K, M, G (binary); --sndbuf/--rcvbuf 0 leave the kernel's autotuning; --sender-cpus runs
+            sizes take K, M, G (binary); --sndbuf/--rcvbuf 0 leave the kernel's autotuning (--sndbuf other than 0 is refused
+            with mode netkit, whose server does not set it); --sender-cpus runs
             each sender under taskset -c LIST (pin the receiver by running this JVM under taskset).""";
 
     /**
@@ -568,6 +570,11 @@ public final class FileSendBench {
         }
         if (o.sizes.isEmpty() || o.modes.isEmpty()) {
             throw new IllegalArgumentException("no sizes or no modes");
+        }
+        if (o.sndbuf != 0 && o.modes.contains("netkit")) {
+            throw new IllegalArgumentException("--sndbuf sets SO_SNDBUF on this class's own senders only; the netkit"
+                    + " server leaves it to the kernel's autotuning, so mode netkit would not be measured alike:"
+                    + " leave --sndbuf at 0 or drop netkit from --modes");
         }
         return o;
     }
