@@ -194,10 +194,10 @@ public final class Charts {
                         bar("StripedCounter, shared cells", true, jmh(fs, "stripedCounterShared")),
                         bar("one shared AtomicLong", false, jmh(fs, "sharedAtomicLong"))))));
 
-        String spsc = "SpscRingBench-20261205T144906Z.json";
-        String copy = "ByteRingCopyBench-20261205T145013Z.json";
-        String mpsc = "MpscRingBench-20261205T145046Z.json";
-        String batch = "SpscBatchBench._spscBatch_agronaClaim-20261205T143819Z.json";
+        String spsc = "SpscRingBench-20261205T222816Z.json";
+        String copy = "ByteRingCopyBench-20261205T222922Z.json";
+        String mpsc = "MpscRingBench-20261205T222956Z.json";
+        String batch = "SpscBatchBench._spscBatch_agronaClaim_lineFloor-20261205T221400Z.json";
         List<String> sizes = List.of("64 B", "1 KiB");
         charts.put("ring", List.of(
                 new Panel("SPSC, 1 producer + 1 consumer (log scale)", "M messages/s received", true, 1e6, sizes,
@@ -208,7 +208,8 @@ public final class Charts {
                 new Panel("SpscByteRing batch API, 64 B messages", "M messages/s received", false, 1e6,
                         List.of("1 per commit", "16 per commit", "64 per commit"),
                         List.of(batched("SpscByteRing claim/put/commit", true, batch, "spscBatch"),
-                                batched("Agrona tryClaim/commit", false, batch, "agronaClaim"))),
+                                batched("Agrona tryClaim/commit", false, batch, "agronaClaim"),
+                                batched("floor: the transport alone", false, batch, "lineFloor"))),
                 new Panel("MPSC, 2 producers + 1 consumer (log scale)", "M messages/s received", true, 1e6, sizes,
                         List.of(sized("MpscChunkedFrameQueue", true, mpsc, "mpscChunkedQueue"),
                                 sized("MpscChunkedFrameQueue, reclaim off", true, mpsc, "mpscChunkedQueueNoReclaim"),
@@ -273,8 +274,8 @@ public final class Charts {
                                 footprint("ScheduledThreadPoolExecutor", false, footprint, compact,
                                         "ScheduledThreadPoolExecutor (remove on cancel)")))));
 
-        String pool = "ObjectPoolBench_BufferPoolBench-20261205T145227Z.json";
-        String cross = "ObjectPoolCrossThreadBench-20261205T145432Z.json";
+        String pool = "ObjectPoolBench_BufferPoolBench-20261205T223137Z.json";
+        String cross = "ObjectPoolCrossThreadBench-20261205T223359Z.json";
         charts.put("pool", List.of(
                 new Panel("acquire + release, same thread (log scale, lower is better)", "ns/op", true, 1,
                         List.of("platform thread", "virtual thread"),
@@ -283,7 +284,8 @@ public final class Charts {
                                 pair("ObjectPool", true, pool, "ptNetkit", "vtNetkit"),
                                 pair("ObjectPool, virtualThreadCaches", true, pool, null, "vtNetkitVirtualCaches"),
                                 pair("floor: three CASes (shared slots)", false, pool, null, "vtSharedCasFloor"),
-                                pair("Netty Recycler, FastThreadLocalThread", false, pool, "ftlNettyRecycler", null),
+                                pair("ObjectPool, FastThreadLocalThread batches", true, pool, "ftlNetkit", null),
+                                pair("Netty Recycler, FastThreadLocalThread batches", false, pool, "ftlNettyRecycler", null),
                                 pair("Netty Recycler, plain thread", false, pool, "ptNettyRecycler", "vtNettyRecycler"),
                                 pair("new", false, pool, "ptNew", "vtNew"),
                                 pair("commons-pool2", false, pool, "ptCommonsPool2", null))),

@@ -41,8 +41,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code vtNetkitVirtualCaches}: netkit with {@code virtualThreadCaches()}, where the virtual
  *       worker owns a cache as a platform thread does; {@code vtSharedCasFloor}: three CASes per
  *       operation, the least a pool can do when a virtual thread owns nothing (see {@link #casFloorOp}).</li>
- *   <li>{@code ftlNettyRecycler} runs the Recycler batch on a {@link FastThreadLocalThread}, its own
- *       thread class, where it pools (a long-lived worker, same hand-off as the virtual one).</li>
+ *   <li>{@code ftl*}: the same batches on a long-lived Netty {@link FastThreadLocalThread} (same hand-off as
+ *       the virtual one): {@code ftlNettyRecycler} is the Recycler on its own thread class, where it pools,
+ *       and {@code ftlNetkit} and {@code ftlThreadLocalArrayDeque} run beside it in the same harness, so
+ *       that the Recycler at its best is compared with netkit measured the same way (the {@code pt*} rows
+ *       pay JMH's per-call overhead, which the batches do not).</li>
  * </ul>
  * Read {@code gc.alloc.rate.norm} (B/op) from {@code -prof gc}: pooling shows ≈ 0, {@code new} ~1,064.
  */
@@ -285,12 +288,27 @@ public class ObjectPoolBench {
         vt.run(vtNewBatch);
     }
 
-    // ---- Netty's Recycler on its own thread class ----
+    // ---- on a long-lived Netty FastThreadLocalThread, batches of BATCH operations ----
 
+    /** The Recycler on its own thread class, where it pools. */
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public void ftlNettyRecycler() {
         ftl.run(ftlRecyclerBatch);
+    }
+
+    /** netkit in the same harness as {@link #ftlNettyRecycler}: the thread class makes no difference to it. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void ftlNetkit() {
+        ftl.run(vtNetkitBatch);
+    }
+
+    /** The {@code ThreadLocal<ArrayDeque>} floor in the same harness. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void ftlThreadLocalArrayDeque() {
+        ftl.run(vtFloorBatch);
     }
 
     /** The same hand-off as {@link VirtualWorker}, on a Netty {@link FastThreadLocalThread}. */

@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -40,6 +41,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *       on the owner thread</td></tr>
  *   <tr><td>{@code scheduleCancelAgrona}</td><td>{@code scheduleTimer(now + 5 min)},
  *       {@code cancelTimer(id)}</td></tr>
+ *   <tr><td>{@code scheduleCancelAgronaSized}</td><td>{@code scheduleCancelAgrona} on a wheel of
+ *       {@code agronaTicks} ticks (1,024, 16,384, 131,072; {@code -p agronaTicks=...}) with the same
+ *       {@value #PENDING} timers pending: Agrona's {@code scheduleTimer} scans its spoke's array from the start
+ *       for a free cell, so at 1,024 ticks (about 98 pending timers a spoke) it scans about 98 deadlines per
+ *       call, and a user who sizes the wheel for the load spends memory to shorten that scan (its spokes
+ *       start at 16 cells each: 131,072 ticks hold 16 MiB of deadlines whatever the count)</td></tr>
  *   <tr><td>{@code scheduleCancelAgronaMapped}</td><td>Agrona as its users use it: its timer id carries
  *       no payload, so the user maps it to its own object ({@code Long2ObjectHashMap}, as Aeron Cluster's
  *       {@code WheelTimerService} maps timer ids to correlation ids): {@code scheduleTimer} + {@code put},
@@ -134,6 +141,33 @@ public class TimerBench {
 
     @Benchmark
     public boolean scheduleCancelAgrona(Wheels s) {
+        return s.agrona.cancelTimer(s.agrona.scheduleTimer((s.now + FIVE_MIN) / MS));
+    }
+
+    /** Agrona's wheel alone, sized by {@link #agronaTicks}, with the same pending timers as {@link Wheels}. */
+    @State(Scope.Thread)
+    public static class SizedAgrona {
+        /** Ticks per wheel (spokes), a power of two. */
+        @Param({"1024", "16384", "131072"})
+        public int agronaTicks;
+        DeadlineTimerWheel agrona;
+        long now;
+
+        /** Fills the wheel with the same {@value #PENDING} deadlines as {@link Wheels}. */
+        @Setup
+        public void setup() {
+            now = System.nanoTime();
+            agrona = new DeadlineTimerWheel(TimeUnit.MILLISECONDS, now / MS, 1, agronaTicks);
+            SplittableRandom rnd = new SplittableRandom(1);
+            for (int i = 0; i < PENDING; i++) {
+                agrona.scheduleTimer((now + rnd.nextLong(1, 600_000L * MS)) / MS);
+            }
+            agrona.scheduleTimer((now + FIVE_MIN) / MS);
+        }
+    }
+
+    @Benchmark
+    public boolean scheduleCancelAgronaSized(SizedAgrona s) {
         return s.agrona.cancelTimer(s.agrona.scheduleTimer((s.now + FIVE_MIN) / MS));
     }
 

@@ -151,6 +151,24 @@ public final class TimerFootprint {
             }
             return w;
         });
+        measure("Agrona DeadlineTimerWheel (1 ms, 131072 ticks)", n, () -> {
+            DeadlineTimerWheel w = new DeadlineTimerWheel(TimeUnit.MILLISECONDS, start / MS, 1, 131_072);
+            for (long x : d) {
+                w.scheduleTimer(x / MS);
+            }
+            return w;
+        });
+        int fewer = Math.min(n, 100_000);          // TimerBench's pending count, where its sized rows run
+        for (int ticks : new int[] {1024, 16_384, 131_072}) {
+            measure(String.format(Locale.ROOT, "Agrona DeadlineTimerWheel (1 ms, %d ticks), %,d timers", ticks, fewer),
+                    fewer, () -> {
+                DeadlineTimerWheel w = new DeadlineTimerWheel(TimeUnit.MILLISECONDS, start / MS, 1, ticks);
+                for (int i = 0; i < fewer; i++) {
+                    w.scheduleTimer(d[i] / MS);
+                }
+                return w;
+            });
+        }
         measure("Agrona DeadlineTimerWheel after a burst", n, () -> {
             DeadlineTimerWheel w = new DeadlineTimerWheel(TimeUnit.MILLISECONDS, start / MS, 1, 1024);
             for (int i = 0; i < BURST; i++) {
