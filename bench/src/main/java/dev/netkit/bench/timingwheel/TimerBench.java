@@ -83,7 +83,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *       the new id's put</td></tr>
  * </table>
  *
- * <p>Run: {@code bench/run TimerBench -prof gc} (about 4 minutes).
+ * <p>Run: {@code bench/run TimerBench -prof gc} (about 5 minutes a fork).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
