@@ -70,6 +70,17 @@ public final class Charts {
         }
     }
 
+    /**
+     * A benchmark's mean over every round of a {@code bench/interleave} directory, with JMH's error over all
+     * those iterations: see {@link Results#rounds}.
+     */
+    record Rounds(String file, String method, String metric) implements Source {
+        @Override
+        public Results.Value read(Results results) {
+            return results.rounds(file, method, metric);
+        }
+    }
+
     /** A number from a text table: see {@link Results#textColumn}. */
     record Text(String file, String label, int index) implements Source {
         @Override
@@ -194,10 +205,10 @@ public final class Charts {
                         bar("StripedCounter, shared cells", true, jmh(fs, "stripedCounterShared")),
                         bar("one shared AtomicLong", false, jmh(fs, "sharedAtomicLong"))))));
 
-        String spsc = "SpscRingBench-20261205T222816Z.json";
-        String copy = "ByteRingCopyBench-20261205T222922Z.json";
-        String mpsc = "MpscRingBench-20261205T222956Z.json";
-        String batch = "SpscBatchBench._spscBatch_agronaClaim_lineFloor-20261205T221400Z.json";
+        String spsc = "SpscRingBench-20261206T014609Z.json";
+        String copy = "ByteRingCopyBench-20261206T014715Z.json";
+        String mpsc = "MpscRingBench-20261206T014749Z.json";
+        String batch = "SpscBatchBench._spscBatch_agronaClaim_lineFloor-20261206T014110Z.json";
         List<String> sizes = List.of("64 B", "1 KiB");
         charts.put("ring", List.of(
                 new Panel("SPSC, 1 producer + 1 consumer (log scale)", "M messages/s received", true, 1e6, sizes,
@@ -208,6 +219,7 @@ public final class Charts {
                 new Panel("SpscByteRing batch API, 64 B messages", "M messages/s received", false, 1e6,
                         List.of("1 per commit", "16 per commit", "64 per commit"),
                         List.of(batched("SpscByteRing claim/put/commit", true, batch, "spscBatch"),
+                                batched("SpscByteRing, through the views", true, batch, "spscBatchViews"),
                                 batched("Agrona tryClaim/commit", false, batch, "agronaClaim"),
                                 batched("floor: the transport alone", false, batch, "lineFloor"))),
                 new Panel("MPSC, 2 producers + 1 consumer (log scale)", "M messages/s received", true, 1e6, sizes,
@@ -274,8 +286,8 @@ public final class Charts {
                                 footprint("ScheduledThreadPoolExecutor", false, footprint, compact,
                                         "ScheduledThreadPoolExecutor (remove on cancel)")))));
 
-        String pool = "ObjectPoolBench_BufferPoolBench-20261205T223137Z.json";
-        String cross = "ObjectPoolCrossThreadBench-20261205T223359Z.json";
+        String pool = "ObjectPoolBench_BufferPoolBench-20261206T014930Z.json";
+        String cross = "ObjectPoolCrossThreadBench-interleaved-20261206T011027Z";
         charts.put("pool", List.of(
                 new Panel("acquire + release, same thread (log scale, lower is better)", "ns/op", true, 1,
                         List.of("platform thread", "virtual thread"),
@@ -289,11 +301,11 @@ public final class Charts {
                                 pair("Netty Recycler, plain thread", false, pool, "ptNettyRecycler", "vtNettyRecycler"),
                                 pair("new", false, pool, "ptNew", "vtNew"),
                                 pair("commons-pool2", false, pool, "ptCommonsPool2", null))),
-                new Panel("cross-thread pairs: acquire on A, release on B", "M pairs/s", false, 1e6,
-                        List.of("pairs/s"),
-                        List.of(bar("ObjectPool", true, new Jmh(cross, "netkit", Map.of(), "pairs")),
+                new Panel("cross-thread pairs: acquire on A, release on B (12 paired rounds)", "M pairs/s", false,
+                        1e6, List.of("pairs/s"),
+                        List.of(bar("ObjectPool", true, new Rounds(cross, "netkit", "pairs")),
                                 bar("Netty Recycler (FastThreadLocalThreads)", false,
-                                        new Jmh(cross, "nettyRecycler", Map.of(), "pairs")))),
+                                        new Rounds(cross, "nettyRecycler", "pairs")))),
                 new Panel("16 KiB direct buffer, acquire + release (log scale)", "ns/op", true, 1, List.of("ns/op"),
                         List.of(bar("BufferPool", true, jmh(pool, "netkitBufferPool")),
                                 bar("Netty PooledByteBufAllocator", false, jmh(pool, "nettyPooledDirect")),

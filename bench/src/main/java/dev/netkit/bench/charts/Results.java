@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.openjdk.jmh.util.ListStatistics;
 
 /**
  * Reads the result files under {@code bench/results} that the charts draw: JMH JSON, the reactor scripts'
@@ -57,6 +58,42 @@ final class Results {
             return new Value(Json.number(values.get("score")), Double.isFinite(error) ? error : 0);
         }
         throw new IllegalArgumentException(file + ": no benchmark " + method + " with " + params);
+    }
+
+    /**
+     * The mean of benchmark {@code method}'s {@code metric} (a secondary metric's name) over every iteration
+     * of every round file ({@code round-NN.json}, {@code round-NN.K.json}) in the {@code bench/interleave}
+     * directory {@code dir}, with JMH's 99.9% error over those iterations.
+     */
+    Value rounds(String dir, String method, String metric) {
+        ListStatistics all = new ListStatistics();
+        List<String> files;
+        try (var list = Files.list(this.dir.resolve(dir))) {
+            files = list.map(p -> p.getFileName().toString()).filter(n -> n.matches("round-\\d+(\\.\\d+)?\\.json"))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + this.dir.resolve(dir), e);
+        }
+        for (String f : files) {
+            for (Map<String, Object> run : jmhRuns(dir + "/" + f)) {
+                if (!((String) run.get("benchmark")).endsWith("." + method)) {
+                    continue;
+                }
+                if (!(secondary(run).get(metric) instanceof Map<?, ?> m) || !(m.get("rawData") instanceof List<?> forks)) {
+                    throw new IllegalArgumentException(dir + "/" + f + ": " + method + " has no metric " + metric);
+                }
+                for (Object fork : forks) {
+                    for (Object v : (List<?>) fork) {
+                        all.addValue(Json.number(v));
+                    }
+                }
+            }
+        }
+        if (all.getN() == 0) {
+            throw new IllegalArgumentException(dir + ": no round with " + method);
+        }
+        double error = all.getMeanErrorAt(0.999);
+        return new Value(all.getMean(), Double.isFinite(error) ? error : 0);
     }
 
     /** The rows of a CSV file with a header line, each a map from column name to cell. */

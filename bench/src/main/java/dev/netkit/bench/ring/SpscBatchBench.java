@@ -33,6 +33,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *       messages as are free into them ({@code put} at offset {@code i × 64}) and publishes them with one
  *       {@code commit}; the consumer peeks everything readable, reads each message's first int (its length
  *       prefix) with {@code getInt} and frees them all with one {@code discard}.</li>
+ *   <li>{@code spscBatchViews}: the same protocol through the zero-copy views themselves: the producer
+ *       writes each message with an absolute bulk {@code put} into the one or two {@link ByteBuffer}s
+ *       {@code claim} returned, the consumer reads each first int with an absolute {@code getInt} from the
+ *       views {@code peek} returned, so the ring checks the batch once ({@code claim}, {@code commit},
+ *       {@code peek}, {@code discard}) rather than each message (the buffers' own index checks remain).
+ *       64 divides the ring, so no message straddles the wrap.</li>
  *   <li>{@code agronaClaim}: Agrona has no batch publish, so its producer does {@code batch} zero-copy
  *       claims, each {@code tryClaim}, {@code putBytes} of the 64 bytes into the claimed index and
  *       {@code commit} (stopping at the first failed claim); its consumer calls
@@ -135,6 +141,53 @@ public class SpscBatchBench {
         int sum = 0;
         for (int i = 0; i < n; i++) {
             sum += r.getInt(i * SIZE);
+        }
+        r.discard(n * SIZE);
+        c.received += n;
+        return sum;
+    }
+
+    // ------------------------------------------------------------------ SpscByteRing, batch API through the views
+
+    @Benchmark
+    @Group("spscBatchViews")
+    @GroupThreads(1)
+    public void spscBatchViewsProducer(Counters c) {
+        SpscByteRing r = ring;
+        Segments free = r.claim(batch * SIZE);
+        int k = 0;
+        for (int j = 0; j < free.count(); j++) {        // two views when the claim wraps; 64 divides the ring
+            ByteBuffer b = free.get(j);
+            int at = b.position();
+            int m = b.remaining() / SIZE;
+            for (int i = 0; i < m; i++) {
+                b.put(at + i * SIZE, message, 0, SIZE);
+            }
+            k += m;
+        }
+        if (k == 0) {
+            return;
+        }
+        r.commit(k * SIZE);
+        c.sent += k;
+    }
+
+    @Benchmark
+    @Group("spscBatchViews")
+    @GroupThreads(1)
+    public int spscBatchViewsConsumer(Counters c) {
+        SpscByteRing r = ring;
+        Segments s = r.peek(BYTES);
+        int n = 0;
+        int sum = 0;
+        for (int j = 0; j < s.count(); j++) {
+            ByteBuffer b = s.get(j);
+            int at = b.position();
+            int m = b.remaining() / SIZE;
+            for (int i = 0; i < m; i++) {
+                sum += b.getInt(at + i * SIZE);
+            }
+            n += m;
         }
         r.discard(n * SIZE);
         c.received += n;
