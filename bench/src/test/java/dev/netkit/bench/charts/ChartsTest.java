@@ -52,6 +52,25 @@ class ChartsTest {
     }
 
     @Test
+    void interleavedRoundsPoolEveryIteration(@TempDir Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("il"));
+        Files.writeString(dir.resolve("il/round-01.1.json"), """
+                [ { "benchmark" : "x.B.netkit", "secondaryMetrics" : { "pairs" : { "rawData" : [ [ 1.0, 3.0 ] ] } } } ]
+                """);
+        Files.writeString(dir.resolve("il/round-02.json"), """
+                [ { "benchmark" : "x.B.netkit", "secondaryMetrics" : { "pairs" : { "rawData" : [ [ 5.0, 7.0 ] ] } } },
+                  { "benchmark" : "x.B.peer", "secondaryMetrics" : { "pairs" : { "rawData" : [ [ 100.0 ] ] } } } ]
+                """);
+        Files.writeString(dir.resolve("il/README.txt"), "not a round");
+        Results results = new Results(dir);
+        Results.Value v = results.rounds("il", "netkit", "pairs");
+        assertEquals(4.0, v.score(), 1e-9);          // (1 + 3 + 5 + 7) / 4
+        assertTrue(v.error() > 0);
+        assertThrows(IllegalArgumentException.class, () -> results.rounds("il", "netkit", "nope"));
+        assertThrows(IllegalArgumentException.class, () -> results.rounds("il", "absent", "pairs"));
+    }
+
+    @Test
     void reactorScriptsOutput(@TempDir Path dir) throws IOException {
         Files.createDirectories(dir.resolve("idle"));
         Files.writeString(dir.resolve("idle/README.txt"), """

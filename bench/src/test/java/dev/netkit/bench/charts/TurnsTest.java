@@ -30,17 +30,17 @@ class TurnsTest {
                     "secondaryMetrics" : {
                       "x" : { "rawData" : [ [ 4, 0, 0, 8, 0, 0 ], [ 9, 0, 0, 9, 0, 0 ], [ 1, 0, 0, 1, 0, 0 ] ] },
                       "y" : { "rawData" : [ [ 0, 5, 0, 0, 5, 0 ], [ 0, 3, 0, 0, 3, 0 ], [ 0, 7, 0, 0, 7, 0 ] ] },
-                      "z" : { "rawData" : [ [ 0, 0, 2, 0, 0, 2 ], [ 0, 0, 3, 0, 0, 3 ], [ 0, 0, 1, 0, 0, 1 ] ] } } } ]
+                      "z" : { "rawData" : [ [ 0, 0, 2, 0, 0, 4 ], [ 0, 0, 3, 0, 0, 3 ], [ 0, 0, 1, 0, 0, 1 ] ] } } } ]
                 """);
         String out = summary(file, "x", "z");
-        // fork 1: ratios 2 and 4, geometric mean 2.83; fork 2: 3; fork 3: 1
-        assertTrue(out.matches("(?s).*\\n1 +2 +6\\.000 +2\\.000 +2\\.83\\n.*"), out);
+        // fork 1: turns 4/2 and 8/4, ratio 2 (pairing the k-th turns: 4/2 and 8/2 would give 2.83); fork 2: 3; fork 3: 1
+        assertTrue(out.matches("(?s).*\\n1 +2 +6\\.000 +3\\.000 +2\\.00\\n.*"), out);
         assertTrue(out.matches("(?s).*\\n2 +2 +9\\.000 +3\\.000 +3\\.00\\n.*"), out);
-        // over forks: exp(mean(ln 2.83, ln 3, ln 1)) = (2.83 * 3 * 1)^(1/3) = 2.04
-        assertTrue(out.contains("geometric mean 2.04x"), out);
-        assertTrue(out.contains("median 2.83x, range 1.00x-3.00x"), out);
-        // each counter's mean over its own turns only: x (4+8+9+9+1+1)/6 = 5.33, z (2+2+3+3+1+1)/6 = 2
-        assertTrue(out.contains("x 5.333, z 2.000, ratio of means 2.67x"), out);
+        // over forks: (2 * 3 * 1)^(1/3) = 1.82
+        assertTrue(out.contains("geometric mean 1.82x"), out);
+        assertTrue(out.contains("median 2.00x, range 1.00x-3.00x"), out);
+        // each counter's mean over its own turns only: x (4+8+9+9+1+1)/6 = 5.33, z (2+4+3+3+1+1)/6 = 2.33
+        assertTrue(out.contains("x 5.333, z 2.333, ratio of means 2.29x"), out);
     }
 
     @Test
