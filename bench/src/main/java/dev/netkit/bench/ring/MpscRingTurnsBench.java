@@ -28,7 +28,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * {@link MpscRingBench}'s {@code mpscFrameRing}, {@code mpscFrameRingNoReclaim} and {@code agronaManyToOne}
  * taking turns, one JMH iteration each, in the same fork and on the same three threads (two producers, one
  * consumer), so that each structure's iterations sit beside the others' under the same conditions; see
- * {@link SpscBatchTurnsBench} for why (a fork's mode on this 2-vCPU guest lasts its life).
+ * {@link SpscBatchTurnsBench} for why (a fork's mode on this 2-vCPU guest mostly lasts its life).
  *
  * <p>The group state moves {@code turn} on before every iteration ({@code @Setup(Level.Iteration)}, once per
  * group, before any thread starts the iteration); every thread calls the structure whose turn it is exactly as

@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * in the same fork and on the same two threads, so that each netkit iteration has an Agrona iteration beside
  * it under the same conditions.
  *
- * <p>Why: on this project's 2-vCPU guest a two-thread fork settles in a fast or a slow mode for its whole
+ * <p>Why: on this project's 2-vCPU guest a two-thread fork mostly keeps a fast or a slow mode for its whole
  * life (SpscBatchBench's {@code lineFloor}, the bare transport, measured 74 M slots/s in one fork and 352 M in
  * the next), so a ratio of two forks, even two forks run seconds apart ({@code bench/interleave}), carries
  * that 5x. Within one fork the mode mostly holds, so iterations of the two rings side by side compare them
