@@ -68,3 +68,17 @@ median() {
 java_version() {
     "$JAVA_HOME/bin/java" -version 2>&1 | head -n 1
 }
+
+# provenance_header: the first line of every result's output: date, JVM, cores, machine.
+provenance_header() {
+    echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) | $(java_version) | nproc $(nproc) | $(uname -sm)"
+}
+
+# result_name REGEX MAX: a file-name stem from a benchmark regex (package prefix dropped, other characters
+# made '_', at most MAX characters; "bench" if nothing is left), as bench/run and bench/interleave name results.
+result_name() {
+    local name=$1
+    while [[ $name =~ ^[a-z_][a-z0-9_]*\.(.+)$ ]]; do name=${BASH_REMATCH[1]}; done
+    name=$(printf '%s' "$name" | tr -c 'A-Za-z0-9._-' '_' | sed -e 's/__*/_/g' -e 's/^[_.]*//' -e 's/[_.]*$//' | cut -c1-"$2")
+    echo "${name:-bench}"
+}

@@ -1,13 +1,16 @@
 package dev.netkit.bench.charts;
 
+import static dev.netkit.bench.charts.Paired.fmt;
+import static dev.netkit.bench.charts.Paired.num;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -17,8 +20,8 @@ import org.openjdk.jmh.util.ListStatistics;
 /**
  * Summarises a {@code bench/interleave} run: a folder of JMH result files, one fork of each benchmark
  * per round, named {@code round-NN.K.json} (round NN, K-th benchmark of the round) or {@code round-NN.json}
- * (all of a round's benchmarks in one file). It pairs a benchmark with its peer inside each round (same parameters), so each ratio compares
- * two forks that ran seconds apart rather than minutes.
+ * (all of a round's benchmarks in one file). It pairs a benchmark with its peer inside each round (same
+ * parameters), so each ratio compares two forks that ran seconds apart rather than minutes.
  *
  * <p>Why: on a shared two-vCPU guest the two-thread benchmarks run in modes that last seconds to minutes
  * and change with the host's load (a peer's fork rate can move 3x between one minute and the next). JMH
@@ -36,11 +39,12 @@ import org.openjdk.jmh.util.ListStatistics;
  * </pre>
  * {@code METRIC} is {@code primary} or a secondary metric's name (an {@code @AuxCounters} field such as
  * {@code pairs}); {@code A} and {@code B} are benchmark method (or group) names. Writes nothing; the
- * script keeps its output as {@code DIR/README.txt}.
+ * script keeps its output as {@code DIR/README.txt}. *
+ * <p>A single-threaded command-line tool; it reads the files and prints, and publishes nothing.
  */
 public final class Interleaved {
-    private static final double CONFIDENCE = 0.999;
-    private static final Pattern ROUND_FILE = Pattern.compile("round-(\\d+)(?:\\.\\d+)?\\.json");
+    /** A round's result file: {@code round-NN.json} or {@code round-NN.K.json}; group 1 is the round. */
+    static final Pattern ROUND_FILE = Pattern.compile("round-(\\d+)(?:\\.\\d+)?\\.json");
 
     private Interleaved() {
     }
@@ -90,8 +94,8 @@ public final class Interleaved {
                 for (Map<String, Object> run : runs) {
                     String bench = (String) run.get("benchmark");
                     String method = bench.substring(bench.lastIndexOf('.') + 1);
-                    String params = params(run);
-                    List<?> forks = rawData(run, metric, file);
+                    String params = Paired.params(run);
+                    List<?> forks = Paired.rawData(run, metric, file);
                     if (forks.size() != 1) {
                         throw new IllegalArgumentException(file + ": " + method + " has " + forks.size()
                                 + " forks; each round must run one (-f 1)");
@@ -130,66 +134,24 @@ public final class Interleaved {
                                ListStatistics aAll, ListStatistics bAll) {
         out.printf("%n## %s / %s %s%n", a, b, params);
         out.printf("%-6s %16s %16s %8s%n", "round", a, b, "ratio");
-        ListStatistics logs = new ListStatistics();
         List<Double> ratios = new ArrayList<>();
         for (int r = 0; r < as.length; r++) {
             double ratio = as[r] / bs[r];
             out.printf("%-6d %16s %16s %8s%n", r + 1, num(as[r]), num(bs[r]), fmt(ratio));
             if (Double.isFinite(ratio) && ratio > 0) {
-                logs.addValue(Math.log(ratio));
                 ratios.add(ratio);
             }
         }
-        if (ratios.size() < 3) {
-            out.println("fewer than three complete rounds: no interval (JMH's statistics need three)");
-            return;
-        }
-        double[] ci = logs.getConfidenceIntervalAt(CONFIDENCE);
-        ratios.sort(null);
-        int n = ratios.size();
-        double median = n % 2 == 1 ? ratios.get(n / 2) : (ratios.get(n / 2 - 1) + ratios.get(n / 2)) / 2;
-        out.printf("paired: geometric mean %sx, 99.9%% CI %sx-%sx (t over %d log ratios); median %sx,"
-                        + " range %sx-%sx%n",
-                fmt(Math.exp(logs.getMean())), fmt(Math.exp(ci[0])), fmt(Math.exp(ci[1])), n, fmt(median),
-                fmt(ratios.get(0)), fmt(ratios.get(n - 1)));
+        Paired.printSummary(out, ratios, "log ratios");
         out.printf("pooled (JMH-style, all rounds' iterations): %s %s ± %s, %s %s ± %s, ratio of means %sx%n",
-                a, num(aAll.getMean()), num(aAll.getMeanErrorAt(CONFIDENCE)),
-                b, num(bAll.getMean()), num(bAll.getMeanErrorAt(CONFIDENCE)),
+                a, num(aAll.getMean()), num(aAll.getMeanErrorAt(Paired.CONFIDENCE)),
+                b, num(bAll.getMean()), num(bAll.getMeanErrorAt(Paired.CONFIDENCE)),
                 fmt(aAll.getMean() / bAll.getMean()));
-    }
-
-    private static List<?> rawData(Map<String, Object> run, String metric, Path file) {
-        Object m;
-        if (metric.equals("primary")) {
-            m = run.get("primaryMetric");
-        } else {
-            Object secondary = run.get("secondaryMetrics");
-            m = secondary instanceof Map<?, ?> s ? s.get(metric) : null;
-        }
-        if (!(m instanceof Map<?, ?> values) || !(values.get("rawData") instanceof List<?> raw)) {
-            throw new IllegalArgumentException(file + ": " + run.get("benchmark") + " has no metric " + metric);
-        }
-        return raw;
-    }
-
-    private static String params(Map<String, Object> run) {
-        return run.get("params") instanceof Map<?, ?> p ? new TreeMap<>(p).toString() : "{}";
     }
 
     private static double[] nan(int n) {
         double[] a = new double[n];
-        java.util.Arrays.fill(a, Double.NaN);
+        Arrays.fill(a, Double.NaN);
         return a;
-    }
-
-    private static String fmt(double x) {
-        return String.format(Locale.ROOT, "%.2f", x);
-    }
-
-    private static String num(double x) {
-        if (!Double.isFinite(x)) {
-            return "-";
-        }
-        return Math.abs(x) >= 1e5 ? String.format(Locale.ROOT, "%.2fM", x / 1e6) : String.format(Locale.ROOT, "%.3f", x);
     }
 }

@@ -62,14 +62,14 @@ final class Results {
 
     /**
      * The mean of benchmark {@code method}'s {@code metric} (a secondary metric's name) over every iteration
-     * of every round file ({@code round-NN.json}, {@code round-NN.K.json}) in the {@code bench/interleave}
+     * of every round file ({@link Interleaved#ROUND_FILE}) in the {@code bench/interleave}
      * directory {@code dir}, with JMH's 99.9% error over those iterations.
      */
     Value rounds(String dir, String method, String metric) {
         ListStatistics all = new ListStatistics();
         List<String> files;
         try (var list = Files.list(this.dir.resolve(dir))) {
-            files = list.map(p -> p.getFileName().toString()).filter(n -> n.matches("round-\\d+(\\.\\d+)?\\.json"))
+            files = list.map(p -> p.getFileName().toString()).filter(n -> Interleaved.ROUND_FILE.matcher(n).matches())
                     .sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + this.dir.resolve(dir), e);
@@ -79,10 +79,7 @@ final class Results {
                 if (!((String) run.get("benchmark")).endsWith("." + method)) {
                     continue;
                 }
-                if (!(secondary(run).get(metric) instanceof Map<?, ?> m) || !(m.get("rawData") instanceof List<?> forks)) {
-                    throw new IllegalArgumentException(dir + "/" + f + ": " + method + " has no metric " + metric);
-                }
-                for (Object fork : forks) {
+                for (Object fork : Paired.rawData(run, metric, Path.of(dir, f))) {
                     for (Object v : (List<?>) fork) {
                         all.addValue(Json.number(v));
                     }
@@ -92,7 +89,7 @@ final class Results {
         if (all.getN() == 0) {
             throw new IllegalArgumentException(dir + ": no round with " + method);
         }
-        double error = all.getMeanErrorAt(0.999);
+        double error = all.getMeanErrorAt(Paired.CONFIDENCE);
         return new Value(all.getMean(), Double.isFinite(error) ? error : 0);
     }
 

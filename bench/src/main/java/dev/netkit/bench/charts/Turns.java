@@ -1,14 +1,15 @@
 package dev.netkit.bench.charts;
 
+import static dev.netkit.bench.charts.Paired.fmt;
+import static dev.netkit.bench.charts.Paired.num;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import org.openjdk.jmh.util.ListStatistics;
 
 /**
@@ -26,11 +27,10 @@ import org.openjdk.jmh.util.ListStatistics;
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.netkit.bench.charts.Turns FILE A B
- * </pre>
+ * </pre> *
+ * <p>A single-threaded command-line tool; it reads the files and prints, and publishes nothing.
  */
 public final class Turns {
-    private static final double CONFIDENCE = 0.999;
-
     private Turns() {
     }
 
@@ -58,12 +58,10 @@ public final class Turns {
         List<Map<String, Object>> runs = (List<Map<String, Object>>) Json.parse(Files.readString(file));
         out.printf("# %s: %s / %s, turn by turn%n", file, a, b);
         for (Map<String, Object> run : runs) {
-            List<?> as = rawData(run, a, file);
-            List<?> bs = rawData(run, b, file);
-            out.printf("%n## %s %s%n", run.get("benchmark"),
-                    run.get("params") instanceof Map<?, ?> p ? new TreeMap<>(p).toString() : "{}");
+            List<?> as = Paired.rawData(run, a, file);
+            List<?> bs = Paired.rawData(run, b, file);
+            out.printf("%n## %s %s%n", run.get("benchmark"), Paired.params(run));
             out.printf("%-5s %6s %14s %14s %8s%n", "fork", "pairs", a, b, "ratio");
-            ListStatistics forkLogs = new ListStatistics();
             ListStatistics aAll = new ListStatistics();
             ListStatistics bAll = new ListStatistics();
             List<Double> forkRatios = new ArrayList<>();
@@ -86,24 +84,10 @@ public final class Turns {
                     bAll.addValue(y.get(k));
                 }
                 double ratio = Math.exp(logs.getMean());
-                forkLogs.addValue(logs.getMean());
                 forkRatios.add(ratio);
                 out.printf("%-5d %6d %14s %14s %8s%n", f + 1, n, num(xs.getMean()), num(ys.getMean()), fmt(ratio));
             }
-            forkRatios.sort(null);
-            int n = forkRatios.size();
-            double median = n % 2 == 1 ? forkRatios.get(n / 2)
-                    : (forkRatios.get(n / 2 - 1) + forkRatios.get(n / 2)) / 2;
-            if (n >= 3) {
-                double[] ci = forkLogs.getConfidenceIntervalAt(CONFIDENCE);
-                out.printf("paired: geometric mean %sx, 99.9%% CI %sx-%sx (t over %d forks' mean log ratios);"
-                                + " median %sx, range %sx-%sx%n",
-                        fmt(Math.exp(forkLogs.getMean())), fmt(Math.exp(ci[0])), fmt(Math.exp(ci[1])), n,
-                        fmt(median), fmt(forkRatios.get(0)), fmt(forkRatios.get(n - 1)));
-            } else {
-                out.printf("paired: geometric mean %sx over %d forks (no interval: JMH's statistics need three)%n",
-                        fmt(Math.exp(forkLogs.getMean())), n);
-            }
+            Paired.printSummary(out, forkRatios, "forks' mean log ratios");
             out.printf("means over their own turns: %s %s, %s %s, ratio of means %sx%n",
                     a, num(aAll.getMean()), b, num(bAll.getMean()), fmt(aAll.getMean() / bAll.getMean()));
         }
@@ -118,22 +102,5 @@ public final class Turns {
             }
         }
         return values;
-    }
-
-    private static List<?> rawData(Map<String, Object> run, String metric, Path file) {
-        Object secondary = run.get("secondaryMetrics");
-        Object m = secondary instanceof Map<?, ?> s ? s.get(metric) : null;
-        if (!(m instanceof Map<?, ?> values) || !(values.get("rawData") instanceof List<?> raw)) {
-            throw new IllegalArgumentException(file + ": " + run.get("benchmark") + " has no counter " + metric);
-        }
-        return raw;
-    }
-
-    private static String fmt(double x) {
-        return String.format(Locale.ROOT, "%.2f", x);
-    }
-
-    private static String num(double x) {
-        return Math.abs(x) >= 1e5 ? String.format(Locale.ROOT, "%.2fM", x / 1e6) : String.format(Locale.ROOT, "%.3f", x);
     }
 }
