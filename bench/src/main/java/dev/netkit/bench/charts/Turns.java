@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.openjdk.jmh.util.ListStatistics;
@@ -25,8 +26,11 @@ import org.openjdk.jmh.util.ListStatistics;
  * fork, so that the iterations of one fork, which share its mode, are not counted as independent), their
  * median and range, and each counter's mean over its own turns.
  *
+ * <p>Given several files (runs of the same benchmark, one after another), it pools their forks per benchmark
+ * and parameter set, numbering them in file order, and says which forks came from which file.
+ *
  * <pre>
- * java -cp bench/target/benchmarks.jar dev.netkit.bench.charts.Turns FILE A B
+ * java -cp bench/target/benchmarks.jar dev.netkit.bench.charts.Turns FILE [FILE...] A B
  * </pre> *
  * <p>A single-threaded command-line tool; it reads the files and prints, and publishes nothing.
  */
@@ -37,15 +41,19 @@ public final class Turns {
     /**
      * Entry point; see the class comment for the arguments.
      *
-     * @param args the JMH JSON file and the two counters' names
-     * @throws IOException if the file cannot be read
+     * @param args one or more JMH JSON files, then the two counters' names
+     * @throws IOException if a file cannot be read
      */
     public static void main(String[] args) throws IOException {
-        if (args.length != 3) {
-            System.err.println("usage: Turns FILE A B   (A, B: the @AuxCounters fields to pair)");
+        if (args.length < 3) {
+            System.err.println("usage: Turns FILE [FILE...] A B   (A, B: the @AuxCounters fields to pair)");
             System.exit(2);
         }
-        summarise(Path.of(args[0]), args[1], args[2], System.out);
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < args.length - 2; i++) {
+            files.add(Path.of(args[i]));
+        }
+        summarise(files, args[args.length - 2], args[args.length - 1], System.out);
     }
 
     /**
@@ -54,23 +62,58 @@ public final class Turns {
      * @throws IllegalArgumentException if a counter is missing, or a fork has no complete pair
      */
     static void summarise(Path file, String a, String b, PrintStream out) throws IOException {
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> runs = (List<Map<String, Object>>) Json.parse(Files.readString(file));
-        out.printf("# %s: %s / %s, turn by turn%n", file, a, b);
-        for (Map<String, Object> run : runs) {
-            List<?> as = Paired.rawData(run, a, file);
-            List<?> bs = Paired.rawData(run, b, file);
-            out.printf("%n## %s %s%n", run.get("benchmark"), Paired.params(run));
+        summarise(List.of(file), a, b, out);
+    }
+
+    /**
+     * Prints the paired summary of counters {@code a} and {@code b} for every benchmark and parameter set in
+     * {@code files}, each one's forks pooled over the files in order.
+     *
+     * @throws IllegalArgumentException if a counter is missing, or a fork has no complete pair
+     */
+    static void summarise(List<Path> files, String a, String b, PrintStream out) throws IOException {
+        // benchmark and parameters -> the forks' raw data of a and b, and where each file's forks start
+        Map<String, List<List<?>>> aForks = new LinkedHashMap<>();
+        Map<String, List<List<?>>> bForks = new LinkedHashMap<>();
+        Map<String, List<String>> sources = new LinkedHashMap<>();
+        for (Path file : files) {
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> runs = (List<Map<String, Object>>) Json.parse(Files.readString(file));
+            for (Map<String, Object> run : runs) {
+                List<?> as = Paired.rawData(run, a, file);
+                List<?> bs = Paired.rawData(run, b, file);
+                String key = run.get("benchmark") + " " + Paired.params(run);
+                List<List<?>> ak = aForks.computeIfAbsent(key, k -> new ArrayList<>());
+                List<List<?>> bk = bForks.computeIfAbsent(key, k -> new ArrayList<>());
+                sources.computeIfAbsent(key, k -> new ArrayList<>())
+                        .add("forks " + (ak.size() + 1) + "-" + (ak.size() + as.size()) + ": " + file);
+                for (int f = 0; f < as.size(); f++) {
+                    ak.add((List<?>) as.get(f));
+                    bk.add((List<?>) bs.get(f));
+                }
+            }
+        }
+        String names = files.size() == 1 ? files.get(0).toString() : files.size() + " files";
+        out.printf("# %s: %s / %s, turn by turn%n", names, a, b);
+        for (String key : aForks.keySet()) {
+            List<List<?>> as = aForks.get(key);
+            List<List<?>> bs = bForks.get(key);
+            out.printf("%n## %s%n", key);
+            if (files.size() > 1) {
+                for (String source : sources.get(key)) {
+                    out.printf("# %s%n", source);
+                }
+            }
             out.printf("%-5s %6s %14s %14s %8s%n", "fork", "pairs", a, b, "ratio");
             ListStatistics aAll = new ListStatistics();
             ListStatistics bAll = new ListStatistics();
             List<Double> forkRatios = new ArrayList<>();
             for (int f = 0; f < as.size(); f++) {
-                List<Double> x = nonZero((List<?>) as.get(f));
-                List<Double> y = nonZero((List<?>) bs.get(f));
+                List<Double> x = nonZero(as.get(f));
+                List<Double> y = nonZero(bs.get(f));
                 int n = Math.min(x.size(), y.size());
                 if (n == 0) {
-                    throw new IllegalArgumentException(file + ": fork " + (f + 1) + " has no turn of both " + a
+                    throw new IllegalArgumentException(key + ": fork " + (f + 1) + " has no turn of both " + a
                             + " and " + b);
                 }
                 ListStatistics logs = new ListStatistics();

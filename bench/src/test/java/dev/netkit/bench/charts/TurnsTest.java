@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +42,34 @@ class TurnsTest {
         assertTrue(out.contains("median 2.00x, range 1.00x-3.00x"), out);
         // each counter's mean over its own turns only: x (4+8+9+9+1+1)/6 = 5.33, z (2+4+3+3+1+1)/6 = 2.33
         assertTrue(out.contains("x 5.333, z 2.333, ratio of means 2.29x"), out);
+    }
+
+    @Test
+    void poolsTheForksOfSeveralFilesInOrder(@TempDir Path dir) throws IOException {
+        Path first = dir.resolve("a.json");
+        Path second = dir.resolve("b.json");
+        Files.writeString(first, """
+                [ { "benchmark" : "b.T.turns", "params" : { "size" : "64" },
+                    "secondaryMetrics" : { "x" : { "rawData" : [ [ 4, 0 ], [ 9, 0 ] ] },
+                                           "y" : { "rawData" : [ [ 0, 2 ], [ 0, 3 ] ] } } } ]
+                """);
+        Files.writeString(second, """
+                [ { "benchmark" : "b.T.turns", "params" : { "size" : "64" },
+                    "secondaryMetrics" : { "x" : { "rawData" : [ [ 5, 0 ] ] }, "y" : { "rawData" : [ [ 0, 5 ] ] } } },
+                  { "benchmark" : "b.T.turns", "params" : { "size" : "128" },
+                    "secondaryMetrics" : { "x" : { "rawData" : [ [ 6, 0 ] ] }, "y" : { "rawData" : [ [ 0, 2 ] ] } } } ]
+                """);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Turns.summarise(List.of(first, second), "x", "y", new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        // size 64: forks 1-2 from the first file (ratios 2, 3), fork 3 from the second (1): (2 * 3 * 1)^(1/3)
+        assertTrue(out.contains("# forks 1-2: " + first), out);
+        assertTrue(out.contains("# forks 3-3: " + second), out);
+        assertTrue(out.matches("(?s).*\\n3 +1 +5\\.000 +5\\.000 +1\\.00\\n.*"), out);
+        assertTrue(out.contains("geometric mean 1.82x"), out);
+        // size 128 is its own benchmark, with one fork of ratio 3
+        assertTrue(out.matches("(?s).*## b\\.T\\.turns \\{size=128\\}\\n# forks 1-1: .*\\n1 +1 +6\\.000 +2\\.000 +3\\.00\\n.*"),
+                out);
     }
 
     @Test
