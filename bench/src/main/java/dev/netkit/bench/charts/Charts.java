@@ -235,10 +235,10 @@ public final class Charts {
                                 bar("ByteRing.elastic", true, jmh(copy, "byteRingElastic")),
                                 bar("copy ceiling: put(ByteBuffer)", false, jmh(copy, "copyCeiling"))))));
 
-        String timer = "TimerBench-20261205T191621Z.json";
-        String expiry = "ExpiryBench-20261205T195601Z.json";
-        String footprint = "TimerFootprint-20261205T192530Z.txt";
-        String compact = "TimerFootprint-compact-headers-20261205T192542Z.txt";
+        String timer = "TimerBench-20261206T043924Z.json";
+        String expiry = "ExpiryBench-20261206T044747Z.json";
+        String footprint = "TimerFootprint-20261206T045023Z.txt";
+        String compact = "TimerFootprint-compact-headers-20261206T045038Z.txt";
         charts.put("timingwheel", List.of(
                 new Panel("schedule + cancel, 100,000 pending (lower is better)", "ns/op", false, 1, List.of("ns/op"),
                         List.of(bar("TimingWheel", true, jmh(timer, "scheduleCancelTimingWheel")),
@@ -311,9 +311,9 @@ public final class Charts {
                                 bar("Netty PooledByteBufAllocator", false, jmh(pool, "nettyPooledDirect")),
                                 bar("ByteBuffer.allocateDirect", false, jmh(pool, "allocateDirect"))))));
 
-        String cm = "ConnMatrixBench-20261205T171458Z.json";
-        String cm2 = "ConnMatrixBench.get-20261205T172345Z.json";
-        String cmFoot = "ConnMatrixFootprint-20261205T172723Z.txt";
+        String cm = "ConnMatrixBench-20261206T042644Z.json";
+        String cm2 = "ConnMatrixBench.get-20261206T043533Z.json";
+        String cmFoot = "ConnMatrixFootprint-20261206T043913Z.txt";
         charts.put("connmatrix", List.of(
                 new Panel("get, random live id (log scale, lower is better)", "ns/op", true, 1,
                         List.of("1 thread", "2 threads"),
