@@ -39,7 +39,8 @@ import org.openjdk.jmh.util.ListStatistics;
  * </pre>
  * {@code METRIC} is {@code primary} or a secondary metric's name (an {@code @AuxCounters} field such as
  * {@code pairs}); {@code A} and {@code B} are benchmark method (or group) names. Writes nothing; the
- * script keeps its output as {@code DIR/README.txt}. *
+ * script keeps its output as {@code DIR/README.txt}.
+ *
  * <p>A single-threaded command-line tool; it reads the files and prints, and publishes nothing.
  */
 public final class Interleaved {

@@ -31,7 +31,8 @@ import org.openjdk.jmh.util.ListStatistics;
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.netkit.bench.charts.Turns FILE [FILE...] A B
- * </pre> *
+ * </pre>
+ *
  * <p>A single-threaded command-line tool; it reads the files and prints, and publishes nothing.
  */
 public final class Turns {
@@ -57,50 +58,30 @@ public final class Turns {
     }
 
     /**
-     * Prints the paired summary of counters {@code a} and {@code b} for every benchmark in {@code file}.
-     *
-     * @throws IllegalArgumentException if a counter is missing, or a fork has no complete pair
-     */
-    static void summarise(Path file, String a, String b, PrintStream out) throws IOException {
-        summarise(List.of(file), a, b, out);
-    }
-
-    /**
      * Prints the paired summary of counters {@code a} and {@code b} for every benchmark and parameter set in
      * {@code files}, each one's forks pooled over the files in order.
      *
      * @throws IllegalArgumentException if a counter is missing, or a fork has no complete pair
      */
     static void summarise(List<Path> files, String a, String b, PrintStream out) throws IOException {
-        // benchmark and parameters -> the forks' raw data of a and b, and where each file's forks start
-        Map<String, List<List<?>>> aForks = new LinkedHashMap<>();
-        Map<String, List<List<?>>> bForks = new LinkedHashMap<>();
-        Map<String, List<String>> sources = new LinkedHashMap<>();
+        Map<String, Forks> byRun = new LinkedHashMap<>();       // benchmark and parameters -> pooled forks
         for (Path file : files) {
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> runs = (List<Map<String, Object>>) Json.parse(Files.readString(file));
             for (Map<String, Object> run : runs) {
-                List<?> as = Paired.rawData(run, a, file);
-                List<?> bs = Paired.rawData(run, b, file);
-                String key = run.get("benchmark") + " " + Paired.params(run);
-                List<List<?>> ak = aForks.computeIfAbsent(key, k -> new ArrayList<>());
-                List<List<?>> bk = bForks.computeIfAbsent(key, k -> new ArrayList<>());
-                sources.computeIfAbsent(key, k -> new ArrayList<>())
-                        .add("forks " + (ak.size() + 1) + "-" + (ak.size() + as.size()) + ": " + file);
-                for (int f = 0; f < as.size(); f++) {
-                    ak.add((List<?>) as.get(f));
-                    bk.add((List<?>) bs.get(f));
-                }
+                byRun.computeIfAbsent(run.get("benchmark") + " " + Paired.params(run), k -> new Forks())
+                        .add(Paired.rawData(run, a, file), Paired.rawData(run, b, file), file);
             }
         }
         String names = files.size() == 1 ? files.get(0).toString() : files.size() + " files";
         out.printf("# %s: %s / %s, turn by turn%n", names, a, b);
-        for (String key : aForks.keySet()) {
-            List<List<?>> as = aForks.get(key);
-            List<List<?>> bs = bForks.get(key);
+        for (Map.Entry<String, Forks> e : byRun.entrySet()) {
+            String key = e.getKey();
+            List<List<?>> as = e.getValue().a;
+            List<List<?>> bs = e.getValue().b;
             out.printf("%n## %s%n", key);
             if (files.size() > 1) {
-                for (String source : sources.get(key)) {
+                for (String source : e.getValue().sources) {
                     out.printf("# %s%n", source);
                 }
             }
@@ -133,6 +114,21 @@ public final class Turns {
             Paired.printSummary(out, forkRatios, "forks' mean log ratios");
             out.printf("means over their own turns: %s %s, %s %s, ratio of means %sx%n",
                     a, num(aAll.getMean()), b, num(bAll.getMean()), fmt(aAll.getMean() / bAll.getMean()));
+        }
+    }
+
+    /** One benchmark's forks pooled over the files: counter a's and b's iterations, and which file gave which. */
+    private static final class Forks {
+        final List<List<?>> a = new ArrayList<>();
+        final List<List<?>> b = new ArrayList<>();
+        final List<String> sources = new ArrayList<>();
+
+        void add(List<?> aForks, List<?> bForks, Path file) {
+            sources.add("forks " + (a.size() + 1) + "-" + (a.size() + aForks.size()) + ": " + file);
+            for (int f = 0; f < aForks.size(); f++) {
+                a.add((List<?>) aForks.get(f));
+                b.add((List<?>) bForks.get(f));
+            }
         }
     }
 

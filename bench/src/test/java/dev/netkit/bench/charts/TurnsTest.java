@@ -16,9 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@link Turns}: pairs the k-th turn of one counter with the k-th turn of the other, fork by fork. */
 class TurnsTest {
 
-    private static String summary(Path file, String a, String b) throws IOException {
+    private static String summary(List<Path> files, String a, String b) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        Turns.summarise(file, a, b, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        Turns.summarise(files, a, b, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         return bytes.toString(StandardCharsets.UTF_8);
     }
 
@@ -33,7 +33,7 @@ class TurnsTest {
                       "y" : { "rawData" : [ [ 0, 5, 0, 0, 5, 0 ], [ 0, 3, 0, 0, 3, 0 ], [ 0, 7, 0, 0, 7, 0 ] ] },
                       "z" : { "rawData" : [ [ 0, 0, 2, 0, 0, 4 ], [ 0, 0, 3, 0, 0, 3 ], [ 0, 0, 1, 0, 0, 1 ] ] } } } ]
                 """);
-        String out = summary(file, "x", "z");
+        String out = summary(List.of(file), "x", "z");
         // fork 1: turns 4/2 and 8/4, ratio 2 (pairing the k-th turns: 4/2 and 8/2 would give 2.83); fork 2: 3; fork 3: 1
         assertTrue(out.matches("(?s).*\\n1 +2 +6\\.000 +3\\.000 +2\\.00\\n.*"), out);
         assertTrue(out.matches("(?s).*\\n2 +2 +9\\.000 +3\\.000 +3\\.00\\n.*"), out);
@@ -59,9 +59,7 @@ class TurnsTest {
                   { "benchmark" : "b.T.turns", "params" : { "size" : "128" },
                     "secondaryMetrics" : { "x" : { "rawData" : [ [ 6, 0 ] ] }, "y" : { "rawData" : [ [ 0, 2 ] ] } } } ]
                 """);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        Turns.summarise(List.of(first, second), "x", "y", new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        String out = bytes.toString(StandardCharsets.UTF_8);
+        String out = summary(List.of(first, second), "x", "y");
         // size 64: forks 1-2 from the first file (ratios 2, 3), fork 3 from the second (1): (2 * 3 * 1)^(1/3)
         assertTrue(out.contains("# forks 1-2: " + first), out);
         assertTrue(out.contains("# forks 3-3: " + second), out);
@@ -79,7 +77,7 @@ class TurnsTest {
                 [ { "benchmark" : "b.T.turns",
                     "secondaryMetrics" : { "x" : { "rawData" : [ [ 1, 0 ] ] }, "y" : { "rawData" : [ [ 0, 0 ] ] } } } ]
                 """);
-        assertThrows(IllegalArgumentException.class, () -> summary(file, "x", "nope"));
-        assertThrows(IllegalArgumentException.class, () -> summary(file, "x", "y"));
+        assertThrows(IllegalArgumentException.class, () -> summary(List.of(file), "x", "nope"));
+        assertThrows(IllegalArgumentException.class, () -> summary(List.of(file), "x", "y"));
     }
 }
